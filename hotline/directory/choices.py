@@ -1,0 +1,40 @@
+"""Roles and unit kinds: readable string values, Chinese labels (STYLE 9)."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """What a staff member does; hotline roles act on every ticket, unit roles only on their unit's."""
+
+    OPERATOR = "operator", "话务员"
+    DISPATCHER = "dispatcher", "派单员"
+    REVIEWER = "reviewer", "审核员"
+    FOLLOWUP = "followup", "回访员"
+    SUPERVISOR = "supervisor", "督办员"
+    MANAGER = "manager", "热线管理员"
+    UNIT_HANDLER = "unit_handler", "承办人"
+    UNIT_MANAGER = "unit_manager", "单位管理员"
+
+
+HOTLINE_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.REVIEWER, Role.FOLLOWUP, Role.SUPERVISOR, Role.MANAGER})
+UNIT_ROLES = frozenset({Role.UNIT_HANDLER, Role.UNIT_MANAGER})
+
+
+class UnitKind(models.TextChoices):
+    """Where a unit stands in the city's structure (Art. 6)."""
+
+    HOTLINE = "hotline", "热线机构"
+    CITY_DEPARTMENT = "city_department", "市直部门"
+    COUNTY = "county", "县市区"
+    COUNTY_DEPARTMENT = "county_department", "县级部门"
+    TOWN = "town", "乡镇街道"
+    UTILITY = "utility", "公共事业单位"
+    PROVINCIAL = "provincial", "部省属驻邵单位"
+
+
+class EmergencyCategory(models.TextChoices):
+    """Art. 12.2: urgent matters go to a fixed city unit."""
+
+    DISASTER = "disaster", "自然灾害、事故灾害"
+    PUBLIC_HEALTH = "public_health", "公共卫生事件"
+    SOCIAL_SECURITY = "social_security", "社会安全事件"

@@ -1,0 +1,339 @@
+"""Tickets and the records beside them: assignments, events, returns, extensions, replies, follow-ups, attachments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from hotline.directory.models import Topic, Unit
+from hotline.tickets.choices import (
+    Action,
+    AlertKind,
+    AssignmentRole,
+    AttachmentPurpose,
+    Channel,
+    DeclineReason,
+    EmergencyLine,
+    RequestType,
+    ReturnKind,
+    ReviewState,
+    Satisfaction,
+    Status,
+)
+
+Staff = settings.AUTH_USER_MODEL
+
+
+class Requester(models.Model):
+    """The citizen or company behind a contact (服务对象); personal fields are protected at rest (Art. 23)."""
+
+    name = models.CharField("姓名", max_length=100, blank=True)
+    phone = models.CharField("电话", max_length=32, blank=True)
+    # Keyed hash of the normalised phone: finds earlier calls without decrypting anything.
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    id_number = models.CharField("证件号码", max_length=64, blank=True)
+    address = models.CharField("住址", max_length=300, blank=True)
+    is_company = models.BooleanField("企业", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务对象"
+
+    def __str__(self) -> str:
+        return f"服务对象#{self.pk}"
+
+
+class TicketCounter(models.Model):
+    """The last number given out on one day; ticket numbers are the date and a daily sequence."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Ticket(models.Model):
+    """One contact and everything done about it (工单), with every running clock stored as a column (STYLE 5)."""
+
+    number = models.CharField("工单编号", max_length=20, unique=True)
+    channel = models.CharField("来源渠道", max_length=16, choices=Channel.choices, default=Channel.PHONE)
+    request_type = models.CharField("诉求类型", max_length=16, choices=RequestType.choices)
+    topic = models.ForeignKey(Topic, verbose_name="事项分类", null=True, blank=True, on_delete=models.PROTECT)
+    title = models.CharField("标题", max_length=120, blank=True)
+    content = models.TextField("诉求内容")
+    address = models.CharField("事发地点", max_length=300, blank=True)
+    region = models.ForeignKey(Unit, verbose_name="所属区县", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="region_tickets")
+    requester = models.ForeignKey(Requester, verbose_name="服务对象", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="tickets")
+    # Art. 23: requested by the requester, or forced by the topic (illegal building, demolition, fumes, noise).
+    is_confidential = models.BooleanField("保密", default=False)
+    is_complex = models.BooleanField("情况复杂", default=False)
+    status = models.CharField("状态", max_length=24, choices=Status.choices, default=Status.PENDING_DISPATCH)
+    # Bumped by every transition; the compare-and-swap checks it so two writers cannot both win (STYLE 2).
+    version = models.PositiveIntegerField(default=0)
+    lead_unit = models.ForeignKey(Unit, verbose_name="牵头单位", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="lead_tickets")
+    suggested_unit = models.ForeignKey(Unit, verbose_name="建议承办单位", null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(Staff, verbose_name="受理人", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("受理时间")
+
+    decline_reason = models.CharField("不予受理原因", max_length=4, choices=DeclineReason.choices, blank=True)
+    explanation = models.TextField("告知服务对象的说明", blank=True)
+    answer = models.TextField("答复内容", blank=True)
+    consult_unit = models.ForeignKey(Unit, verbose_name="咨询单位", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    merged_into = models.ForeignKey("self", verbose_name="并入工单", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="merged_tickets")
+    handed_off_to = models.CharField("联动转出", max_length=4, choices=EmergencyLine.choices, blank=True)
+
+    # Clocks (stored deadlines) and the moments that started or stopped them.
+    dispatch_due = models.DateTimeField("转派时限", null=True, blank=True)
+    consult_due = models.DateTimeField("咨询答复时限", null=True, blank=True)
+    dispatched_at = models.DateTimeField("转派时间", null=True, blank=True)
+    sign_due = models.DateTimeField("签收时限", null=True, blank=True)
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    deemed_signed = models.BooleanField("视为签收", default=False)
+    desk_return_due = models.DateTimeField("当日退回时限", null=True, blank=True)
+    return_due = models.DateTimeField("现场核实退回时限", null=True, blank=True)
+    arrival_due = models.DateTimeField("到场时限", null=True, blank=True)
+    arrived_at = models.DateTimeField("到场时间", null=True, blank=True)
+    handling_days = models.PositiveSmallIntegerField("办理时限(工作日)", null=True, blank=True)
+    handling_due = models.DateTimeField("办理时限", null=True, blank=True)
+    extension_count = models.PositiveSmallIntegerField("延期次数", default=0)
+    rework_count = models.PositiveSmallIntegerField("重办次数", default=0)
+    rework_due = models.DateTimeField("重办时限", null=True, blank=True)
+    replied_at = models.DateTimeField("办结反馈时间", null=True, blank=True)
+    resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closed_at = models.DateTimeField("归档时间", null=True, blank=True)
+    due_estimated = models.BooleanField("时限按未发布年度估算", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="ticket_status_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "dispatch_due"]),
+            models.Index(fields=["status", "sign_due"]),
+            models.Index(fields=["status", "handling_due"]),
+            models.Index(fields=["lead_unit", "status"]),
+            models.Index(fields=["created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def current_due(self) -> object:
+        """The deadline that matters now for this status (for lists and countdowns)."""
+        return {
+            Status.PENDING_DISPATCH: self.dispatch_due,
+            Status.CONSULTING: self.consult_due,
+            Status.DISPATCHED: self.sign_due,
+            Status.IN_PROGRESS: self.rework_due or self.handling_due,
+        }.get(self.status)
+
+
+class Assignment(models.Model):
+    """A unit's part in a ticket: lead or assisting; kept after it ends so the unit can still see what it handled."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(Unit, verbose_name="承办单位", on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField("角色", max_length=8, choices=AssignmentRole.choices)
+    dispatched_at = models.DateTimeField("转派时间")
+    dispatched_by = models.ForeignKey(Staff, null=True, on_delete=models.PROTECT, related_name="+")
+    is_active = models.BooleanField("有效", default=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "承办分派"
+        indexes = [models.Index(fields=["unit", "is_active"])]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "unit"], condition=Q(is_active=True),
+                                    name="one_active_assignment_per_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.unit} {self.role}"
+
+
+class Event(models.Model):
+    """One append-only line of a ticket's history: who did what, from which status to which, when and why."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField("动作", max_length=24, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=24, blank=True)
+    to_status = models.CharField("新状态", max_length=24, blank=True)
+    actor = models.ForeignKey(Staff, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    actor_unit = models.ForeignKey(Unit, verbose_name="操作单位", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    at = models.DateTimeField("时间")
+    reason = models.TextField("说明", blank=True)
+    article = models.CharField("依据条款", max_length=40, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单事件"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ticket", "at"]), models.Index(fields=["action", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReturnRequest(models.Model):
+    """A unit's request to send a ticket back as not its own (Art. 13), and its review."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="return_requests")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("退回类型", max_length=8, choices=ReturnKind.choices)
+    reason = models.TextField("退回理由")
+    basis = models.TextField("依据")
+    suggested_unit = models.ForeignKey(Unit, verbose_name="建议承办单位", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    prior_status = models.CharField(max_length=24)
+    requested_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    state = models.CharField("审核结果", max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING)
+    reviewed_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField("审核意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "退回申请"
+
+
+class ExtensionRequest(models.Model):
+    """A unit's once-only request for more time (Art. 14), and its review."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="extension_requests")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    working_days = models.PositiveSmallIntegerField("延期工作日")
+    reason = models.TextField("延期理由")
+    old_due = models.DateTimeField()
+    new_due = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    state = models.CharField("审核结果", max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING)
+    reviewed_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField("审核意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "延期申请"
+
+
+class Reply(models.Model):
+    """A unit's report of how it handled the ticket, with the fields Art. 15 requires, and its review (Art. 16)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="replies")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    handler_name = models.CharField("办理机构或人员", max_length=100)
+    handled_at = models.DateTimeField("办理时间")
+    process = models.TextField("办理过程")
+    result = models.TextField("办理结果")
+    contact_note = models.TextField("联系服务对象情况")
+    contacted = models.BooleanField("已联系服务对象", default=True)
+    submitted_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+    state = models.CharField("审核结果", max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING)
+    reviewed_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField("审核意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办结反馈"
+
+
+class FollowUp(models.Model):
+    """A follow-up call's result (Art. 17): satisfaction on five levels and whether the unit contacted the requester."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="follow_ups")
+    requester = models.ForeignKey(Requester, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    agent = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    reached = models.BooleanField("联系上服务对象", default=True)
+    satisfaction = models.CharField("满意度", max_length=2, choices=Satisfaction.choices, blank=True)
+    unit_contacted = models.BooleanField("承办单位联系过服务对象", default=False)
+    unit_at_fault = models.BooleanField("不满意系承办单位主观原因", default=False)
+    note = models.TextField("回访记录", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "回访记录"
+
+
+class Attachment(models.Model):
+    """A file on disk (photo or document), checked for type and size before it is stored."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    purpose = models.CharField("用途", max_length=16, choices=AttachmentPurpose.choices)
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+    return_request = models.ForeignKey(ReturnRequest, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="photos")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "附件"
+
+
+class HandOff(models.Model):
+    """A transfer to an emergency line (Art. 7): time, line, operator and summary."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="hand_off")
+    line = models.CharField("联动线路", max_length=4, choices=EmergencyLine.choices)
+    summary = models.TextField("转出摘要")
+    operator = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "联动转出记录"
+
+
+class ContactAttempt(models.Model):
+    """One attempt to reach the requester (Art. 14.2: at least three within 24 hours for consultations)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="contact_attempts")
+    by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    method = models.CharField("方式", max_length=16, choices=[("call", "回拨电话"), ("sms", "短信")])
+    reached = models.BooleanField("联系上", default=False)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+
+class ClockAlert(models.Model):
+    """A deadline warning or breach found by a sweep; unique so a sweep run twice records it once."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="alerts")
+    clock = models.CharField(max_length=16)
+    kind = models.CharField(max_length=8, choices=AlertKind.choices)
+    due = models.DateTimeField()
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "时限提醒"
+        constraints = [models.UniqueConstraint(fields=["ticket", "clock", "kind", "due"], name="one_alert_per_due")]
+
+
+class Outbox(models.Model):
+    """A side effect (SMS, push) to send after commit; a worker claims and sends it (STYLE 4)."""
+
+    kind = models.CharField(max_length=32)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "created_at"])]
