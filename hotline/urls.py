@@ -1,4 +1,4 @@
-"""URL map: admin, the JSON API, and the server-rendered screens."""
+"""URL map: admin, the JSON API, the knowledge base, routing and hotspots, and the server-rendered screens."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -6,5 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("hotline.api.urls")),
+    path("knowledge/", include("hotline.knowledge.urls")),
+    path("routing/", include("hotline.intake.urls")),
     path("", include("hotline.web.urls")),
 ]
