@@ -1,0 +1,26 @@
+"""The JSON API (django-ninja): one NinjaAPI, one router per resource, errors mapped in `errors.install`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from ninja import NinjaAPI
+
+from hotline.api import errors
+from hotline.api.routers import auth, calendar, tickets, transitions
+from hotline.api.security import bearer
+
+api = NinjaAPI(
+    title="12345 政务服务便民热线 API",
+    version="1",
+    description="工单受理、转派、签收、退回、延期、办结、回访的 JSON 接口；错误格式与代码见 docs/api.md。",
+    auth=bearer,
+    urls_namespace="api",
+    # ninja serves Swagger UI from its own static files only when it is an installed app; otherwise it would
+    # load it from a CDN, which a government intranet cannot reach. Without it the page is simply not offered.
+    docs_url="/docs" if "ninja" in settings.INSTALLED_APPS else None,
+)
+errors.install(api)
+api.add_router("/auth", auth.router)
+api.add_router("/calendar", calendar.router)
+api.add_router("/tickets", tickets.router)
+api.add_router("/tickets", transitions.router)

@@ -1,0 +1,40 @@
+"""Issuing and revoking bearer tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from ninja import Router
+
+from hotline.api import tokens
+from hotline.api.schemas import ErrorOut, TokenIn, TokenOut
+from hotline.api.security import bearer
+from hotline.lib.errors import DomainError
+
+router = Router(tags=["认证"])
+
+
+class InvalidCredentials(DomainError):
+    """Wrong username or password, or an inactive account; the two are not told apart."""
+
+    status = 401
+    code = "invalid_credentials"
+
+
+@router.post("/token", auth=None, response={200: TokenOut, 400: ErrorOut, 401: ErrorOut})
+def issue_token(request: HttpRequest, payload: TokenIn) -> dict:
+    """Exchange a username and password for a bearer token valid for API_TOKEN_TTL_SECONDS."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    # ModelBackend already refuses inactive users; checked again so a custom backend cannot let one through.
+    if user is None or not user.is_active:
+        raise InvalidCredentials("用户名或密码错误，或账号已停用")
+    token, expires = tokens.issue(user)  # type: ignore[arg-type]
+    return {"token": token, "expires": expires}
+
+
+@router.delete("/token", auth=bearer, response={204: None, 401: ErrorOut})
+def revoke_token(request: HttpRequest) -> tuple[int, None]:
+    """Revoke the token this request was made with (log out)."""
+    header = request.headers.get("Authorization", "")
+    tokens.revoke(header.partition(" ")[2].strip())
+    return 204, None

@@ -1,0 +1,99 @@
+"""Creating, reading, listing tickets and reading their history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router
+
+from hotline.api import lookups, present
+from hotline.api.schemas import ErrorOut, EventOut, TicketFilters, TicketIn, TicketOut, TicketPage
+from hotline.api.security import staff
+from hotline.deadlines.calendar import LOCAL_TZ
+from hotline.lib.errors import InvalidInput
+from hotline.tickets import workflow
+from hotline.tickets.access import access_ticket, visible_tickets
+from hotline.tickets.models import Assignment, Ticket
+from hotline.tickets.sweeps import overdue_q
+
+if TYPE_CHECKING:
+    from hotline.directory.models import Staff
+
+router = Router(tags=["工单"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def _with_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Everything `present.ticket` reads, in a fixed number of queries however long the page."""
+    return qs.select_related("requester", "suggested_unit", "consult_unit", "merged_into").prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("unit")))
+
+
+def render(user: Staff, number: str) -> dict[str, Any]:
+    """The ticket as `user` may see it, read fresh from the database (used after every write)."""
+    return present.ticket(access_ticket(user, number), user)
+
+
+@router.post("", response={201: TicketOut, **ERRORS})
+def create(request: HttpRequest, payload: TicketIn) -> tuple[int, dict[str, Any]]:
+    """Accept a contact as a ticket waiting for dispatch (Art. 11); intake roles only."""
+    ticket = workflow.create_ticket(
+        by=staff(request), channel=payload.channel, request_type=payload.request_type, content=payload.content,
+        address=payload.address, title=payload.title, topic=lookups.topic(payload.topic, "topic"),
+        region=lookups.unit(payload.region, "region"), is_confidential=payload.is_confidential,
+        is_complex=payload.is_complex, requester=payload.requester.model_dump() if payload.requester else None,
+    )
+    return 201, render(staff(request), ticket.number)
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=LOCAL_TZ)
+
+
+def filtered(qs: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Ticket]:
+    """Apply the list filters; dates are Beijing dates, both ends included."""
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.unit:
+        qs = qs.filter(lead_unit=lookups.unit(filters.unit, "unit"))
+    if filters.overdue is not None:
+        overdue = overdue_q(timezone.now())
+        qs = qs.filter(overdue) if filters.overdue else qs.exclude(overdue)
+    if filters.created_from and filters.created_to and filters.created_from > filters.created_to:
+        raise InvalidInput("起始日期不能晚于截止日期", field="created_from", code="invalid_date_range")
+    if filters.created_from:
+        qs = qs.filter(created_at__gte=_local_midnight(filters.created_from))
+    if filters.created_to:
+        qs = qs.filter(created_at__lt=_local_midnight(filters.created_to + dt.timedelta(days=1)))
+    if filters.q:
+        qs = qs.filter(Q(number__icontains=filters.q) | Q(title__icontains=filters.q)
+                       | Q(content__icontains=filters.q))
+    return qs
+
+
+@router.get("", response={200: TicketPage, **ERRORS})
+def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[str, Any]:
+    """Tickets the caller may see, newest first; unit staff see only their unit's (DESIGN §5)."""
+    qs = filtered(visible_tickets(staff(request)), filters).order_by("-created_at", "-id")
+    total = qs.count()
+    page = _with_relations(qs)[filters.offset:filters.offset + filters.limit]
+    return {"total": total, "limit": filters.limit, "offset": filters.offset,
+            "items": [present.ticket(ticket, staff(request)) for ticket in page]}
+
+
+@router.get("/{number}", response={200: TicketOut, **ERRORS})
+def read(request: HttpRequest, number: str) -> dict[str, Any]:
+    """One ticket; unknown and invisible tickets are both 404."""
+    return render(staff(request), number)
+
+
+@router.get("/{number}/events", response={200: list[EventOut], **ERRORS})
+def events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    """The ticket's append-only history, oldest first."""
+    ticket = access_ticket(staff(request), number)
+    rows = ticket.events.select_related("actor", "actor_unit").order_by("at", "id")
+    return [present.event(row) for row in rows]

@@ -1,0 +1,275 @@
+"""Request and response shapes of the JSON API; the OpenAPI document is generated from these.
+
+Input schemas forbid unknown fields, so a misspelt field is a 400 rather than silently ignored.
+Datetimes are answered in Beijing time (+08:00), the time the regulation's deadlines are counted in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import AfterValidator, AwareDatetime, ConfigDict
+
+from hotline.deadlines.calendar import LOCAL_TZ
+from hotline.tickets.choices import Channel, EmergencyLine, RequestType, ReturnKind, Satisfaction, Status
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL refuses NUL in text columns; refuse it here as a 400 instead of failing in the database.
+    if "\x00" in value:
+        raise ValueError("不能包含空字符（\\u0000）")
+    return value.strip()
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(LOCAL_TZ)
+
+
+Text = Annotated[str, Field(max_length=5000), AfterValidator(_no_nul)]
+ShortText = Annotated[str, Field(max_length=300), AfterValidator(_no_nul)]
+Code = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_no_nul)]
+LocalDateTime = Annotated[dt.datetime, AfterValidator(_local)]
+
+
+class In(Schema):
+    """Base of every request body: unknown fields are an error."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorOut(Schema):
+    """Every error answer (see docs/api.md for the codes)."""
+
+    code: str
+    message: str
+    field: str | None = None
+    details: dict | None = None
+    errors: list[dict[str, str]] | None = None
+
+
+# ---------------------------------------------------------------- auth and calendar
+
+
+class TokenIn(In):
+    username: Annotated[str, Field(max_length=150)]
+    password: Annotated[str, Field(max_length=256)]
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the scheme name, not a secret
+    expires: LocalDateTime
+
+
+class DeadlineOut(Schema):
+    due: LocalDateTime
+    estimated: bool = Field(description="时限跨入尚未发布节假日安排的年度，按周末估算")
+    unpublished_years: list[int]
+
+
+# ---------------------------------------------------------------- tickets
+
+
+class RequesterIn(In):
+    name: ShortText = ""
+    phone: Annotated[str, Field(max_length=32)] = ""
+    id_number: Annotated[str, Field(max_length=32)] = ""
+    address: ShortText = ""
+    is_company: bool = False
+
+
+class TicketIn(In):
+    channel: Channel
+    request_type: RequestType
+    content: Text
+    title: ShortText = ""
+    address: ShortText = ""
+    topic: Code | None = Field(None, description="事项分类编码")
+    region: Code | None = Field(None, description="所属县市区的单位编码")
+    is_confidential: bool = False
+    is_complex: bool = False
+    requester: RequesterIn | None = None
+
+
+class UnitRef(Schema):
+    code: str
+    name: str
+
+
+class TopicRef(Schema):
+    code: str
+    name: str
+
+
+class RequesterOut(Schema):
+    name: str
+    phone: str
+    id_number: str
+    address: str
+    is_company: bool
+    masked: bool = Field(description="承办单位看到的是脱敏值（第二十三条）")
+
+
+class TicketOut(Schema):
+    number: str
+    status: Status
+    status_label: str
+    channel: Channel
+    request_type: RequestType
+    topic: TopicRef | None
+    region: UnitRef | None
+    title: str
+    content: str
+    address: str
+    is_confidential: bool
+    is_complex: bool
+    lead_unit: UnitRef | None
+    assisting_units: list[UnitRef]
+    suggested_unit: UnitRef | None
+    consult_unit: UnitRef | None
+    created_at: LocalDateTime
+    updated_at: LocalDateTime
+    dispatch_due: LocalDateTime | None
+    consult_due: LocalDateTime | None
+    sign_due: LocalDateTime | None
+    desk_return_due: LocalDateTime | None
+    return_due: LocalDateTime | None
+    arrival_due: LocalDateTime | None
+    handling_due: LocalDateTime | None
+    rework_due: LocalDateTime | None
+    current_due: LocalDateTime | None
+    due_estimated: bool
+    handling_days: int | None
+    dispatched_at: LocalDateTime | None
+    signed_at: LocalDateTime | None
+    deemed_signed: bool
+    arrived_at: LocalDateTime | None
+    replied_at: LocalDateTime | None
+    resolved_at: LocalDateTime | None
+    closed_at: LocalDateTime | None
+    extension_count: int
+    rework_count: int
+    decline_reason: str
+    explanation: str
+    answer: str
+    merged_into: str | None
+    handed_off_to: str
+    requester: RequesterOut | None
+    requester_hidden: bool = Field(description="保密工单：服务对象身份不向承办单位显示（第二十三条）")
+
+
+class TicketPage(Schema):
+    total: int
+    limit: int
+    offset: int
+    items: list[TicketOut]
+
+
+class TicketFilters(Schema):
+    status: Status | None = None
+    unit: Code | None = Field(None, description="牵头单位编码")
+    overdue: bool | None = Field(None, description="true：有计时已超时；false：没有")
+    created_from: dt.date | None = Field(None, description="受理日期起（含），北京时间")
+    created_to: dt.date | None = Field(None, description="受理日期止（含），北京时间")
+    q: Annotated[str, Field(max_length=100), AfterValidator(_no_nul)] | None = Field(
+        None, description="在编号、标题、诉求内容中查找")
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class EventOut(Schema):
+    action: str
+    action_label: str
+    from_status: str
+    to_status: str
+    actor: str | None
+    actor_unit: str | None
+    at: LocalDateTime
+    reason: str
+    article: str
+    data: dict
+
+
+# ---------------------------------------------------------------- transitions (one body per verb)
+
+
+class DeclineIn(In):
+    reason_code: Annotated[str, Field(max_length=4, description="第十条的不予受理原因 1-10")]
+    explanation: Text
+
+
+class AnswerIn(In):
+    text: Text
+    article_ref: ShortText = ""
+
+
+class ConsultIn(In):
+    unit: Code
+    note: Text = ""
+
+
+class DispatchIn(In):
+    lead_unit: Code
+    assisting_units: Annotated[list[Code], Field(max_length=20)] = []
+    note: Text = ""
+
+
+class ReturnIn(In):
+    kind: ReturnKind
+    reason: Text
+    basis: Text
+    suggested_unit: Code | None = None
+
+
+class ReviewIn(In):
+    approve: bool
+    note: Text = ""
+
+
+class ExtensionIn(In):
+    working_days: int = Field(description="1-10 个工作日（第十四条）")
+    reason: Text
+
+
+class ReplyIn(In):
+    handler_name: ShortText
+    handled_at: AwareDatetime
+    process: Text
+    result: Text
+    contact_note: Text
+    contacted: bool = True
+
+
+class FollowUpIn(In):
+    reached: bool
+    satisfaction: Satisfaction | Literal[""] = ""
+    unit_contacted: bool = False
+    unit_at_fault: bool = False
+    note: Text = ""
+
+
+class NoteIn(In):
+    note: Text = ""
+
+
+class MergeIn(In):
+    into: Code = Field(description="原工单编号")
+    note: Text = ""
+
+
+class HandOffIn(In):
+    line: EmergencyLine
+    summary: Text
+
+
+class ContactAttemptIn(In):
+    method: Literal["call", "sms"]
+    reached: bool = False
+    note: ShortText = ""
+
+
+class ArrivalIn(In):
+    remote: bool = False
+    note: Text = ""
