@@ -59,8 +59,18 @@ class WorkCalendar:
             if self.is_working_day(day):
                 counted += 1
                 if counted == days:
-                    return Due(at=end_of_day(day), estimated=bool(unpublished), unpublished_years=tuple(sorted(unpublished)))
+                    return Due(at=end_of_day(day), estimated=bool(unpublished),
+                               unpublished_years=tuple(sorted(unpublished)))
         raise ValueError("calendar has no working days in ten years")
+
+    def extend(self, period_end: dt.datetime, days: int) -> Due:
+        """`days` more working days after a period that ended at `period_end` (24:00 of its last day).
+
+        24:00 of day D is stored as 00:00 of D+1, so counting from that instant would skip D+1; the extension of a
+        handling period (Art. 14) and a clock started by deemed signing at the signing deadline (Art. 13) both
+        start from day D, and D+1 is the first day counted.
+        """
+        return self.add_working_days(period_end - dt.timedelta(microseconds=1), days)
 
     def add_hours(self, start: dt.datetime, hours: float) -> Due:
         """Clock hours, 7x24 (Art. 12.1 24 h, Art. 13 2 h, Art. 20 1 h)."""

@@ -1,9 +1,12 @@
 """The working-day calendar as data: exceptional dates and the years whose schedule is published (DESIGN §4)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
 class DayKind(models.TextChoices):
+    """休: a day off on a weekday (or a weekend inside a holiday); 班: a weekend worked to make up (调休)."""
+
     HOLIDAY = "holiday", "休"
     WORKDAY = "workday", "班"
 
@@ -22,6 +25,11 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"
+
+    def clean(self) -> None:
+        """A make-up working day (调休上班) is always a Saturday or Sunday; weekdays are worked anyway."""
+        if self.kind == DayKind.WORKDAY and self.date and self.date.weekday() < 5:
+            raise ValidationError({"kind": "调休上班日只能是周六或周日"})
 
 
 class PublishedYear(models.Model):

@@ -74,7 +74,7 @@ CONSULT_CONTACT_ATTEMPTS = 3  # Art. 14.2: at least three attempts within 24 hou
 
 
 def handling_working_days(request_type: str, *, is_complex: bool, statutory_days: int | None) -> tuple[int, str]:
-    """The handling limit and the article it comes from: a statutory limit first (Art. 14.4), then complexity, then type."""
+    """The handling limit and its article: a statutory limit first (Art. 14.4), then complexity, then type."""
     if statutory_days:
         return statutory_days, "第十四条第四项"
     if is_complex:
