@@ -80,7 +80,9 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     Action.DISPATCH: {S.PENDING_DISPATCH: frozenset({S.DISPATCHED}), S.CONSULTING: frozenset({S.DISPATCHED})},
     Action.SIGN: {S.DISPATCHED: frozenset({S.IN_PROGRESS})},
     Action.DEEM_SIGNED: {S.DISPATCHED: frozenset({S.IN_PROGRESS})},
-    Action.REQUEST_RETURN: {S.DISPATCHED: frozenset({S.RETURN_REQUESTED}), S.IN_PROGRESS: frozenset({S.RETURN_REQUESTED})},
+    Action.REQUEST_RETURN: {
+        S.DISPATCHED: frozenset({S.RETURN_REQUESTED}), S.IN_PROGRESS: frozenset({S.RETURN_REQUESTED}),
+    },
     Action.REVIEW_RETURN: {S.RETURN_REQUESTED: frozenset({S.PENDING_DISPATCH, S.DISPATCHED, S.IN_PROGRESS})},
     Action.REQUEST_EXTENSION: {S.IN_PROGRESS: frozenset({S.IN_PROGRESS})},
     Action.REVIEW_EXTENSION: {S.IN_PROGRESS: frozenset({S.IN_PROGRESS}), S.REPLIED: frozenset({S.REPLIED})},

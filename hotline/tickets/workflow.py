@@ -82,11 +82,12 @@ def _require_role(by: Staff | None, roles: Iterable[str], action: str) -> None:
         raise Forbidden(f"当前角色无权执行“{Action(action).label}”", code="role_not_allowed")
 
 
-def _require_lead_unit(ticket: Ticket, by: Staff, action: str) -> None:
-    """Only the active lead unit's staff act on a dispatched ticket (Art. 12: one lead, others assist)."""
+def _require_lead_unit(ticket: Ticket, by: Staff, action: str) -> int:
+    """Only the lead unit's staff act on a dispatched ticket (Art. 12: one lead, others assist); returns its id."""
     _require_role(by, UNIT_ROLES, action)
     if by.unit_id is None or by.unit_id != ticket.lead_unit_id:
         raise Forbidden(f"只有牵头承办单位可以执行“{Action(action).label}”", code="not_lead_unit")
+    return by.unit_id
 
 
 def _check_transition(ticket: Ticket, action: str, to: str) -> None:
@@ -280,16 +281,30 @@ def dispatch(ticket: Ticket, *, by: Staff, lead_unit: Unit, assisting_units: Seq
     return ticket
 
 
+def clock_start(ticket: Ticket, signed_at: dt.datetime) -> dt.datetime:
+    """The moment the handling and return clocks start from: the signing itself, or, once the signing window has
+    passed, the last instant of the signing day (Art. 13: it counts as signed then).
+
+    The deadline is stored as 24:00 of the signing day (00:00 of the next); counting from that boundary would start
+    the period a day late and give a unit that never signed one day more than a unit that signed at 23:59."""
+    if ticket.sign_due is not None and signed_at >= ticket.sign_due:
+        return ticket.sign_due - dt.timedelta(microseconds=1)
+    return signed_at
+
+
 def _start_handling(ticket: Ticket, signed_at: dt.datetime) -> dict[str, Any]:
     """The columns set when a ticket is signed: return windows and the handling clock (Art. 13, 14)."""
     calendar = load_calendar()
     statutory = ticket.topic.statutory_working_days if ticket.topic else None
     days, article = handling_working_days(ticket.request_type, is_complex=ticket.is_complex,
                                           statutory_days=statutory)
-    handling_due = compute(calendar, Clock.HANDLING, signed_at, amount=days)
-    return_due = compute(calendar, Clock.RETURN, signed_at)
+    start = clock_start(ticket, signed_at)
+    handling_due = compute(calendar, Clock.HANDLING, start, amount=days)
+    return_due = compute(calendar, Clock.RETURN, start)
+    # Signed late or deemed signed: the desk-return window closed with the signing window (Art. 13).
+    desk_due = calendar.end_of_day(signed_at) if start == signed_at else ticket.sign_due
     return {
-        "signed_at": signed_at, "desk_return_due": calendar.end_of_day(signed_at), "return_due": return_due.at,
+        "signed_at": signed_at, "desk_return_due": desk_due, "return_due": return_due.at,
         "handling_days": days, "handling_due": handling_due.at,
         "due_estimated": _stamp(ticket, handling_due) or _stamp(ticket, return_due), "_article": article,
     }
@@ -312,10 +327,9 @@ def deem_signed(ticket: Ticket, *, now: dt.datetime | None = None) -> Ticket:
     now = now or timezone.now()
     if ticket.sign_due is None or now < ticket.sign_due:
         raise TransitionNotAllowed("签收时限未到，不能视为签收", code="sign_window_open")
+    # Only the on-site return route stays open; `_start_handling` closes the desk window (Art. 13).
     fields = _start_handling(ticket, ticket.sign_due)
     fields.pop("_article")
-    # The desk-return window has passed with the signing window; only the on-site route stays open (Art. 13).
-    fields["desk_return_due"] = ticket.sign_due
     with transaction.atomic():
         _move(ticket, Action.DEEM_SIGNED, None, to=Status.IN_PROGRESS, now=now, article="第十三条",
               deemed_signed=True, **fields)
@@ -326,18 +340,18 @@ def request_return(ticket: Ticket, *, by: Staff, kind: str, reason: str, basis: 
                    photos: Sequence[UploadedFile] = ()) -> ReturnRequest:
     """Say a ticket is not the unit's: on the signing day from the desk, or within 2 working days after on-site
     verification with a suggested unit, and photos for manholes, poles and the like (Art. 13)."""
-    _require_lead_unit(ticket, by, Action.REQUEST_RETURN)
+    unit_id = _require_lead_unit(ticket, by, Action.REQUEST_RETURN)
     reason = _text(reason, "reason", "退回理由")
     basis = _text(basis, "basis", "退回依据")
     now = timezone.now()
     _check_return_window(ticket, kind, now)
-    if kind == ReturnKind.ONSITE:
-        if suggested_unit is None:
-            raise InvalidInput("现场核实后退回须提出具体承办单位的意见建议", field="suggested_unit",
-                               code="suggested_unit_required")
-        if ticket.topic is not None and ticket.topic.needs_onsite_photo and not photos:
-            raise InvalidInput("此类工单（井盖、电线杆、通讯杆等）退回须上传现场图片", field="photos",
-                               code="photo_required")
+    if kind == ReturnKind.ONSITE and suggested_unit is None:
+        raise InvalidInput("现场核实后退回须提出具体承办单位的意见建议", field="suggested_unit",
+                           code="suggested_unit_required")
+    # Art. 13: manholes, poles and the like can only be judged on site, so any return of them carries photos.
+    if ticket.topic is not None and ticket.topic.needs_onsite_photo and not photos:
+        raise InvalidInput("此类工单（井盖、电线杆、通讯杆等）退回须上传现场图片", field="photos",
+                           code="photo_required")
     if suggested_unit is not None:
         _require_active_unit(suggested_unit, "suggested_unit")
         if suggested_unit.pk == ticket.lead_unit_id:
@@ -345,7 +359,7 @@ def request_return(ticket: Ticket, *, by: Staff, kind: str, reason: str, basis: 
     checked = [attachments.check_upload(photo, field="photos") for photo in photos]
     with transaction.atomic():
         rr = ReturnRequest.objects.create(
-            ticket=ticket, unit_id=ticket.lead_unit_id, kind=kind, reason=reason, basis=basis,
+            ticket=ticket, unit_id=unit_id, kind=kind, reason=reason, basis=basis,
             suggested_unit=suggested_unit, prior_status=ticket.status, requested_by=by, requested_at=now,
         )
         _move(ticket, Action.REQUEST_RETURN, by, to=Status.RETURN_REQUESTED, now=now, reason=reason,
@@ -387,6 +401,7 @@ def review_return(ticket: Ticket, *, by: Staff, approve: bool, note: str = "") -
                   article="第十三条", lead_unit=None, suggested_unit=rr.suggested_unit, dispatch_due=dispatch_due.at,
                   data={"return_request": rr.pk, "approved": True})
             Assignment.objects.filter(ticket=ticket, is_active=True).update(is_active=False, ended_at=now)
+            _expire_pending_extensions(ticket, now, "工单退回重新派单，延期申请失效")
         else:
             _move(ticket, Action.REVIEW_RETURN, by, to=rr.prior_status, now=now, reason=note, article="第十三条",
                   data={"return_request": rr.pk, "approved": False})
@@ -399,15 +414,24 @@ def review_return(ticket: Ticket, *, by: Staff, approve: bool, note: str = "") -
     return ticket
 
 
+def _expire_pending_extensions(ticket: Ticket, now: dt.datetime, note: str) -> None:
+    # A pending request belongs to the handling period it was made in; once that period ends (returned or resolved)
+    # approving it would move the next unit's or the rework's deadline from a stale `old_due` (Art. 14).
+    ExtensionRequest.objects.filter(ticket=ticket, state=ReviewState.PENDING).update(
+        state=ReviewState.REJECTED, reviewed_at=now, review_note=note)
+
+
 def _handling_due(ticket: Ticket) -> dt.datetime | None:
     return ticket.rework_due or ticket.handling_due
 
 
 def request_extension(ticket: Ticket, *, by: Staff, working_days: int, reason: str) -> ExtensionRequest:
     """Ask once, before the deadline, for at most 10 more working days (Art. 14)."""
-    _require_lead_unit(ticket, by, Action.REQUEST_EXTENSION)
+    unit_id = _require_lead_unit(ticket, by, Action.REQUEST_EXTENSION)
     reason = _text(reason, "reason", "延期理由")
-    if not isinstance(working_days, int) or not 1 <= working_days <= MAX_EXTENSION_WORKING_DAYS:
+    # bool is an int in Python; `True` must not pass as "1 working day".
+    valid = isinstance(working_days, int) and not isinstance(working_days, bool)
+    if not valid or not 1 <= working_days <= MAX_EXTENSION_WORKING_DAYS:
         raise InvalidInput(f"延期天数须为1至{MAX_EXTENSION_WORKING_DAYS}个工作日", field="working_days",
                            code="invalid_extension_days")
     now = timezone.now()
@@ -418,7 +442,7 @@ def request_extension(ticket: Ticket, *, by: Staff, working_days: int, reason: s
             state=ReviewState.REJECTED).exists():
         raise TransitionNotAllowed("每件工单原则上只能延期1次", code="extension_used")
     with transaction.atomic():
-        er = ExtensionRequest.objects.create(ticket=ticket, unit_id=ticket.lead_unit_id, working_days=working_days,
+        er = ExtensionRequest.objects.create(ticket=ticket, unit_id=unit_id, working_days=working_days,
                                              reason=reason, old_due=due, requested_by=by, requested_at=now)
         _move(ticket, Action.REQUEST_EXTENSION, by, to=ticket.status, now=now, reason=reason, article="第十四条",
               data={"extension_request": er.pk, "working_days": working_days})
@@ -459,7 +483,7 @@ def review_extension(ticket: Ticket, *, by: Staff, approve: bool, note: str = ""
 def reply(ticket: Ticket, *, by: Staff, handler_name: str, handled_at: dt.datetime, process: str, result: str,
           contact_note: str, contacted: bool = True) -> Reply:
     """The unit's report: who, when, how, the result and how the requester was contacted (Art. 15)."""
-    _require_lead_unit(ticket, by, Action.REPLY)
+    unit_id = _require_lead_unit(ticket, by, Action.REPLY)
     handler_name = _text(handler_name, "handler_name", "办理机构或人员", max_chars=100)
     process = _text(process, "process", "办理过程")
     result = _text(result, "result", "办理结果")
@@ -468,7 +492,7 @@ def reply(ticket: Ticket, *, by: Staff, handler_name: str, handled_at: dt.dateti
     if handled_at is None or handled_at.tzinfo is None or handled_at > now + dt.timedelta(minutes=5):
         raise InvalidInput("办理时间须为带时区的过去时间", field="handled_at", code="invalid_handled_at")
     with transaction.atomic():
-        rep = Reply.objects.create(ticket=ticket, unit_id=ticket.lead_unit_id, handler_name=handler_name,
+        rep = Reply.objects.create(ticket=ticket, unit_id=unit_id, handler_name=handler_name,
                                    handled_at=handled_at, process=process, result=result, contact_note=contact_note,
                                    contacted=contacted, submitted_by=by, submitted_at=now)
         _move(ticket, Action.REPLY, by, to=Status.REPLIED, now=now, reason=result, article="第十五条",
@@ -490,6 +514,7 @@ def review_reply(ticket: Ticket, *, by: Staff, approve: bool, note: str = "") ->
         if approve:
             _move(ticket, Action.REVIEW_REPLY, by, to=Status.RESOLVED, now=now, reason=note, article="第十六条",
                   resolved_at=now, data={"reply": rep.pk, "approved": True})
+            _expire_pending_extensions(ticket, now, "工单已办结，延期申请失效")
         else:
             _move(ticket, Action.REVIEW_REPLY, by, to=Status.IN_PROGRESS, now=now, reason=note, article="第十六条",
                   data={"reply": rep.pk, "approved": False})
@@ -511,7 +536,8 @@ def follow_up(ticket: Ticket, *, by: Staff, reached: bool, satisfaction: str = "
         satisfaction, unit_at_fault = "", False
     dissatisfied = satisfaction in DISSATISFIED_LEVELS
     unit_at_fault = unit_at_fault and dissatisfied
-    unreached_before = ticket.follow_ups.filter(reached=False).count()
+    # Only calls about the current resolution count: a rework restarts the three-call allowance.
+    unreached_before = _follow_ups_since_resolution(ticket).filter(reached=False).count()
     now = timezone.now()
     if reached:
         to = Status.RESOLVED if unit_at_fault else Status.CLOSED
@@ -528,12 +554,19 @@ def follow_up(ticket: Ticket, *, by: Staff, reached: bool, satisfaction: str = "
     return fu
 
 
+def _follow_ups_since_resolution(ticket: Ticket) -> Any:
+    qs = ticket.follow_ups.all()
+    return qs.filter(at__gte=ticket.resolved_at) if ticket.resolved_at else qs
+
+
 def rework(ticket: Ticket, *, by: Staff, note: str = "") -> Ticket:
     """Send back to the lead unit after a dissatisfied follow-up through the unit's fault; 5 working days (Art. 17)."""
     _require_role(by, FOLLOWUP_ROLES + REVIEW_ROLES, Action.REWORK)
-    latest = ticket.follow_ups.order_by("-at", "-id").first()
+    # The at-fault call must be about the current resolution; an older one was already used by an earlier rework.
+    latest = _follow_ups_since_resolution(ticket).order_by("-at", "-id").first()
     if latest is None or not latest.unit_at_fault:
-        raise TransitionNotAllowed("只有因承办单位主观原因导致回访不满意的工单才能发回重办", code="rework_not_justified")
+        raise TransitionNotAllowed("只有因承办单位主观原因导致回访不满意的工单才能发回重办",
+                                   code="rework_not_justified")
     now = timezone.now()
     due = compute(load_calendar(), Clock.REWORK, now)
     with transaction.atomic():
@@ -573,8 +606,8 @@ def hand_off(ticket: Ticket, *, by: Staff, line: str, summary: str) -> HandOff:
 
 
 def record_contact_attempt(ticket: Ticket, *, by: Staff, method: str, reached: bool, note: str = "") -> ContactAttempt:
-    """One attempt to reach the requester; a consultation needs at least three in 24 hours if unreachable (Art. 14.2)."""
-    if by.is_hotline:
+    """One attempt to reach the requester; an unreachable consultation needs three in 24 hours (Art. 14.2)."""
+    if by is not None and by.is_hotline:
         _require_role(by, INTAKE_ROLES + FOLLOWUP_ROLES, Action.CONTACT_ATTEMPT)
     else:
         _require_lead_unit(ticket, by, Action.CONTACT_ATTEMPT)
@@ -591,12 +624,12 @@ def record_contact_attempt(ticket: Ticket, *, by: Staff, method: str, reached: b
 
 def record_arrival(ticket: Ticket, *, by: Staff, remote: bool = False, note: str = "") -> Ticket:
     """On-site arrival (or remote handling) for fumes and noise, due within 1 hour of dispatch (Art. 20)."""
-    if ticket.arrived_at is not None:
-        raise TransitionNotAllowed("已记录到场处置", code="already_arrived")
     _require_role(by, UNIT_ROLES, Action.ARRIVE)
     # Lead and assisting units alike may be the ones on site.
-    if not ticket.assignments.filter(is_active=True, unit_id=by.unit_id).exists():
+    if by.unit_id is None or not ticket.assignments.filter(is_active=True, unit_id=by.unit_id).exists():
         raise Forbidden("只有承办本工单的单位可以记录到场处置", code="not_assigned_unit")
+    if ticket.arrived_at is not None:
+        raise TransitionNotAllowed("已记录到场处置", code="already_arrived")
     now = timezone.now()
     with transaction.atomic():
         _move(ticket, Action.ARRIVE, by, to=ticket.status, now=now, reason=note, article="第二十条", arrived_at=now,
