@@ -1,3 +1,19 @@
+"""Routes of the server-rendered screens."""
+
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-urlpatterns: list = []
+from hotline.web import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
+         name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("desk/", views.desk, name="desk"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("tickets/", views.ticket_list, name="tickets"),
+    path("tickets/<str:number>/", views.ticket_detail, name="ticket"),
+    path("tickets/<str:number>/<slug:verb>/", views.ticket_action, name="ticket_action"),
+]

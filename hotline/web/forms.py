@@ -1,0 +1,265 @@
+"""Django forms of the screens: they only parse input; every rule is checked again by `tickets.workflow`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from hotline.deadlines.policy import MAX_EXTENSION_WORKING_DAYS
+from hotline.directory.choices import UnitKind
+from hotline.directory.models import Topic, Unit
+from hotline.tickets.choices import (
+    Channel,
+    DeclineReason,
+    EmergencyLine,
+    RequestType,
+    ReturnKind,
+    Satisfaction,
+    Status,
+)
+
+APPROVE_CHOICES = [("yes", "通过"), ("no", "不通过")]
+
+
+def handling_units() -> QuerySet[Unit]:
+    """Units a ticket can be sent to: active, and not the hotline itself."""
+    return Unit.objects.filter(is_active=True).exclude(kind=UnitKind.HOTLINE).order_by("kind", "name")
+
+
+class BootstrapMixin:
+    """Gives every widget the Bootstrap 5 class its type needs, so templates render fields in one loop."""
+
+    fields: dict[str, forms.Field]
+
+    def style_widgets(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class StyledForm(BootstrapMixin, forms.Form):
+    """A form whose widgets carry Bootstrap classes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+
+def _textarea(rows: int = 2) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+# ---------------------------------------------------------------- intake
+
+
+class NewTicketForm(StyledForm):
+    """Intake on the hotline desk (Art. 9, 11): what was asked, where, by whom."""
+
+    channel = forms.ChoiceField(label="来源渠道", choices=Channel.choices, initial=Channel.PHONE)
+    request_type = forms.ChoiceField(label="诉求类型", choices=RequestType.choices)
+    topic = forms.ModelChoiceField(label="事项分类", queryset=Topic.objects.filter(is_active=True), required=False,
+                                   empty_label="（未分类）")
+    title = forms.CharField(label="标题", max_length=120, required=False,
+                            help_text="留空则取诉求内容前30字")
+    content = forms.CharField(label="诉求内容", widget=_textarea(4), max_length=5000)
+    address = forms.CharField(label="事发地点", max_length=300, required=False)
+    region = forms.ModelChoiceField(label="所属区县", required=False, empty_label="（未指定）",
+                                    queryset=Unit.objects.filter(kind=UnitKind.COUNTY, is_active=True))
+    requester_name = forms.CharField(label="来电人姓名", max_length=100, required=False)
+    requester_phone = forms.CharField(label="联系电话", max_length=32, required=False)
+    requester_id_number = forms.CharField(label="证件号码", max_length=32, required=False)
+    is_confidential = forms.BooleanField(label="服务对象要求保密（第二十三条）", required=False)
+    is_complex = forms.BooleanField(label="情况复杂（办理时限10个工作日，第十四条）", required=False)
+
+    def workflow_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of `workflow.create_ticket`."""
+        data = self.cleaned_data
+        return {
+            "channel": data["channel"], "request_type": data["request_type"], "topic": data["topic"],
+            "title": data["title"], "content": data["content"], "address": data["address"], "region": data["region"],
+            "is_confidential": data["is_confidential"], "is_complex": data["is_complex"],
+            "requester": {"name": data["requester_name"], "phone": data["requester_phone"],
+                          "id_number": data["requester_id_number"]},
+        }
+
+
+class DeclineForm(StyledForm):
+    reason_code = forms.ChoiceField(label="不予受理原因（第十条）", choices=DeclineReason.choices)
+    explanation = forms.CharField(label="告知服务对象的说明", widget=_textarea())
+
+
+class AnswerForm(StyledForm):
+    text = forms.CharField(label="答复内容", widget=_textarea(3))
+    article_ref = forms.CharField(label="引用知识库条目", max_length=64, required=False)
+
+
+class ConsultForm(StyledForm):
+    unit = forms.ModelChoiceField(label="咨询单位", queryset=Unit.objects.none())
+    note = forms.CharField(label="说明", widget=_textarea(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = handling_units()  # type: ignore[attr-defined]
+
+
+class DispatchForm(StyledForm):
+    lead_unit = forms.ModelChoiceField(label="牵头单位", queryset=Unit.objects.none())
+    assisting_units = forms.ModelMultipleChoiceField(label="会同单位", queryset=Unit.objects.none(), required=False,
+                                                     widget=forms.SelectMultiple(attrs={"size": 4}))
+    note = forms.CharField(label="派单说明", widget=_textarea(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = handling_units()  # type: ignore[attr-defined]
+        self.fields["assisting_units"].queryset = handling_units()  # type: ignore[attr-defined]
+
+
+class MergeForm(StyledForm):
+    into = forms.CharField(label="并入工单编号", max_length=20)
+    note = forms.CharField(label="说明", widget=_textarea(), required=False)
+
+
+class HandOffForm(StyledForm):
+    line = forms.ChoiceField(label="联动线路（第七条）", choices=EmergencyLine.choices)
+    summary = forms.CharField(label="转出摘要", widget=_textarea())
+
+
+# ---------------------------------------------------------------- units
+
+
+class EmptyForm(StyledForm):
+    """Actions with nothing to fill in (sign)."""
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several photos in one input; each is checked by `tickets.attachments` (type by its bytes, size)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+
+
+class ReturnForm(StyledForm):
+    kind = forms.ChoiceField(label="退回类型（第十三条）", choices=ReturnKind.choices)
+    reason = forms.CharField(label="退回理由", widget=_textarea())
+    basis = forms.CharField(label="退回依据（法律法规、三定方案等）", widget=_textarea())
+    suggested_unit = forms.ModelChoiceField(label="建议承办单位", queryset=Unit.objects.none(), required=False,
+                                            empty_label="（无）")
+    photos = MultipleFileField(label="现场图片（井盖、电线杆等须上传）", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["suggested_unit"].queryset = handling_units()  # type: ignore[attr-defined]
+
+
+class ExtensionForm(StyledForm):
+    working_days = forms.IntegerField(label="延期工作日", min_value=1, max_value=MAX_EXTENSION_WORKING_DAYS,
+                                      initial=5)
+    reason = forms.CharField(label="延期理由", widget=_textarea())
+
+
+class ReplyForm(StyledForm):
+    """Art. 15: who handled it, when, how, the result, and how the requester was contacted."""
+
+    handler_name = forms.CharField(label="办理机构或人员", max_length=100)
+    handled_at = forms.DateTimeField(label="办理时间", input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                                format="%Y-%m-%dT%H:%M"))
+    process = forms.CharField(label="办理过程", widget=_textarea(3))
+    result = forms.CharField(label="办理结果", widget=_textarea(3))
+    contact_note = forms.CharField(label="联系服务对象情况", widget=_textarea())
+    contacted = forms.BooleanField(label="已联系服务对象", required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handled_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+
+class ArrivalForm(StyledForm):
+    remote = forms.BooleanField(label="远程处置（未到现场）", required=False)
+    note = forms.CharField(label="说明", widget=_textarea(), required=False)
+
+
+class ContactAttemptForm(StyledForm):
+    method = forms.ChoiceField(label="联系方式", choices=[("call", "回拨电话"), ("sms", "短信")])
+    reached = forms.BooleanField(label="已联系上", required=False)
+    note = forms.CharField(label="备注", max_length=200, required=False)
+
+
+# ---------------------------------------------------------------- hotline review and follow-up
+
+
+class ReviewForm(StyledForm):
+    """Approve or reject a return, an extension or a reply; a rejection needs a reason."""
+
+    decision = forms.ChoiceField(label="审核结果", choices=APPROVE_CHOICES, widget=forms.RadioSelect, initial="yes")
+    note = forms.CharField(label="审核意见", widget=_textarea(), required=False)
+
+    def style_widgets(self) -> None:
+        super().style_widgets()
+        self.fields["decision"].widget.attrs["class"] = "form-check-input"
+
+    @property
+    def approve(self) -> bool:
+        return self.cleaned_data["decision"] == "yes"
+
+
+class FollowUpForm(StyledForm):
+    """Art. 17: the follow-up call's result on the five GB/T 39734 levels."""
+
+    reached = forms.BooleanField(label="联系上服务对象", required=False, initial=True)
+    satisfaction = forms.ChoiceField(label="满意度", required=False,
+                                     choices=[("", "（未联系上时不填）"), *Satisfaction.choices])
+    unit_contacted = forms.BooleanField(label="承办单位联系过服务对象", required=False)
+    unit_at_fault = forms.BooleanField(label="不满意系承办单位主观原因", required=False)
+    note = forms.CharField(label="回访记录", widget=_textarea(), required=False)
+
+
+class ReworkForm(StyledForm):
+    note = forms.CharField(label="重办说明", widget=_textarea(), required=False)
+
+
+# ---------------------------------------------------------------- search
+
+
+class TicketFilterForm(StyledForm):
+    """Filters of the ticket list; every field optional."""
+
+    q = forms.CharField(label="关键词", required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": "编号、标题、内容或地点"}))
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *Status.choices])
+    unit = forms.ModelChoiceField(label="承办单位", required=False, queryset=Unit.objects.none(),
+                                  empty_label="全部单位")
+    overdue = forms.BooleanField(label="仅超时", required=False)
+    date_from = forms.DateField(label="受理日期自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = handling_units()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start: dt.date | None = data.get("date_from")
+        end: dt.date | None = data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "结束日期不能早于开始日期")
+        return data

@@ -1,0 +1,103 @@
+"""What the ticket page shows: details with personal data masked by role (Art. 23), assignments, the timeline of
+events, the deadlines with their rules, and the action forms this user may use now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest
+from django.utils import timezone
+
+from hotline.directory.models import Staff
+from hotline.lib.errors import DomainError
+from hotline.lib.privacy import mask_address, mask_id_number, mask_name, mask_phone
+from hotline.tickets.choices import Status
+from hotline.tickets.models import Event, Ticket
+from hotline.web import actions
+from hotline.web.clocks import clock_rows, rules_table
+
+
+@dataclass(frozen=True)
+class RequesterView:
+    """The requester as this user may see them: in full (hotline), masked (units), or not at all."""
+
+    hidden: bool
+    name: str = ""
+    phone: str = ""
+    id_number: str = ""
+    address: str = ""
+    masked: bool = False
+
+
+def requester_view(user: Staff, ticket: Ticket) -> RequesterView | None:
+    """Hotline staff see the requester; units see masked values, and nothing on a confidential ticket (Art. 23)."""
+    requester = ticket.requester
+    if requester is None:
+        return None
+    if user.is_hotline:
+        return RequesterView(False, requester.name, requester.phone, requester.id_number, requester.address)
+    if ticket.is_confidential:
+        return RequesterView(hidden=True)
+    return RequesterView(False, mask_name(requester.name), mask_phone(requester.phone),
+                         mask_id_number(requester.id_number), mask_address(requester.address), masked=True)
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """One event as the timeline shows it."""
+
+    event: Event
+    actor: str
+    unit: str
+    action: str
+    from_label: str
+    to_label: str
+    status_changed: bool
+
+
+def _status_label(value: str) -> str:
+    return Status(value).label if value in Status.values else value
+
+
+def timeline(ticket: Ticket) -> list[TimelineRow]:
+    """Every event of the ticket, oldest first; events without an actor were done by the timed sweeps."""
+    rows = []
+    for event in ticket.events.select_related("actor", "actor_unit").order_by("at", "id"):
+        rows.append(TimelineRow(
+            event=event, actor=str(event.actor) if event.actor else "系统", unit=str(event.actor_unit or ""),
+            action=event.get_action_display(), from_label=_status_label(event.from_status),
+            to_label=_status_label(event.to_status), status_changed=event.from_status != event.to_status,
+        ))
+    return rows
+
+
+def _action_forms(user: Staff, ticket: Ticket, failed_verb: str | None,
+                  failed_form: forms.Form | None) -> list[dict[str, Any]]:
+    panels = []
+    for action in actions.available(user, ticket):
+        failed = action.verb == failed_verb and failed_form is not None
+        form = failed_form if failed else action.form(initial=actions.initial_for(action, ticket))
+        panels.append({"action": action, "form": form, "open": failed,
+                       "multipart": any(isinstance(f.widget, forms.ClearableFileInput)
+                                        for f in form.fields.values())})  # type: ignore[union-attr]
+    return panels
+
+
+def ticket_context(request: HttpRequest, ticket: Ticket, *, failed_verb: str | None = None,
+                   failed_form: forms.Form | None = None, error: DomainError | None = None) -> dict[str, Any]:
+    """Everything the ticket page and its fragment render."""
+    user: Staff = request.user  # type: ignore[assignment]
+    now = timezone.now()
+    return {
+        "ticket": ticket, "now": now, "requester": requester_view(user, ticket),
+        "assignments": ticket.assignments.select_related("unit").order_by("-is_active", "dispatched_at"),
+        "timeline": timeline(ticket), "clocks": clock_rows(ticket, now), "rules": rules_table(),
+        "panels": _action_forms(user, ticket, failed_verb, failed_form), "error": error, "failed_verb": failed_verb,
+        "return_requests": ticket.return_requests.select_related("unit", "suggested_unit").order_by("-requested_at"),
+        "extension_requests": ticket.extension_requests.order_by("-requested_at"),
+        "replies": ticket.replies.order_by("-submitted_at"),
+        "follow_ups": ticket.follow_ups.order_by("-at"),
+        "attachments": ticket.attachments.order_by("uploaded_at"),
+    }

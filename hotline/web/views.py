@@ -1,0 +1,186 @@
+"""The server-rendered screens: home by role, hotline desk, unit inbox, ticket list and the ticket page.
+
+Views are thin (STYLE 8): parse a form, load through `access`, call `tickets.workflow`, redirect or render.
+A request with the `HX-Request` header gets the page's fragment (`_name.html`) instead of the whole page.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from hotline.directory.choices import Role
+from hotline.directory.models import Staff
+from hotline.lib.errors import DomainError
+from hotline.tickets import workflow
+from hotline.tickets.access import access_ticket, visible_tickets
+from hotline.tickets.models import Ticket
+from hotline.tickets.sweeps import overdue_q
+from hotline.web import actions, queues
+from hotline.web.errors import domain_errors, parse, plain_failure
+from hotline.web.forms import NewTicketForm, TicketFilterForm
+from hotline.web.ticket_page import ticket_context
+
+PAGE_SIZE = 25
+
+
+def staff(request: HttpRequest) -> Staff:
+    """The logged-in staff member (every view here is behind `login_required`)."""
+    return cast(Staff, request.user)
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """HTMX asks for a fragment; a plain request (or a boosted one) for the whole page."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def _page(request: HttpRequest, template: str, fragment: str, context: dict[str, Any]) -> HttpResponse:
+    return render(request, fragment if is_htmx(request) else template, context)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role starts where its work is: units in their inbox, hotline staff at the desk."""
+    user = staff(request)
+    if not user.is_hotline:
+        return redirect("web:inbox")
+    if user.role == Role.SUPERVISOR:
+        return redirect("web:tickets")
+    return redirect("web:desk")
+
+
+# ---------------------------------------------------------------- hotline desk
+
+
+def _queue_context(request: HttpRequest, qs: QuerySet[Ticket], all_queues: tuple[queues.Queue, ...],
+                   url_name: str) -> dict[str, Any]:
+    now = timezone.now()
+    current = queues.find(all_queues, request.GET.get("queue"), staff(request).role)
+    return {
+        "tabs": queues.tabs(all_queues, qs, now), "current": current, "queue_url": reverse(url_name),
+        "rows": list(current.select(qs, now).select_related("topic", "lead_unit")[:queues.QUEUE_ROWS]),
+        "queue_limit": queues.QUEUE_ROWS, "now": now,
+    }
+
+
+def _desk_context(request: HttpRequest, form: forms.Form | None) -> dict[str, Any]:
+    user = staff(request)
+    can_intake = user.role in workflow.INTAKE_ROLES
+    context = _queue_context(request, visible_tickets(user), queues.DESK_QUEUES, "web:desk")
+    context.update(form=form if form is not None else (NewTicketForm() if can_intake else None))
+    return context
+
+
+def _desk_failure(request: HttpRequest, error: DomainError, form: forms.Form | None) -> HttpResponse:
+    return render(request, "web/desk.html", {**_desk_context(request, form), "error": error})
+
+
+@login_required
+@domain_errors(_desk_failure)
+def desk(request: HttpRequest) -> HttpResponse:
+    """The hotline desk: new-ticket form and the work queues (Art. 11-17)."""
+    if not staff(request).is_hotline:
+        raise PermissionDenied
+    if request.method == "POST":
+        form = parse(request, NewTicketForm(request.POST))
+        ticket = workflow.create_ticket(by=staff(request), **form.workflow_kwargs())
+        messages.success(request, f"已受理工单 {ticket.number}")
+        return redirect("web:ticket", number=ticket.number)
+    return _page(request, "web/desk.html", "web/_queue.html", _desk_context(request, None))
+
+
+# ---------------------------------------------------------------- unit inbox
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """A unit's inbox: to sign, in progress, returns, replies and recently finished (Art. 13-15)."""
+    user = staff(request)
+    if user.is_hotline:
+        raise PermissionDenied
+    context = _queue_context(request, visible_tickets(user), queues.INBOX_QUEUES, "web:inbox")
+    return _page(request, "web/inbox.html", "web/_queue.html", context)
+
+
+# ---------------------------------------------------------------- list and search
+
+
+def _filtered(qs: QuerySet[Ticket], data: dict[str, Any]) -> QuerySet[Ticket]:
+    if data.get("q"):
+        text = data["q"].strip()
+        qs = qs.filter(Q(number__icontains=text) | Q(title__icontains=text) | Q(content__icontains=text)
+                       | Q(address__icontains=text))
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("unit"):
+        qs = qs.filter(assignments__unit=data["unit"]).distinct()
+    if data.get("overdue"):
+        qs = qs.filter(overdue_q(timezone.now()))
+    if data.get("date_from"):
+        qs = qs.filter(created_at__date__gte=data["date_from"])
+    if data.get("date_to"):
+        qs = qs.filter(created_at__date__lte=data["date_to"])
+    return qs
+
+
+@login_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    """Search every ticket the user may see, with filters and pages."""
+    form = TicketFilterForm(request.GET or None)
+    qs = visible_tickets(staff(request))
+    if form.is_bound and form.is_valid():
+        qs = _filtered(qs, form.cleaned_data)
+    elif form.is_bound:
+        qs = qs.none()
+    page = Paginator(qs.order_by("-created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "now": timezone.now()}
+    return _page(request, "web/ticket_list.html", "web/_ticket_table.html", context)
+
+
+# ---------------------------------------------------------------- the ticket page
+
+
+@login_required
+@domain_errors(plain_failure)
+def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """Details, assignments, timeline, deadlines and the actions this user may take (404 if invisible)."""
+    ticket = access_ticket(staff(request), number)
+    return _page(request, "web/ticket_detail.html", "web/_ticket_main.html", ticket_context(request, ticket))
+
+
+def _action_failure(request: HttpRequest, error: DomainError, form: forms.Form | None, number: str,
+                    verb: str) -> HttpResponse:
+    ticket = access_ticket(staff(request), number)
+    context = ticket_context(request, ticket, failed_verb=verb, failed_form=form, error=error)
+    return _page(request, "web/ticket_detail.html", "web/_ticket_main.html", context)
+
+
+@require_POST
+@login_required
+@domain_errors(_action_failure)
+def ticket_action(request: HttpRequest, number: str, verb: str) -> HttpResponse:
+    """POST /tickets/<number>/<verb>/: parse the form, load the ticket, make the one workflow call."""
+    action = actions.ACTIONS.get(verb)
+    if action is None:
+        raise Http404("没有这个操作")
+    ticket = access_ticket(staff(request), number, for_write=True)
+    form = parse(request, action.form(request.POST, request.FILES))
+    action.perform(ticket, staff(request), form)
+    messages.success(request, f"{action.label}：已完成")
+    if is_htmx(request):
+        ticket = access_ticket(staff(request), number)
+        return render(request, "web/_ticket_main.html", ticket_context(request, ticket))
+    return redirect("web:ticket", number=number)
