@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "hotline.directory",
     "hotline.deadlines",
     "hotline.tickets",
+    "hotline.privacy",
     "hotline.intake",
     "hotline.knowledge",
     "hotline.followups",

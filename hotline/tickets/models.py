@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import ipaddress
+import uuid
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
 from hotline.directory.models import Topic, Unit
+from hotline.lib.errors import InvalidInput
+from hotline.privacy.fields import EncryptedTextField
+from hotline.privacy.keys import phone_lookup_hash
 from hotline.tickets.choices import (
     Action,
     AlertKind,
@@ -26,14 +33,17 @@ Staff = settings.AUTH_USER_MODEL
 
 
 class Requester(models.Model):
-    """The citizen or company behind a contact (服务对象); personal fields are protected at rest (Art. 23)."""
+    """The citizen or company behind a contact (服务对象); personal fields are ciphertext at rest (Art. 23)."""
 
-    name = models.CharField("姓名", max_length=100, blank=True)
-    phone = models.CharField("电话", max_length=32, blank=True)
-    # Keyed hash of the normalised phone: finds earlier calls without decrypting anything.
+    # Fixed when the object is built, before the first save, so each encrypted value is bound to this row at insert.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = EncryptedTextField("姓名")
+    phone = EncryptedTextField("电话")
+    # Keyed hash of the normalised phone, derived from `phone` on every save: finds earlier calls without decrypting.
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    id_number = models.CharField("证件号码", max_length=64, blank=True)
-    address = models.CharField("住址", max_length=300, blank=True)
+    id_number = EncryptedTextField("证件号码")
+    address = EncryptedTextField("住址")
+    ip = EncryptedTextField("IP地址")
     is_company = models.BooleanField("企业", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -42,6 +52,22 @@ class Requester(models.Model):
 
     def __str__(self) -> str:
         return f"服务对象#{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Derive the look-up hash and normalise the IP before the fields are sealed."""
+        self.phone_hash = phone_lookup_hash(self.phone)
+        if self.ip:
+            try:
+                self.ip = str(ipaddress.ip_address(self.ip.strip()))
+            except ValueError:
+                raise InvalidInput("IP地址格式不正确", field="requester.ip", code="invalid_ip") from None
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def matching_phone(cls, raw: str) -> models.QuerySet[Requester]:
+        """Requesters whose phone equals `raw` once normalised (`139 8765 4321` = `13987654321`), by keyed hash."""
+        digest = phone_lookup_hash(raw)
+        return cls.objects.filter(phone_hash=digest) if digest else cls.objects.none()
 
 
 class TicketCounter(models.Model):
@@ -176,14 +202,34 @@ class Event(models.Model):
     reason = models.TextField("说明", blank=True)
     article = models.CharField("依据条款", max_length=40, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # Tamper evidence (GB/T 22239 level 3 audit): each ticket's events form a chain; `hash` is a keyed MAC of this
+    # row's canonical JSON and `prev_hash`, `seq` its position. Set once in save(); triggers refuse UPDATE/DELETE.
+    seq = models.PositiveIntegerField("链序号", null=True, editable=False)
+    prev_hash = models.CharField("前一事件哈希", max_length=64, blank=True, editable=False)
+    hash = models.CharField("事件哈希", max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "工单事件"
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["ticket", "at"]), models.Index(fields=["action", "at"])]
+        constraints = [
+            # Two writers that both took the same chain head would fork the chain; the second fails instead.
+            models.UniqueConstraint(fields=["ticket", "seq"], name="one_event_per_chain_position"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert once, sealed into the ticket's hash chain in the same transaction; events are never edited."""
+        from hotline.privacy.audit import seal  # the audit app sits above tickets; imported when first needed
+
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("工单事件只能追加，不能修改")
+        with transaction.atomic():
+            head = seal(self)
+            super().save(*args, **kwargs)
+            head.save()
 
 
 class ReturnRequest(models.Model):

@@ -1,0 +1,49 @@
+"""Recording security events with who, what, when and where (GB/T 22239 level 3 security audit)."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from hotline.privacy.logfilter import escape_log_text
+from hotline.privacy.models import SecurityEvent
+
+if TYPE_CHECKING:
+    from hotline.directory.models import Staff
+    from hotline.tickets.models import Ticket
+
+log = logging.getLogger("hotline.security")
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The peer address of the request (REMOTE_ADDR; a reverse proxy must be configured to set it), or None."""
+    if request is None:
+        return None
+    raw = (request.META.get("REMOTE_ADDR") or "").strip()
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        return None
+
+
+def record(kind: str, *, staff: Staff | None = None, username: str = "", ip: str | None = None,
+           ticket: Ticket | None = None, detail: str = "") -> SecurityEvent:
+    """Store one security event and write it, escaped, to the `hotline.security` log."""
+    staff_obj: Any = staff if staff is not None and getattr(staff, "pk", None) else None
+    username = (username or getattr(staff_obj, "username", "") or "")[:150]
+    event = SecurityEvent.objects.create(at=timezone.now(), kind=kind, staff=staff_obj, username=username, ip=ip,
+                                         ticket=ticket, detail=detail[:300])
+    log.info("security kind=%s user=%s ip=%s ticket=%s detail=%s", kind, escape_log_text(username), ip or "-",
+             getattr(ticket, "number", "-"), escape_log_text(detail[:300]))
+    return event
+
+
+def record_denial(request: HttpRequest, *, what: str, ticket: Ticket | None = None) -> SecurityEvent:
+    """A 403 or 404 on a protected object, for the web and API error handlers to call."""
+    user = getattr(request, "user", None)
+    staff = user if getattr(user, "is_authenticated", False) else None
+    return record("denied", staff=staff, ip=client_ip(request), ticket=ticket, detail=f"{request.method} {what}")
