@@ -172,7 +172,7 @@ def _requester(data: dict[str, Any] | None) -> Requester | None:
         return None
     return Requester.objects.create(
         name=name, phone=normalise_phone(phone), phone_hash=phone_hash(phone), id_number=id_number, address=address,
-        is_company=bool(data.get("is_company")),
+        is_company=bool(data.get("is_company")), ip=str(data.get("ip") or ""),  # Requester.save validates the IP
     )
 
 
