@@ -76,7 +76,8 @@ class TestQueues(HotlineTestCase):
 
     def test_it_lists_pending_returns_and_extensions(self):
         returned = self.dispatched_ticket()
-        workflow.request_return(returned, by=self.unit_a_handler, kind="desk", reason="不属本单位职责", basis="三定方案")
+        workflow.request_return(returned, by=self.unit_a_handler, kind="desk", reason="不属本单位职责",
+                                basis="三定方案")
         extended = self.signed_ticket()
         workflow.request_extension(extended, by=self.unit_a_handler, working_days=3, reason="需协调多部门")
         self.client.force_login(self.reviewer)

@@ -79,7 +79,8 @@ class TestTicketList(HotlineTestCase):
 
     def test_it_filters_by_text_status_unit_and_dates(self):
         lamp = self.dispatched_ticket(content="路灯不亮", address="宝庆路")
-        housing = workflow.dispatch(self.new_ticket(content="公租房申请进度"), by=self.dispatcher, lead_unit=self.unit_b)
+        housing = workflow.dispatch(self.new_ticket(content="公租房申请进度"), by=self.dispatcher,
+                                    lead_unit=self.unit_b)
         fresh = self.new_ticket(content="噪音扰民")
         assert self.numbers(self.get(self.dispatcher, "?q=宝庆")) == [lamp.number]
         assert self.numbers(self.get(self.dispatcher, f"?q={housing.number}")) == [housing.number]

@@ -194,7 +194,8 @@ class TestErrorsInOnePlace(ActionCase):
 
     def test_it_keeps_the_typed_input_and_opens_the_failed_form(self):
         ticket = self.signed_ticket()
-        response = self.act(self.unit_a_handler, ticket, "request_extension", {"working_days": 30, "reason": "需协调多方"})
+        response = self.act(self.unit_a_handler, ticket, "request_extension",
+                            {"working_days": 30, "reason": "需协调多方"})
         assert response.status_code == 400
         self.assertContains(response, "需协调多方", status_code=400)
         self.assertContains(response, 'id="act-request_extension" class="accordion-collapse collapse show"',
