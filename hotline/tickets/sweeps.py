@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 
+from django.db import close_old_connections
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from hotline.deadlines.policy import RULES, Clock
 from hotline.lib.errors import ConcurrentChange, TransitionNotAllowed
-from hotline.tickets import workflow
+from hotline.tickets import outbox, workflow
 from hotline.tickets.choices import AlertKind, Status
 from hotline.tickets.models import ClockAlert, Ticket
 
@@ -83,11 +85,12 @@ def warn_one(now: dt.datetime | None = None) -> bool:
     return _alert_one(AlertKind.WARNING, now or timezone.now())
 
 
-# The whole schedule: job name -> (function, interval in seconds).
+# The whole schedule: job name -> (function, interval in seconds). Celery beat gets one entry per job.
 SCHEDULE: dict[str, tuple[Callable[[dt.datetime | None], bool], int]] = {
     "deem_signed": (deem_one_signed, 60),
     "mark_overdue": (mark_one_overdue, 60),
     "warn": (warn_one, 300),
+    "outbox": (outbox.send_one, 30),  # SMS after commit (STYLE 4)
 }
 
 MAX_PER_RUN = 10_000
@@ -105,3 +108,26 @@ def run_job(name: str, now: dt.datetime | None = None) -> int:
 def run_all(now: dt.datetime | None = None) -> dict[str, int]:
     """Every job once, in schedule order (the `hotline sweep` command and the embedded loop)."""
     return {name: run_job(name, now) for name in SCHEDULE}
+
+
+def loop(stop: threading.Event, interval: float) -> None:
+    """The embedded server's timer: every job, then a pause, until `stop` is set. An error is logged, and the next
+    round runs anyway: one bad row must not silence deadlines for everyone."""
+    while not stop.is_set():
+        try:
+            counts = run_all()
+            if any(counts.values()):
+                log.info("定时任务：%s", counts)
+        except Exception:
+            log.exception("定时任务执行出错，%s 秒后重试", interval)
+        finally:
+            close_old_connections()  # the thread's connection; a dropped one is reopened next round
+        stop.wait(interval)
+
+
+def start_loop(interval: float) -> tuple[threading.Thread, threading.Event]:
+    """Start `loop` in a daemon thread (it dies with the server); set the event to stop it."""
+    stop = threading.Event()
+    thread = threading.Thread(target=loop, args=(stop, interval), name="hotline-sweeps", daemon=True)
+    thread.start()
+    return thread, stop
