@@ -35,8 +35,11 @@ INSTALLED_APPS = [
     "hotline.followups",
     "hotline.supervision",
     "hotline.reports",
+    "hotline.channels",
     "hotline.api",
     "hotline.web",
+    # Offline image check for the citizen portal (no third-party service on a government intranet).
+    "captcha",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +110,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from the finders but expects the folder
 MEDIA_ROOT = Path(env_str("HOTLINE_MEDIA_ROOT", str(DATA_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -144,6 +148,25 @@ CELERY_ENABLED = env_bool("CELERY_ENABLED", False)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", env_str("REDIS_URL", "redis://127.0.0.1:6379/0"))
 CELERY_TASK_ALWAYS_EAGER = not CELERY_ENABLED
 CELERY_TIMEZONE = TIME_ZONE
+
+# Caches: rate limits of the portal and Open311. One process (embedded) keeps them in memory; several processes
+# share Redis (REDIS_URL), whose increments are atomic.
+if env_str("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}}
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Correct for the single-process embedded server; production sets REDIS_URL.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Citizen portal's human check: an arithmetic picture rendered locally.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "×"
+CAPTCHA_TIMEOUT = 10
+CAPTCHA_TEST_MODE = False
+
+# Open311 GeoReport v2: the jurisdiction this server answers for.
+OPEN311_JURISDICTION = env_str("HOTLINE_OPEN311_JURISDICTION", "shaoyang")
 
 # API tokens live this long (seconds).
 API_TOKEN_TTL_SECONDS = env_int("HOTLINE_API_TOKEN_TTL_SECONDS", 12 * 3600)

@@ -8,5 +8,7 @@ urlpatterns = [
     path("api/v1/", include("hotline.api.urls")),
     path("knowledge/", include("hotline.knowledge.urls")),
     path("routing/", include("hotline.intake.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("", include("hotline.channels.urls")),
     path("", include("hotline.web.urls")),
 ]

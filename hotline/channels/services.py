@@ -1,0 +1,145 @@
+"""Taking tickets in from channels: citizen portal codes, gateway keys and HMAC-signed 110 transfers (Art. 2, 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from hotline.channels.models import ChannelKey, CitizenRating, InboundNonce, Tracking
+from hotline.directory.choices import UnitKind
+from hotline.directory.models import Topic, Unit
+from hotline.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hotline.tickets import workflow
+from hotline.tickets.choices import Channel, RequestType, Satisfaction, Status
+from hotline.tickets.models import Ticket
+
+# Art. 7: a signed transfer older or newer than this is refused; nonces are kept at least this long.
+SIGNATURE_WINDOW = dt.timedelta(minutes=5)
+# Letters and digits that cannot be confused when read out on the phone (no 0/O, 1/I/L).
+_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+
+
+def _digest(value: str, purpose: str) -> str:
+    key = hashlib.sha256(f"hotline-{purpose}:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+def submit(channel: str, data: dict[str, Any]) -> Ticket:
+    """Create a ticket from a channel's payload (no staff actor); topic and region are given by code."""
+    if channel not in Channel.values:
+        raise InvalidInput("来源渠道不正确", field="channel", code="invalid_channel")
+    topic = _lookup(Topic, data.get("topic"), "topic", "事项分类")
+    region = _lookup(Unit, data.get("region"), "region", "所属区县", kind=UnitKind.COUNTY)
+    request_type = data.get("request_type") or RequestType.HELP
+    return workflow.create_ticket(
+        by=None, channel=channel, request_type=request_type, content=data.get("content") or "",
+        address=data.get("address") or "", topic=topic, region=region, requester=data.get("requester") or None,
+        title=data.get("title") or "", is_confidential=bool(data.get("is_confidential")),
+    )
+
+
+def _lookup(model: Any, code: Any, field: str, label: str, **filters: Any) -> Any:
+    if code in (None, ""):
+        return None
+    obj = model.objects.filter(code=str(code), is_active=True, **filters).first()
+    if obj is None:
+        raise InvalidInput(f"{label}“{code}”不存在", field=field, code=f"unknown_{field}")
+    return obj
+
+
+def issue_tracking(ticket: Ticket) -> str:
+    """Give the citizen a query code (stored only as a keyed hash) and a public token for Open311."""
+    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    Tracking.objects.create(ticket=ticket, code_hash=_digest(code, "tracking"), token=secrets.token_hex(8))
+    return code
+
+
+def track(number: str, code: str) -> Ticket:
+    """The ticket if the query code matches; one message for unknown number and wrong code (no oracle)."""
+    tracking = Tracking.objects.select_related("ticket").filter(ticket__number=(number or "").strip()).first()
+    if tracking is None or not hmac.compare_digest(tracking.code_hash, _digest(code or "", "tracking")):
+        if tracking is not None:
+            Tracking.objects.filter(pk=tracking.pk).update(failed_checks=tracking.failed_checks + 1)
+        raise NotFound("工单编号或查询码不正确", code="tracking_mismatch")
+    return tracking.ticket
+
+
+def rate(ticket: Ticket, *, satisfaction: str, comment: str = "") -> CitizenRating:
+    """The requester rates the handling once the ticket is resolved or closed."""
+    if ticket.status not in (Status.RESOLVED, Status.CLOSED):
+        raise Conflict("工单办结后才能评价", code="not_resolved")
+    if satisfaction not in Satisfaction.values:
+        raise InvalidInput("请选择满意度", field="satisfaction", code="invalid_satisfaction")
+    try:
+        with transaction.atomic():
+            return CitizenRating.objects.create(ticket=ticket, satisfaction=satisfaction,
+                                                comment=(comment or "").strip()[:500], at=timezone.now())
+    except IntegrityError as exc:
+        raise Conflict("该工单已评价", code="already_rated") from exc
+
+
+def create_key(name: str, channel: str, *, hmac_secret_env: str = "") -> tuple[ChannelKey, str]:
+    """A new gateway key; the raw value is shown once and only its hash is kept."""
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(24)
+    key = ChannelKey.objects.create(name=name, channel=channel, prefix=prefix,
+                                    key_hash=_digest(secret, "channel-key"), hmac_secret_env=hmac_secret_env)
+    return key, f"{prefix}.{secret}"
+
+
+def authenticate_key(raw: str | None) -> ChannelKey:
+    """The active key `prefix.secret`; Forbidden (401 at the edge) otherwise."""
+    prefix, _, secret = (raw or "").strip().partition(".")
+    key = ChannelKey.objects.filter(prefix=prefix, is_active=True).first()
+    if key is None or not secret or not hmac.compare_digest(key.key_hash, _digest(secret, "channel-key")):
+        raise Forbidden("接入密钥无效", code="invalid_channel_key")
+    ChannelKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    return key
+
+
+def sign_body(secret: str, timestamp: str, nonce: str, body: bytes) -> str:
+    """HMAC-SHA256 over `timestamp \\n nonce \\n body`, hex: what the 110 platform sends as X-Signature."""
+    message = timestamp.encode() + b"\n" + nonce.encode() + b"\n" + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def verify_signed(source: str, *, secret: str, timestamp: str, nonce: str, body: bytes, signature: str,
+                  now: dt.datetime | None = None) -> InboundNonce:
+    """Check the signature and the time window, and burn the nonce so a replay is refused (Art. 7)."""
+    now = now or timezone.now()
+    if not secret:
+        raise Forbidden("未配置签名密钥", code="signature_not_configured")
+    try:
+        sent = dt.datetime.fromtimestamp(int(timestamp), tz=dt.UTC)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise InvalidInput("X-Timestamp 须为 Unix 秒数", field="X-Timestamp", code="invalid_timestamp") from exc
+    if abs(now - sent) > SIGNATURE_WINDOW:
+        raise Forbidden("请求时间超出允许范围（5分钟）", code="stale_request")
+    if not nonce or len(nonce) > 64:
+        raise InvalidInput("X-Nonce 不能为空且不超过64个字符", field="X-Nonce", code="invalid_nonce")
+    expected = sign_body(secret, timestamp, nonce, body)
+    if not hmac.compare_digest(expected, (signature or "").lower()):
+        raise Forbidden("签名不正确", code="bad_signature")
+    try:
+        with transaction.atomic():
+            return InboundNonce.objects.create(source=source, nonce=nonce, received_at=now)
+    except IntegrityError as exc:
+        raise Conflict("重复的请求（nonce 已使用）", code="replayed_request") from exc
+
+
+def purge_one_nonce(now: dt.datetime | None = None) -> bool:
+    """Forget nonces older than the window (a sweep: handle one batch, return whether anything was left)."""
+    cutoff = (now or timezone.now()) - 2 * SIGNATURE_WINDOW
+    ids = list(InboundNonce.objects.filter(received_at__lt=cutoff).values_list("pk", flat=True)[:500])
+    if not ids:
+        return False
+    InboundNonce.objects.filter(pk__in=ids).delete()
+    return True

@@ -1,0 +1,24 @@
+from django.urls import include, path, re_path
+
+from hotline.channels import inbound, open311, portal
+
+app_name = "channels"
+
+open311_patterns = [
+    path("services.json", open311.services_list, name="open311-services"),
+    re_path(r"^services/(?P<code>[^/]+)\.json$", open311.service_definition, name="open311-service"),
+    path("requests.json", open311.requests_collection, name="open311-requests"),
+    re_path(r"^requests/(?P<request_id>[^/]+)\.json$", open311.request_detail, name="open311-request"),
+    re_path(r"^tokens/(?P<token>[^/]+)\.json$", open311.token_detail, name="open311-token"),
+]
+
+urlpatterns = [
+    path("portal/", portal.submit, name="portal-submit"),
+    path("portal/receipt/", portal.receipt, name="portal-receipt"),
+    path("portal/track/", portal.track, name="portal-track"),
+    path("portal/track/<str:number>/", portal.status, name="portal-status"),
+    path("portal/track/<str:number>/rate/", portal.rate, name="portal-rate"),
+    path("open311/v2/", include(open311_patterns)),
+    path("channels/tickets", inbound.gateway_ticket, name="gateway-ticket"),
+    path("channels/110/tickets", inbound.police_transfer, name="police-transfer"),
+]
