@@ -1,4 +1,4 @@
-"""The one settings module, read from the environment (STYLE 11). SQLite under HOTLINE_DATA_DIR unless DATABASE_URL is set."""
+"""The one settings module, read from the environment (STYLE 11); SQLite in HOTLINE_DATA_DIR unless DATABASE_URL."""
 
 from __future__ import annotations
 

@@ -58,4 +58,5 @@ class TrackForm(forms.Form):
 class RateForm(forms.Form):
     satisfaction = forms.ChoiceField(label="满意度", choices=Satisfaction.choices, widget=forms.RadioSelect,
                                      error_messages={"required": "请选择满意度"})
-    comment = forms.CharField(label="意见建议", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+    comment = forms.CharField(label="意见建议", max_length=500, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))

@@ -16,7 +16,7 @@ from hotline.tickets.choices import Action, Channel, ReviewState, Status
 from hotline.tickets.models import Ticket
 
 # What a citizen sees of the history: the steps, never internal notes or the names of staff.
-PUBLIC_ACTIONS = {
+PUBLIC_ACTIONS: dict[str, str] = {
     Action.ACCEPT: "热线已受理",
     Action.DECLINE: "不予受理",
     Action.ANSWER: "已直接答复",
