@@ -47,6 +47,7 @@ class Plan:
     extension: str = ""  # "", "approve", "reject", "pending"
     reject_reply: bool = False
     late_reply: bool = False
+    quick: bool = False  # replies early in the handling period
     rework: bool = False
     unreached: bool = False
     repeat: bool = False
@@ -74,8 +75,8 @@ PLANS: dict[str, tuple[int, Plan]] = {
     "closed_on_site_within_hour": (4, P("dispatch", S.CLOSED, (12, 42), topics="arrival")),
     "closed_on_site_late": (1, P("dispatch", S.CLOSED, (12, 42), topics="arrival", late_arrival=True)),
     "closed_emergency_unit": (2, P("dispatch", S.CLOSED, (12, 42), topics="emergency")),
-    "resolved": (5, P("dispatch", S.RESOLVED, (6, 12))),
-    "replied": (4, P("dispatch", S.REPLIED, (4, 9))),
+    "resolved": (5, P("dispatch", S.RESOLVED, (8, 14), quick=True)),
+    "replied": (4, P("dispatch", S.REPLIED, (6, 12), quick=True)),
     "in_progress": (4, P("dispatch", S.IN_PROGRESS, (0.5, 3))),
     "in_progress_overdue": (3, P("dispatch", S.IN_PROGRESS, (16, 30))),
     "in_progress_extension_pending": (1, P("dispatch", S.IN_PROGRESS, (1, 3), extension="pending")),
@@ -339,7 +340,7 @@ def _replied(cast: Cast, plan: Plan, ticket: Ticket, lead: Unit) -> Story:
     if plan.late_reply:
         yield cast.in_office(due + dt.timedelta(hours=cast.rng.uniform(4, 72)))
     else:
-        yield cast.before(due, 0.2, 0.8)
+        yield cast.before(due, 0.05, 0.3) if plan.quick else cast.before(due, 0.2, 0.8)
     _reply(cast, ticket, lead)
 
 

@@ -1,0 +1,96 @@
+"""The demo history is the product's own output: built through the workflow, every status, consistent events."""
+
+from __future__ import annotations
+
+import time_machine
+from django.contrib.auth import authenticate
+from django.test import TestCase
+
+from hotline import demo
+from hotline.demo import directory
+from hotline.directory.choices import UnitKind
+from hotline.directory.models import Topic, Unit
+from hotline.tickets.choices import Action, ReviewState, Status
+from hotline.tickets.models import Event, ExtensionRequest, ReturnRequest, Ticket
+from tests.base import local
+
+PASSWORD = "Demo-Pass-2026-ops"
+
+
+class DemoBuiltOnAMondayMorning(TestCase):
+    """40 tickets of history up to Monday 23 November 2026, 09:30 Beijing time."""
+
+    now = local(2026, 11, 23, 9, 30)
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        with time_machine.travel(cls.now, tick=False):
+            cls.summary = demo.build(tickets=40, seed=7, password=PASSWORD)
+
+    def test_it_replays_every_step_without_the_workflow_refusing_one(self):
+        assert self.summary.refused == []
+        assert self.summary.tickets >= 40
+
+    def test_it_covers_every_status(self):
+        assert set(Ticket.objects.values_list("status", flat=True)) == set(Status.values)
+
+    def test_it_writes_one_unbroken_event_chain_per_ticket_ending_in_its_status(self):
+        for ticket in Ticket.objects.all():
+            events = list(ticket.events.order_by("at", "id"))
+            assert events[0].action == Action.ACCEPT and events[0].to_status == Status.PENDING_DISPATCH
+            for before, after in zip(events, events[1:], strict=False):
+                assert after.from_status == before.to_status, (ticket.number, before.action, after.action)
+                assert after.at >= before.at
+            assert events[-1].to_status == ticket.status
+            assert events[0].at == ticket.created_at
+
+    def test_it_puts_nothing_in_the_future(self):
+        assert not Event.objects.filter(at__gt=self.now).exists()
+        assert not Ticket.objects.filter(created_at__gt=self.now).exists()
+
+    def test_it_includes_the_unusual_paths_of_the_regulation(self):
+        actions = set(Event.objects.values_list("action", flat=True))
+        assert {Action.REWORK, Action.MERGE, Action.HAND_OFF, Action.CONSULT, Action.DEEM_SIGNED, Action.ARRIVE,
+                Action.MARK_OVERDUE} <= actions
+        assert set(ReturnRequest.objects.values_list("state", flat=True)) >= {ReviewState.APPROVED,
+                                                                               ReviewState.REJECTED}
+        assert ExtensionRequest.objects.filter(state=ReviewState.APPROVED).exists()
+        reasons = set(Ticket.objects.filter(status=Status.DECLINED).values_list("decline_reason", flat=True))
+        assert reasons and "" not in reasons
+
+    def test_it_has_shaoyangs_twelve_counties_and_the_article_20_units_on_24_hours(self):
+        counties = Unit.objects.filter(kind=UnitKind.COUNTY)
+        assert counties.count() == 12 and all(c.children.count() == 7 for c in counties)
+        for name in ("市应急管理局", "市卫生健康委员会", "市公安局", "市生态环境局", "市城管执法局", "市自来水公司",
+                     "国网邵阳供电公司", "市燃气总公司"):
+            assert Unit.objects.get(name=name).responds_24h, name
+        assert Unit.objects.get(code="hotline").kind == UnitKind.HOTLINE
+
+    def test_it_flags_topics_as_the_regulation_requires(self):
+        leaves = Topic.objects.filter(parent__isnull=False)
+        assert leaves.count() == len(directory.TOPICS) >= 40
+        assert leaves.get(name="井盖缺失破损").needs_onsite_photo
+        fumes = leaves.get(name="餐饮油烟")
+        assert fumes.always_confidential and fumes.needs_arrival_within_hour
+        assert leaves.get(name="停电").is_outage
+        assert leaves.get(name="政府信息公开").statutory_working_days == 20
+        assert leaves.get(name="社会治安").default_unit.name == "市公安局"
+        # Art. 23: every ticket on such a topic is confidential.
+        assert not Ticket.objects.filter(topic__always_confidential=True, is_confidential=False).exists()
+
+    def test_it_lets_every_demo_account_log_in_with_the_demo_password(self):
+        usernames = [login.username for login in self.summary.logins]
+        assert {"operator", "dispatcher", "reviewer", "followup", "supervisor", "manager", "admin",
+                "h-shuangqing-cgj"} <= set(usernames)
+        for username in ("admin", "dispatcher", "h-cgzf"):
+            assert authenticate(username=username, password=PASSWORD) is not None
+
+
+class DemoBuiltJustAfterNationalDay(TestCase):
+    """A history crossing the National Day holiday and its make-up working days still replays cleanly."""
+
+    def test_it_replays_cleanly_across_holidays(self):
+        with time_machine.travel(local(2026, 10, 12, 20, 0), tick=False):
+            summary = demo.build(tickets=25, seed=99, password=PASSWORD)
+        assert summary.refused == []
+        assert {Status.CLOSED, Status.IN_PROGRESS, Status.PENDING_DISPATCH} <= set(summary.statuses)
