@@ -75,7 +75,10 @@ class LockoutModelBackend(ModelBackend):
         if is_locked(username, request):
             # PermissionDenied stops every backend; Django then sends user_login_failed, recorded below.
             raise PermissionDenied("账号已被暂时锁定")
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
+            clear(username, request)  # also for API token logins, which authenticate without login()
+        return user
 
 
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,

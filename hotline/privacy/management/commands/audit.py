@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import sys
+import io
 from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -59,12 +58,17 @@ class Command(BaseCommand):
         manager = Staff.objects.filter(username=options["by"]).first()
         if manager is None:
             raise CommandError("用户不存在")
-        with contextlib.ExitStack() as stack:
-            out: IO[str] = sys.stdout
-            if options["output"]:
-                out = stack.enter_context(open(options["output"], "w", encoding="utf-8-sig", newline=""))
-            try:
-                count = reveal.export_access_log(manager, out, since=options["since"], until=options["until"])
-            except DomainError as exc:
-                raise CommandError(exc.message) from None
+        if options["output"]:
+            with open(options["output"], "w", encoding="utf-8-sig", newline="") as handle:
+                count = self._export(manager, handle, options)
+        else:
+            buffer = io.StringIO()
+            count = self._export(manager, buffer, options)
+            self.stdout.write(buffer.getvalue(), ending="")
         self.stderr.write(f"已导出 {count} 条记录")
+
+    def _export(self, manager: Staff, out: IO[str], options: dict[str, Any]) -> int:
+        try:
+            return reveal.export_access_log(manager, out, since=options["since"], until=options["until"])
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
