@@ -70,7 +70,8 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
 
 
 def _field_message(error: dict[str, Any]) -> dict[str, str]:
-    loc = [str(part) for part in error.get("loc", ())]
+    # Union members add their tag to `loc` (`str-enum[Satisfaction]`); field names never contain brackets.
+    loc = [str(part) for part in error.get("loc", ()) if "[" not in str(part)]
     if loc and loc[0] in _SOURCES:
         loc = loc[1:]
     # A body schema sits under its parameter name (`payload`); the client never sees that name.
@@ -81,6 +82,7 @@ def _field_message(error: dict[str, Any]) -> dict[str, str]:
         message = str(ctx["error"])  # our own validators raise ValueError with a Chinese message
     else:
         template = _MESSAGES.get(str(error.get("type")), "格式不正确")
+        ctx = {key: str(value).replace(" or ", ", ") for key, value in ctx.items()}
         try:
             message = template.format(**ctx)
         except (KeyError, IndexError):
@@ -90,7 +92,11 @@ def _field_message(error: dict[str, Any]) -> dict[str, str]:
 
 def invalid_input_response(api: NinjaAPI, request: HttpRequest, errors: list[dict[str, Any]]) -> HttpResponse:
     """400 `invalid_input` listing each field and its Chinese message."""
-    items = [_field_message(error) for error in errors]
+    items: list[dict[str, str]] = []
+    for error in errors:  # one message per field: a union reports each member's complaint
+        item = _field_message(error)
+        if all(item["field"] != seen["field"] for seen in items):
+            items.append(item)
     first = items[0] if items else {"field": "", "message": "请求参数不正确"}
     message = f"{first['field']}：{first['message']}" if first["field"] else first["message"]
     body = error_body("invalid_input", f"请求参数不正确（{message}）", field=first["field"], errors=items)

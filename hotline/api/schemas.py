@@ -244,7 +244,7 @@ class ReplyIn(In):
 
 class FollowUpIn(In):
     reached: bool
-    satisfaction: Satisfaction | Literal[""] = ""
+    satisfaction: Satisfaction | None = Field(None, description="五级满意度，联系上服务对象时必填（第十七条）")
     unit_contacted: bool = False
     unit_at_fault: bool = False
     note: Text = ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from hotline.api import tokens
 from hotline.api.schemas import ErrorOut, TokenIn, TokenOut
@@ -33,8 +33,8 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict:
 
 
 @router.delete("/token", auth=bearer, response={204: None, 401: ErrorOut})
-def revoke_token(request: HttpRequest) -> tuple[int, None]:
+def revoke_token(request: HttpRequest) -> Status[None]:
     """Revoke the token this request was made with (log out)."""
     header = request.headers.get("Authorization", "")
     tokens.revoke(header.partition(" ")[2].strip())
-    return 204, None
+    return Status(204, None)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from hotline.api import lookups, present
 from hotline.api.schemas import ErrorOut, EventOut, TicketFilters, TicketIn, TicketOut, TicketPage
@@ -39,7 +39,7 @@ def render(user: Staff, number: str) -> dict[str, Any]:
 
 
 @router.post("", response={201: TicketOut, **ERRORS})
-def create(request: HttpRequest, payload: TicketIn) -> tuple[int, dict[str, Any]]:
+def create(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any]]:
     """Accept a contact as a ticket waiting for dispatch (Art. 11); intake roles only."""
     ticket = workflow.create_ticket(
         by=staff(request), channel=payload.channel, request_type=payload.request_type, content=payload.content,
@@ -47,7 +47,7 @@ def create(request: HttpRequest, payload: TicketIn) -> tuple[int, dict[str, Any]
         region=lookups.unit(payload.region, "region"), is_confidential=payload.is_confidential,
         is_complex=payload.is_complex, requester=payload.requester.model_dump() if payload.requester else None,
     )
-    return 201, render(staff(request), ticket.number)
+    return Status(201, render(staff(request), ticket.number))
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:

@@ -170,7 +170,7 @@ def review_reply(request: HttpRequest, number: str, payload: ReviewIn) -> dict[s
 def follow_up(request: HttpRequest, number: str, payload: FollowUpIn) -> dict[str, Any]:
     """回访: five-level satisfaction and whether the unit contacted the requester (Art. 17)."""
     user, ticket = _load(request, number)
-    workflow.follow_up(ticket, by=user, reached=payload.reached, satisfaction=payload.satisfaction,
+    workflow.follow_up(ticket, by=user, reached=payload.reached, satisfaction=payload.satisfaction or "",
                        unit_contacted=payload.unit_contacted, unit_at_fault=payload.unit_at_fault, note=payload.note)
     return render(user, number)
 

@@ -1,0 +1,104 @@
+"""POST /api/v1/auth/token and bearer authentication."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import time_machine
+from django.test import override_settings
+
+from hotline.api.models import ApiToken
+from tests.api.base import PREFIX, ApiTestCase
+from tests.base import PASSWORD, local
+
+
+class TestIssueToken(ApiTestCase):
+    def login(self, username: str, password: str):
+        return self.client.post(f"{PREFIX}/auth/token", {"username": username, "password": password},
+                                content_type="application/json")
+
+    def test_it_issues_a_token_that_authenticates_later_requests(self):
+        response = self.login("operator", PASSWORD)
+        assert response.status_code == 200
+        token = response.json()["token"]
+        listed = self.client.get(f"{PREFIX}/tickets", headers={"Authorization": f"Bearer {token}"})
+        assert listed.status_code == 200
+
+    def test_it_stores_only_the_sha256_of_the_token(self):
+        token = self.login("operator", PASSWORD).json()["token"]
+        row = ApiToken.objects.get(user=self.operator)
+        assert row.key_hash == hashlib.sha256(token.encode()).hexdigest()
+        assert not ApiToken.objects.filter(key_hash=token).exists()
+
+    @override_settings(API_TOKEN_TTL_SECONDS=3600)
+    def test_it_states_when_the_token_expires_in_beijing_time(self):
+        with time_machine.travel(local(2026, 3, 2, 9), tick=False):
+            body = self.login("operator", PASSWORD).json()
+        assert body["expires"] == "2026-03-02T10:00:00+08:00"
+        assert body["token_type"] == "Bearer"
+
+    def test_it_refuses_a_wrong_password_with_401(self):
+        self.assert_error(self.login("operator", "wrong-password-123"), 401, "invalid_credentials")
+        assert not ApiToken.objects.exists()
+
+    def test_it_refuses_an_unknown_user_with_the_same_answer(self):
+        self.assert_error(self.login("nobody", PASSWORD), 401, "invalid_credentials")
+
+    def test_it_refuses_an_inactive_user(self):
+        self.operator.is_active = False
+        self.operator.save()
+        self.assert_error(self.login("operator", PASSWORD), 401, "invalid_credentials")
+
+    def test_it_answers_400_with_the_field_when_the_password_is_missing(self):
+        response = self.client.post(f"{PREFIX}/auth/token", {"username": "operator"}, content_type="application/json")
+        body = self.assert_error(response, 400, "invalid_input", field="password")
+        assert body["errors"] == [{"field": "password", "message": "此项为必填"}]
+
+
+class TestBearerToken(ApiTestCase):
+    def test_it_answers_401_unauthenticated_without_a_token(self):
+        response = self.get("/tickets", as_=None)
+        self.assert_error(response, 401, "unauthenticated")
+        assert response["WWW-Authenticate"].startswith("Bearer")
+
+    def test_it_answers_401_to_an_unknown_token(self):
+        response = self.client.get(f"{PREFIX}/tickets", headers={"Authorization": "Bearer not-a-real-token"})
+        self.assert_error(response, 401, "unauthenticated")
+
+    def test_it_answers_401_to_another_scheme(self):
+        response = self.client.get(f"{PREFIX}/tickets", headers={"Authorization": "Basic b3BlcmF0b3I6eA=="})
+        self.assert_error(response, 401, "unauthenticated")
+
+    @override_settings(API_TOKEN_TTL_SECONDS=3600)
+    def test_it_answers_401_once_the_token_has_expired(self):
+        with time_machine.travel(local(2026, 3, 2, 9), tick=False) as traveller:
+            headers = self.headers(self.operator)
+            assert self.client.get(f"{PREFIX}/tickets", headers=headers).status_code == 200
+            traveller.move_to(local(2026, 3, 2, 9, 59))
+            assert self.client.get(f"{PREFIX}/tickets", headers=headers).status_code == 200
+            traveller.move_to(local(2026, 3, 2, 10))
+            self.assert_error(self.client.get(f"{PREFIX}/tickets", headers=headers), 401, "unauthenticated")
+
+    def test_it_refuses_the_token_of_a_user_deactivated_since(self):
+        headers = self.headers(self.operator)
+        self.operator.is_active = False
+        self.operator.save()
+        self.assert_error(self.client.get(f"{PREFIX}/tickets", headers=headers), 401, "unauthenticated")
+
+    def test_it_records_when_a_token_was_last_used_at_most_once_a_minute(self):
+        with time_machine.travel(local(2026, 3, 2, 9), tick=False) as traveller:
+            headers = self.headers(self.operator)
+            self.client.get(f"{PREFIX}/tickets", headers=headers)
+            assert ApiToken.objects.get().last_used == local(2026, 3, 2, 9)
+            traveller.shift(dt.timedelta(seconds=30))
+            self.client.get(f"{PREFIX}/tickets", headers=headers)
+            assert ApiToken.objects.get().last_used == local(2026, 3, 2, 9)
+            traveller.shift(dt.timedelta(seconds=30))
+            self.client.get(f"{PREFIX}/tickets", headers=headers)
+            assert ApiToken.objects.get().last_used == local(2026, 3, 2, 9, 1)
+
+    def test_it_revokes_the_token_it_was_called_with(self):
+        headers = self.headers(self.operator)
+        assert self.client.delete(f"{PREFIX}/auth/token", headers=headers).status_code == 204
+        self.assert_error(self.client.get(f"{PREFIX}/tickets", headers=headers), 401, "unauthenticated")

@@ -1,0 +1,58 @@
+"""The one error shape, and no client input ending in a 500."""
+
+from __future__ import annotations
+
+from tests.api.base import PREFIX, VALID_BODIES, ApiTestCase
+
+
+class TestErrorShape(ApiTestCase):
+    def test_it_answers_404_to_every_verb_on_an_unknown_ticket(self):
+        for verb, body in VALID_BODIES.items():
+            response = self.verb("20990101000001", verb, body, as_=self.manager)
+            self.assert_error(response, 404, "ticket_not_found")
+
+    def test_it_answers_404_to_every_verb_on_another_units_ticket(self):
+        ticket = self.dispatched_ticket()
+        for verb, body in VALID_BODIES.items():
+            response = self.verb(ticket.number, verb, body, as_=self.unit_b_handler)
+            self.assert_error(response, 404, "ticket_not_found")
+
+    def test_it_answers_401_to_every_verb_without_a_token(self):
+        ticket = self.new_ticket()
+        for verb, body in VALID_BODIES.items():
+            self.assert_error(self.verb(ticket.number, verb, body, as_=None), 401, "unauthenticated")
+
+    def test_it_lists_every_invalid_field_once_in_chinese(self):
+        body = {"channel": "fax", "request_type": "complaint", "content": "x" * 5001, "is_complex": "sometimes"}
+        error = self.assert_error(self.post("/tickets", body, as_=self.operator), 400, "invalid_input")
+        assert [item["field"] for item in error["errors"]] == ["channel", "content", "is_complex"]
+        assert error["errors"][1]["message"] == "不能超过5000个字"
+        assert error["message"].startswith("请求参数不正确")
+
+
+class TestNever500(ApiTestCase):
+    def test_it_answers_400_to_hostile_or_odd_bodies(self):
+        ticket = self.new_ticket()
+        cases = [
+            ("/tickets", "null"), ("/tickets", '"a string"'), ("/tickets", "12"), ("/tickets", "\xff\xfe"),
+            ("/tickets", '{"channel": {"$ne": 1}}'), (f"/tickets/{ticket.number}/dispatch", '{"lead_unit": null}'),
+            (f"/tickets/{ticket.number}/dispatch", '{"lead_unit": "cgzf", "assisting_units": "zjj"}'),
+            (f"/tickets/{ticket.number}/merge", '{"into": 20260302000001}'),
+            (f"/tickets/{ticket.number}/extension", '{"working_days": 1e400, "reason": "x"}'),
+            (f"/tickets/{ticket.number}/return", "[]"), (f"/tickets/{ticket.number}/return", ""),
+        ]
+        for path, raw in cases:
+            response = self.client.post(PREFIX + path, raw, content_type="application/json",
+                                        headers=self.headers(self.manager))
+            assert response.status_code == 400, (path, raw, response.status_code, response.content)
+            assert response.json()["code"] in {"invalid_input", "malformed_body"}, (path, raw)
+
+    def test_it_answers_400_to_odd_query_strings(self):
+        for query in ("offset=99999999999999999999", "limit=-1", "overdue=perhaps", "created_to=2026-02-30",
+                      "q=" + "长" * 101):
+            response = self.client.get(f"{PREFIX}/tickets?{query}", headers=self.headers(self.manager))
+            assert response.status_code == 400, (query, response.content)
+
+    def test_it_answers_404_json_to_an_unknown_path_under_the_api(self):
+        response = self.client.get(f"{PREFIX}/tickets/1/nothing-here", headers=self.headers(self.manager))
+        assert response.status_code == 404
