@@ -65,3 +65,62 @@ class CitizenRating(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "群众评价"
         constraints = [models.UniqueConstraint(fields=["ticket"], name="one_citizen_rating_per_ticket")]
+
+
+class FlagState(models.TextChoices):
+    PENDING = "pending", "待审核"
+    CONFIRMED = "confirmed", "已确认"
+    DISMISSED = "dismissed", "已驳回"
+
+
+class NuisanceFlag(models.Model):
+    """A caller flagged for repeated calls with no new matter or abuse of staff (Art. 29), reviewed by the manager.
+
+    Shown at intake as a warning; it never stops a genuine new request from being taken.
+    """
+
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    phone_masked = models.CharField("号码（脱敏）", max_length=20)
+    kind = models.CharField("类型", max_length=16, choices=[
+        ("repeat", "无新情况反复来电"), ("abuse", "辱骂威胁工作人员"), ("occupy", "长时间占用热线")])
+    evidence = models.TextField("证据（来电次数、日期、录音编号）")
+    tickets = models.ManyToManyField(Ticket, blank=True, related_name="+")
+    raised_by = models.ForeignKey("directory.Staff", on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+    state = models.CharField("审核结果", max_length=10, choices=FlagState.choices, default=FlagState.PENDING)
+    reviewed_by = models.ForeignKey("directory.Staff", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField("审核意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "骚扰来电标记"
+
+
+class Deputy(models.Model):
+    """An NPC deputy registered to raise matters through the hotline (Art. 18: the deputies' information base)."""
+
+    name = models.CharField("姓名", max_length=50)
+    delegation = models.CharField("代表团/选区", max_length=100)
+    level = models.CharField("层级", max_length=16, choices=[("national", "全国"), ("provincial", "省"),
+                                                          ("city", "市"), ("county", "县")])
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    phone_masked = models.CharField("号码（脱敏）", max_length=20)
+    is_active = models.BooleanField("在任", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人大代表"
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.delegation}）"
+
+
+class DeputyTicket(models.Model):
+    """The deputies' ledger (工作台账, Art. 18): which deputy raised which ticket."""
+
+    deputy = models.ForeignKey(Deputy, on_delete=models.PROTECT, related_name="ledger")
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="deputy_entry")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "代表诉求台账"

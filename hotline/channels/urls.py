@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from hotline.channels import inbound, open311, portal
+from hotline.channels import desk_views, inbound, open311, portal
 
 app_name = "channels"
 
@@ -19,6 +19,12 @@ urlpatterns = [
     path("portal/track/<str:number>/", portal.status, name="portal-status"),
     path("portal/track/<str:number>/rate/", portal.rate, name="portal-rate"),
     path("open311/v2/", include(open311_patterns)),
+    path("desk/call/", desk_views.call, name="desk-call"),
+    path("desk/call/caller/", desk_views.caller_panel, name="desk-caller"),
+    path("desk/call/assist/", desk_views.assist_panel, name="desk-assist"),
+    path("desk/flags/", desk_views.flags, name="desk-flags"),
+    path("desk/flags/<int:pk>/review/", desk_views.review_flag, name="desk-flag-review"),
+    path("desk/deputies/", desk_views.deputies, name="desk-deputies"),
     path("channels/tickets", inbound.gateway_ticket, name="gateway-ticket"),
     path("channels/110/tickets", inbound.police_transfer, name="police-transfer"),
 ]

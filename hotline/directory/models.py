@@ -18,6 +18,9 @@ class Unit(models.Model):
                                related_name="children")
     # Art. 20: these units run a 24-hour response and act at once on outages, fumes and noise.
     responds_24h = models.BooleanField("24小时响应", default=False)
+    # Art. 12.2: the city unit that takes disasters and accidents, public health, or social security matters.
+    handles_emergency = models.CharField("承接紧急事项类别", max_length=32, choices=EmergencyCategory.choices,
+                                         blank=True)
     phone = models.CharField("值班电话", max_length=32, blank=True)
     is_active = models.BooleanField("启用", default=True)
 
