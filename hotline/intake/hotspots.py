@@ -1,0 +1,120 @@
+"""Hotspots (第二十四条第二项): many complaints about one place and matter within a window, ranked by size and growth.
+
+Tickets are grouped by place (county and town read from the address, 属地) and then linked when their texts are alike
+(character-bigram TF-IDF cosine) and their topics, where both are set, agree; each connected group of at least
+`min_size` tickets is a hotspot. Growth compares the newer half of the window with the older half.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.utils import timezone
+from scipy.sparse.csgraph import connected_components
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from hotline.intake.regions import extract_region
+from hotline.tickets.choices import RequestType, Status
+from hotline.tickets.models import Ticket
+
+WINDOW_DAYS = 7
+MIN_SIZE = 3
+LINK_SIMILARITY = 0.25  # two tickets about the same place this alike in wording are about the same matter
+# 第二十四条第二项 names complaints and reports; help requests count too: fifty calls about one outage are a hotspot.
+HOTSPOT_TYPES = (RequestType.COMPLAINT, RequestType.REPORT, RequestType.HELP)
+
+
+@dataclass
+class Hotspot:
+    """One cluster: where, about what, how many tickets, how fast it grows, and the tickets themselves."""
+
+    place: str
+    matter: str
+    tickets: list[Ticket]
+    recent: int
+    earlier: int
+    days: list[tuple[dt.date, int]] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.tickets)
+
+    @property
+    def growth(self) -> int:
+        """Tickets in the newer half of the window minus those in the older half."""
+        return self.recent - self.earlier
+
+    @property
+    def key(self) -> str:
+        """A stable identifier for links and alerts: place, matter and the earliest ticket."""
+        return f"{self.place}|{self.matter}|{min(t.number for t in self.tickets)}"
+
+
+def _place(ticket: Ticket) -> str:
+    match = extract_region(ticket.address, ticket.content)
+    if match is not None:
+        return match.place
+    return ticket.region.name if ticket.region_id else ""
+
+
+def _clusters(tickets: list[Ticket]) -> list[list[Ticket]]:
+    """Split one place's tickets into groups about the same matter."""
+    if len(tickets) < 2:
+        return [tickets]
+    vectors = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True).fit_transform(
+        [f"{t.title} {t.content}" for t in tickets])
+    similar = (vectors @ vectors.T).toarray() >= LINK_SIMILARITY
+    topics = np.array([t.topic_id or 0 for t in tickets])
+    # Two different topics set by the hotline are two matters, however alike the words.
+    same_topic = (topics[:, None] == topics[None, :]) | (topics[:, None] == 0) | (topics[None, :] == 0)
+    _, labels = connected_components(similar & same_topic, directed=False)
+    groups: dict[int, list[Ticket]] = defaultdict(list)
+    for ticket, label in zip(tickets, labels, strict=True):
+        groups[int(label)].append(ticket)
+    return list(groups.values())
+
+
+def _matter(tickets: list[Ticket]) -> str:
+    topics = Counter(t.topic.name for t in tickets if t.topic_id)
+    if topics:
+        return topics.most_common(1)[0][0]
+    return min((t.title or t.content[:20] for t in tickets), key=len)
+
+
+def _daily(tickets: list[Ticket], start: dt.datetime, days: int) -> list[tuple[dt.date, int]]:
+    counts = Counter(timezone.localtime(t.created_at).date() for t in tickets)
+    first = timezone.localtime(start).date()
+    return [(first + dt.timedelta(days=i), counts.get(first + dt.timedelta(days=i), 0)) for i in range(days + 1)]
+
+
+def find_hotspots(now: dt.datetime | None = None, *, days: int = WINDOW_DAYS, min_size: int = MIN_SIZE,
+                  region_id: int | None = None) -> list[Hotspot]:
+    """Every hotspot in the `days` before `now`, largest first, faster-growing first among equals."""
+    now = now or timezone.now()
+    start = now - dt.timedelta(days=days)
+    middle = now - dt.timedelta(days=days / 2)
+    qs = (Ticket.objects.filter(created_at__gte=start, created_at__lte=now, request_type__in=HOTSPOT_TYPES)
+          .exclude(status=Status.DECLINED).select_related("topic", "region", "lead_unit").order_by("created_at"))
+    if region_id is not None:
+        qs = qs.filter(region_id=region_id)
+    by_place: dict[str, list[Ticket]] = defaultdict(list)
+    for ticket in qs:
+        place = _place(ticket)
+        if place:
+            by_place[place].append(ticket)
+    found = []
+    for place, tickets in by_place.items():
+        for group in _clusters(tickets):
+            if len(group) >= min_size:
+                recent = sum(1 for t in group if t.created_at >= middle)
+                found.append(Hotspot(place=place, matter=_matter(group), tickets=group, recent=recent,
+                                     earlier=len(group) - recent, days=_daily(group, start, days)))
+    return sorted(found, key=lambda h: (-h.size, -h.growth, h.place))
+
+
+def active_hotspots(now: dt.datetime | None = None) -> list[Hotspot]:
+    """Hotspots of the last week, for the alert on the hotline desk (第二十四条第二项: 集中投诉举报的热点)."""
+    return find_hotspots(now)

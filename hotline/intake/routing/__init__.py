@@ -1,0 +1,1 @@
+"""Routing suggestions: text features, the calibrated classifier, model storage and training from ticket history."""

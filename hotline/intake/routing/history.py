@@ -1,0 +1,60 @@
+"""Training examples from the platform's own ticket history.
+
+A ticket teaches its unit only once the unit has kept it: replied, resolved or closed, or in progress after the on-site
+return window (第十三条). A ticket that was returned and re-dispatched counts with the unit that finally kept it (its
+active lead assignment), never with the unit that sent it back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.db.models import Q
+from django.utils import timezone
+
+from hotline.intake.routing.model import Example
+from hotline.tickets.choices import AssignmentRole, Status
+from hotline.tickets.models import Assignment, Ticket
+
+KEPT_STATUSES = (Status.REPLIED, Status.RESOLVED, Status.CLOSED)
+NO_TOPIC_STATUSES = (Status.DECLINED, Status.MERGED, Status.HANDED_OFF)
+
+
+def ticket_text(ticket: Ticket) -> str:
+    """What the classifier reads: the address (for 属地) and the content; the title only if it adds something."""
+    parts = [ticket.address or ""]
+    if ticket.title and not (ticket.content or "").startswith(ticket.title):
+        parts.append(ticket.title)
+    parts.append(ticket.content or "")
+    return " ".join(p for p in parts if p)
+
+
+def _final_leads(ticket_ids: list[int]) -> dict[int, str]:
+    """Ticket id → code of its last lead unit still assigned (the one that kept the ticket)."""
+    rows = (Assignment.objects.filter(ticket_id__in=ticket_ids, role=AssignmentRole.LEAD, is_active=True)
+            .order_by("ticket_id", "dispatched_at", "id").values_list("ticket_id", "unit__code"))
+    return dict(rows)  # later rows overwrite earlier ones: the latest active lead wins
+
+
+def examples(*, now: dt.datetime | None = None, since: dt.datetime | None = None,
+             batch: int = 5000) -> Iterator[Example]:
+    """Every usable ticket as an Example, streamed in batches so 100,000 tickets fit in memory easily."""
+    now = now or timezone.now()
+    kept = Q(status__in=KEPT_STATUSES) | Q(status=Status.IN_PROGRESS, return_due__lt=now)
+    qs = (Ticket.objects.exclude(status__in=NO_TOPIC_STATUSES).filter(kept | Q(topic__isnull=False))
+          .order_by("id").values_list("id", "title", "content", "address", "topic__code", "status", "return_due",
+                                      "created_at"))
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    last = 0
+    while True:
+        rows = list(qs.filter(id__gt=last)[:batch])
+        if not rows:
+            return
+        leads = _final_leads([r[0] for r in rows])
+        for pk, title, content, address, topic, status, return_due, created in rows:
+            unit_known = status in KEPT_STATUSES or (status == Status.IN_PROGRESS and return_due and return_due < now)
+            text = ticket_text(Ticket(title=title, content=content, address=address))
+            yield Example(text=text, topic=topic or "", unit=leads.get(pk, "") if unit_known else "", at=created)
+        last = rows[-1][0]
