@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from hotline.tickets.models import Ticket
 from tests.base import PASSWORD, make_directory
@@ -34,7 +35,8 @@ class Desk:
         self.page.click(f"#queue a:text('{number}')")
         self.page.wait_for_url(f"**/tickets/{number}/")
 
-    def act(self, verb: str, fill: dict[str, str] | None = None, select: dict[str, str] | None = None) -> None:
+    def act(self, verb: str, fill: dict[str, str] | None = None, select: dict[str, str] | None = None,
+            expect: int = 200) -> None:
         """Open an action panel, fill it and submit; HTMX swaps the page body in place."""
         page = self.page
         panel = self.open_panel(verb)
@@ -44,7 +46,7 @@ class Desk:
             panel.locator(f"[name={name}]").select_option(value)
         with page.expect_response(lambda r: r.request.method == "POST" and f"/{verb}/" in r.url) as answer:
             panel.locator(f"[data-submit={verb}]").click()
-        assert answer.value.status == 200, f"{verb}: HTTP {answer.value.status}"
+        assert answer.value.status == expect, f"{verb}: HTTP {answer.value.status}"
 
     def open_panel(self, verb: str):
         """Expand an action's accordion item (once) and wait until its form is shown."""
@@ -55,8 +57,9 @@ class Desk:
         self.page.wait_for_function(f"() => !document.querySelector('#act-{verb}').classList.contains('collapsing')")
         return panel
 
-    def status(self) -> str:
-        return self.page.locator("[data-testid=ticket-status]").inner_text().strip()
+    def expect_status(self, label: str) -> None:
+        """Wait (HTMX swaps after the response arrives) until the page shows the ticket in `label`."""
+        expect(self.page.locator("[data-testid=ticket-status]")).to_have_text(label)
 
     def close(self) -> None:
         self.context.close()
@@ -86,7 +89,7 @@ def test_it_walks_one_ticket_from_intake_to_closed_through_every_roles_screen(br
     page.click("#new-ticket-form button[type=submit]")
     page.wait_for_url(re.compile(r"/tickets/\d{14}/$"))
     number = page.locator("[data-testid=ticket-number]").inner_text()
-    assert operator.status() == "待派单"
+    operator.expect_status("待派单")
     operator.close()
 
     dispatcher = Desk(browser, url, "dispatcher")
@@ -98,7 +101,7 @@ def test_it_walks_one_ticket_from_intake_to_closed_through_every_roles_screen(br
     dispatcher.open_panel("dispatch")
     dispatcher.page.screenshot(path=str(artifacts / "ticket-dispatch-form.png"), full_page=True)
     dispatcher.act("dispatch", select={"lead_unit": str(people["unit_a"].pk)}, fill={"note": "请核实处理"})
-    assert dispatcher.status() == "待签收"
+    dispatcher.expect_status("待签收")
     dispatcher.close()
 
     handler = Desk(browser, url, "unit_a_handler")
@@ -106,22 +109,28 @@ def test_it_walks_one_ticket_from_intake_to_closed_through_every_roles_screen(br
     handler.open_from_queue(number)
     assert "139****5678" in handler.page.locator("[data-testid=requester]").inner_text()  # Art. 23 masking
     handler.act("sign")
-    assert handler.status() == "办理中"
+    handler.expect_status("办理中")
     handler.act("reply", fill={"handler_name": "市城管执法局 李工", "process": "现场检修线路并更换灯具",
                                "result": "路灯已恢复照明", "contact_note": "已电话告知服务对象"})
-    assert handler.status() == "办结待审"
+    handler.expect_status("办结待审")
     handler.close()
 
     reviewer = Desk(browser, url, "reviewer")
     reviewer.open_from_queue(number)
+    # A rejection without a reason comes back in place (HTMX swaps the 400 answer) with the Chinese message.
+    reviewer.open_panel("review_reply").locator("input[name=decision][value=no]").check()
+    reviewer.act("review_reply", expect=400)
+    expect(reviewer.page.locator("[data-testid=action-error]")).to_have_text("请填写不通过的理由")
+    reviewer.expect_status("办结待审")
+    reviewer.open_panel("review_reply").locator("input[name=decision][value=yes]").check()
     reviewer.act("review_reply", fill={"note": "反馈要素齐全"})
-    assert reviewer.status() == "已办结"
+    reviewer.expect_status("已办结")
     reviewer.close()
 
     followup = Desk(browser, url, "followup")
     followup.open_from_queue(number)
     followup.act("follow_up", select={"satisfaction": "5"}, fill={"note": "服务对象表示满意"})
-    assert followup.status() == "已归档"
+    followup.expect_status("已归档")
 
     page = followup.page
     actions = page.locator("[data-testid=timeline] tbody tr").evaluate_all("rows => rows.map(r => r.dataset.action)")

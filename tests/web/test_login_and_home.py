@@ -69,3 +69,14 @@ class TestLayout(HotlineTestCase):
         self.assertContains(response, "单位收件箱")
         self.assertContains(response, "知识库")
         self.assertNotContains(response, "/routing/hotspots/")
+
+
+class TestErrorPages(HotlineTestCase):
+    def test_it_explains_a_forbidden_screen_in_chinese(self):
+        self.client.force_login(self.unit_a_handler)
+        self.assertContains(self.client.get("/desk/"), "您的角色无权访问此页面", status_code=403)
+
+    def test_it_explains_a_missing_or_invisible_ticket_in_chinese(self):
+        self.client.force_login(self.unit_b_handler)
+        self.assertContains(self.client.get("/tickets/20990101000001/"), "页面或工单不存在，或您无权查看",
+                            status_code=404)
