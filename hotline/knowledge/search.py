@@ -1,0 +1,229 @@
+"""The knowledge search engine: Chinese text to ranked article ids, with no database in sight.
+
+Ranking fuses two views of the text (Art. 22 wants a knowledge base good enough to answer on the first call; the
+figures are in docs/knowledge.md, measured by `hotline evaluate search`):
+
+* words: BM25 (`bm25s`) over jieba tokens, with unit, place and topic names added to jieba's dictionary; the title
+  and question forms count `HEAD_WEIGHT` times (a BM25F approximation: a field weight w counts each occurrence w
+  times), so an exact term such as 社保卡, 公积金 or a unit's name weighs most where it names the subject;
+* characters: TF-IDF cosine over character 2- and 3-grams (scikit-learn), separately for the title with the question
+  forms and for the answer. It matches when a caller's words segment differently from the article's (复工复产 vs
+  复产复工, 减免房租 vs 房租减免), and the cosine's length normalisation suits short paraphrased questions.
+
+The word scores are scaled by the best score for the query, then the three parts are summed with fixed weights;
+filters are a boolean mask applied before taking the top k.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import bm25s
+import jieba
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+# Field and fusion weights, chosen on the development set and cross-checked on its two halves (docs/knowledge.md).
+HEAD_WEIGHT = 3
+WORD_WEIGHT = 0.7
+HEAD_GRAM_WEIGHT = 1.0
+ANSWER_GRAM_WEIGHT = 0.3
+
+_RUNS = re.compile(r"[0-9A-Za-z\u3400-\u9fff]+")
+# Words that say how a question is asked, not what it is about; they would otherwise pull every "如何…" question
+# towards every other one.
+STOPWORDS = frozenset(
+    ["的", "了", "是", "在", "和", "与", "及", "或", "等", "对", "为", "有", "吗", "呢", "吧", "啊", "么", "什么", "哪些", "哪个", "哪里", "哪儿", "怎么", "怎样", "怎么样", "如何", "是否", "能否", "可以", "能", "会", "要", "需要", "请问", "请", "我", "我们", "你", "你们", "他", "她", "它", "这", "那", "这个", "那个", "一下", "一个", "有何", "何", "为何", "多少", "几", "吗？"]
+)
+
+_jieba_lock = threading.Lock()
+_added_words: set[str] = set()
+_jieba = jieba.Tokenizer()
+
+
+def add_words(words: Iterable[str]) -> None:
+    """Teach the segmenter names it must keep whole (units, places, topics); safe to call repeatedly."""
+    with _jieba_lock:
+        for word in words:
+            word = (word or "").strip()
+            if len(word) >= 2 and word not in _added_words:
+                _jieba.add_word(word, freq=2000)
+                _added_words.add(word)
+
+
+def words(text: str) -> list[str]:
+    """jieba tokens of `text` in search mode, lower-cased, without punctuation and question words."""
+    out: list[str] = []
+    for run in _RUNS.findall((text or "").lower()):
+        for token in _jieba.lcut_for_search(run):
+            if token not in STOPWORDS:
+                out.append(token)
+    return out
+
+
+def char_grams(text: str) -> list[str]:
+    """Character 2- and 3-grams inside runs of letters, digits and Chinese characters; a lone character stays."""
+    out: list[str] = []
+    for run in _RUNS.findall((text or "").lower()):
+        if len(run) == 1:
+            out.append(run)
+            continue
+        out.extend(run[i:i + 2] for i in range(len(run) - 1))
+        out.extend(run[i:i + 3] for i in range(len(run) - 2))
+    return out
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One searchable article: its id, texts and the values filters look at."""
+
+    id: int
+    title: str
+    answer: str
+    questions: tuple[str, ...] = ()
+    topic_id: int | None = None
+    unit_id: int | None = None
+    region_id: int | None = None
+    valid_from: object = None  # datetime.date or None
+    valid_to: object = None
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """A document's tokens, computed once and reused on every rebuild (tokenising is the slow part)."""
+
+    words: tuple[str, ...]
+    head_grams: tuple[str, ...]
+    answer_grams: tuple[str, ...]
+
+
+def analyse(doc: Doc) -> Analysed:
+    """Field-weighted words, and the character grams of the head (title, question forms) and of the answer."""
+    head = " ".join([doc.title, *doc.questions])
+    return Analysed(words=tuple(words(head) * HEAD_WEIGHT + words(doc.answer)),
+                    head_grams=tuple(char_grams(head)), answer_grams=tuple(char_grams(doc.answer)))
+
+
+def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
+    model = bm25s.BM25(k1=1.2, b=0.75)
+    # bm25s needs at least one token per document; an empty one gets a token no query produces.
+    model.index([tokens or ["\x00"] for tokens in corpus] or [["\x00"]], show_progress=False)
+    return model
+
+
+def _bm25_scores(model: bm25s.BM25, tokens: Sequence[str], n: int) -> np.ndarray:
+    ids = model.get_tokens_ids(list(tokens))
+    if not ids:
+        return np.zeros(n, dtype=np.float32)
+    return model.get_scores_from_ids(ids)
+
+
+def _normalised(scores: np.ndarray) -> np.ndarray:
+    top = float(scores.max()) if scores.size else 0.0
+    return scores / top if top > 0 else scores
+
+
+def _identity(tokens: Sequence[str]) -> Sequence[str]:
+    return tokens
+
+
+class GramSpace:
+    """TF-IDF over character grams with IDF from the whole corpus; matrices kept term-major so a query only
+    touches the postings of its own grams."""
+
+    def __init__(self, head: Sequence[Sequence[str]], answer: Sequence[Sequence[str]]) -> None:
+        self.vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
+        self.vectorizer.fit([[*h, *a] for h, a in zip(head, answer, strict=True)] or [["\x00"]])
+        self.head = normalize(self.vectorizer.transform(head)).T.tocsr() if head else None
+        self.answer = normalize(self.vectorizer.transform(answer)).T.tocsr() if answer else None
+
+    def scores(self, grams: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine of the query with every head and every answer."""
+        if self.head is None or self.answer is None or not grams:
+            return np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
+        q = normalize(self.vectorizer.transform([list(grams)]))
+        return (q @ self.head).toarray().ravel(), (q @ self.answer).toarray().ravel()
+
+
+@dataclass
+class Hit:
+    """One ranked result: the article id and its fused score."""
+
+    id: int
+    score: float
+
+
+@dataclass
+class SearchIndex:
+    """An immutable index over a list of documents; build a new one to change it (see `index.py`)."""
+
+    docs: list[Doc]
+    analysed: list[Analysed] = field(repr=False)
+    word_model: bm25s.BM25 = field(repr=False)
+    grams: GramSpace = field(repr=False)
+
+    @classmethod
+    def build(cls, docs: Sequence[Doc], analysed: Sequence[Analysed] | None = None) -> SearchIndex:
+        """Index `docs`; pass their `analyse()` results when already known to skip tokenising."""
+        docs = list(docs)
+        done = list(analysed) if analysed is not None else [analyse(d) for d in docs]
+        word_model = _bm25([list(a.words) for a in done])
+        grams = GramSpace([a.head_grams for a in done], [a.answer_grams for a in done])
+        return cls(docs=docs, analysed=done, word_model=word_model, grams=grams)
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def scores(self, query: str) -> np.ndarray:
+        """Fused relevance of every document for `query` (0 where nothing matches)."""
+        n = len(self.docs)
+        if n == 0:
+            return np.zeros(0, dtype=np.float32)
+        word = _normalised(_bm25_scores(self.word_model, words(query), n))
+        head, answer = self.grams.scores(char_grams(query), n)
+        return WORD_WEIGHT * word + HEAD_GRAM_WEIGHT * head + ANSWER_GRAM_WEIGHT * answer
+
+    def search(self, query: str, *, k: int = 10, mask: np.ndarray | None = None) -> list[Hit]:
+        """The `k` best documents for `query`, optionally only those where `mask` is true."""
+        scores = self.scores(query)
+        if scores.size == 0:
+            return []
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        return top_hits(scores, k, [d.id for d in self.docs])
+
+
+def top_hits(scores: np.ndarray, k: int, ids: Sequence[int]) -> list[Hit]:
+    """The `k` highest positive scores as hits, best first (argpartition: no full sort over 100,000 articles)."""
+    k = min(k, scores.size)
+    if k <= 0:
+        return []
+    part = np.argpartition(-scores, k - 1)[:k]
+    order = part[np.argsort(-scores[part], kind="stable")]
+    return [Hit(id=ids[i], score=float(scores[i])) for i in order if scores[i] > 0]
+
+
+def plain_words(text: str) -> list[str]:
+    """jieba's default (precise) segmentation, lower-cased, punctuation dropped: the baseline's tokens."""
+    return [t for run in _RUNS.findall((text or "").lower()) for t in _jieba.lcut(run)]
+
+
+class BaselineIndex:
+    """Plain BM25 (bm25s defaults) over jieba words of title and answer, one field: the evaluation's yardstick."""
+
+    def __init__(self, docs: Sequence[Doc]) -> None:
+        self.ids = [d.id for d in docs]
+        model = bm25s.BM25()
+        corpus = [plain_words(f"{d.title} {' '.join(d.questions)} {d.answer}") or ["\x00"] for d in docs]
+        model.index(corpus or [["\x00"]], show_progress=False)
+        self.model = model
+
+    def search(self, query: str, *, k: int = 10) -> list[Hit]:
+        """The `k` best documents for `query` by plain BM25."""
+        if not self.ids:
+            return []
+        return top_hits(_bm25_scores(self.model, plain_words(query), len(self.ids)), k, self.ids)
