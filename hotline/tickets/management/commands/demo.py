@@ -39,12 +39,12 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("check")
         rows = self._demo_data(options["tickets"], options["seed"])
+        if rows:
+            self.stdout.write(logins.table(rows, path=self._logins_path()))
         if options["no_serve"]:
             return
         url = f"http://{options['host']}:{options['port']}/"
-        self.stdout.write(self.style.SUCCESS(f"\n12345 热线平台已启动：{url}"))
-        if rows:
-            self.stdout.write(logins.table(rows, path=self._logins_path()))
+        self.stdout.write(self.style.SUCCESS(f"\n12345 热线平台已启动：{url}  （按 Ctrl+C 停止）"))
         if options["host"] not in settings.ALLOWED_HOSTS:
             hint = f"请将本机地址加入 HOTLINE_ALLOWED_HOSTS 后再从其他机器访问（当前监听 {options['host']}）"
             self.stdout.write(self.style.WARNING(hint))
