@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from hotline.deadlines import store
 from hotline.deadlines.models import CalendarDay, DayKind, PublishedYear
 from hotline.lib.errors import Conflict, InvalidInput
 
@@ -202,4 +203,5 @@ def apply_schedule(parsed: ParsedSchedule, *, source: str, replace: bool = False
             row.save(update_fields=["kind", "name", "updated_at"])
         CalendarDay.objects.bulk_create([CalendarDay(date=e.date, kind=e.kind, name=e.name) for e in added])
         PublishedYear.objects.update_or_create(year=year, defaults={"source": source[:200]})
+    store.invalidate()  # bulk_create sends no post_save
     return result

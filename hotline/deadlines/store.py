@@ -6,7 +6,6 @@ import datetime as dt
 import threading
 
 from django.db.models import Count, F, Max, Q, Sum
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from hotline.deadlines.calendar import WorkCalendar
 from hotline.deadlines.models import CalendarDay, DayKind, PublishedYear
@@ -14,21 +13,25 @@ from hotline.deadlines.models import CalendarDay, DayKind, PublishedYear
 _lock = threading.Lock()
 _cache: dict[str, object] = {}
 
-# A number per date that differs for any two dates (day < 32, month < 13), so a changed date changes the sum.
-_DATE_KEY = ExtractYear("date") * 416 + ExtractMonth("date") * 32 + ExtractDay("date")
-
 
 def _revision() -> tuple[object, ...]:
-    # One cheap aggregate per load: every process (web, sweeps, Celery) notices an edit without a restart.
-    # updated_at alone misses two edits within one clock tick, and a queryset.update() that skips auto_now;
-    # the sums of date keys by kind change whenever a date is added, removed, moved or flips 休/班.
+    # One cheap aggregate per load (about a millisecond): every process (web, sweeps, Celery) notices an edit
+    # without a restart. Beside the newest updated_at, the holiday count and id sum change when a day flips 休/班 or
+    # rows are swapped, even within one clock tick or through a queryset.update() that skips auto_now. A date
+    # changed in place is seen through updated_at (admin and importer save rows), so scripts must not update dates
+    # with queryset.update().
     days = CalendarDay.objects.aggregate(
         n=Count("id"), m=Max("updated_at"),
-        holidays=Sum(_DATE_KEY, filter=Q(kind=DayKind.HOLIDAY)),
-        workdays=Sum(_DATE_KEY, filter=Q(kind=DayKind.WORKDAY)),
+        holidays=Count("id", filter=Q(kind=DayKind.HOLIDAY)), ids=Sum("id", filter=Q(kind=DayKind.HOLIDAY)),
     )
     years = PublishedYear.objects.aggregate(n=Count("id"), m=Max("updated_at"), s=Sum(F("year")))
-    return (days["n"], days["m"], days["holidays"], days["workdays"], years["n"], years["m"], years["s"])
+    return (days["n"], days["m"], days["holidays"], days["ids"], years["n"], years["m"], years["s"])
+
+
+def invalidate(**_signal: object) -> None:
+    """Forget the cached calendar in this process (connected to saves and deletes of calendar rows)."""
+    with _lock:
+        _cache.clear()
 
 
 def load_calendar() -> WorkCalendar:

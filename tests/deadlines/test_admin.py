@@ -10,6 +10,8 @@ from hotline.directory.models import Staff
 
 
 class TestCalendarAdmin(TestCase):
+    admin_user: Staff
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.admin_user = Staff.objects.create_superuser("calendar-admin", "", "Admin-Pass-2026")
