@@ -555,8 +555,11 @@ def follow_up(ticket: Ticket, *, by: Staff, reached: bool, satisfaction: str = "
 
 
 def _follow_ups_since_resolution(ticket: Ticket) -> Any:
+    # Calls about the current resolution are those after the call that sent the ticket back last time; ids, not
+    # times, order them, so two actions within one clock tick are still told apart.
+    last_rework = ticket.events.filter(action=Action.REWORK).order_by("-id").values_list("data", flat=True).first()
     qs = ticket.follow_ups.all()
-    return qs.filter(at__gte=ticket.resolved_at) if ticket.resolved_at else qs
+    return qs.filter(pk__gt=last_rework["follow_up"]) if last_rework else qs
 
 
 def rework(ticket: Ticket, *, by: Staff, note: str = "") -> Ticket:

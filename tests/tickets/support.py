@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -28,13 +27,6 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 def photo(name: str = "site.png", content: bytes = PNG, content_type: str = "image/png") -> SimpleUploadedFile:
     """An upload as a browser would send it; the name and content type are only claims."""
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-@contextmanager
-def frozen(at: dt.datetime) -> Iterator[time_machine.Coordinates]:
-    """Time stands still at `at` (Beijing time) until the block ends."""
-    with time_machine.travel(at, tick=False) as traveller:
-        yield traveller
 
 
 def row(ticket: Ticket) -> dict[str, Any]:
