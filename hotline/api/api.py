@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from hotline.api import errors
 from hotline.api.routers import auth, calendar, tickets, transitions
 from hotline.api.security import bearer
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON with Chinese characters as they are, not `\\uXXXX` escapes: readable in logs and curl."""
+
+    json_dumps_params: Mapping[str, Any] = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="12345 政务服务便民热线 API",
     version="1",
     description="工单受理、转派、签收、退回、延期、办结、回访的 JSON 接口；错误格式与代码见 docs/api.md。",
     auth=bearer,
+    renderer=ChineseJSONRenderer(),
     urls_namespace="api",
     # ninja serves Swagger UI from its own static files only when it is an installed app; otherwise it would
     # load it from a CDN, which a government intranet cannot reach. Without it the page is simply not offered.

@@ -77,6 +77,7 @@ class RequesterIn(In):
     phone: Annotated[str, Field(max_length=32)] = ""
     id_number: Annotated[str, Field(max_length=32)] = ""
     address: ShortText = ""
+    ip: Annotated[str, Field(max_length=45, description="网站、移动端来件的来源 IP（加密保存，不在接口中返回）")] = ""
     is_company: bool = False
 
 

@@ -24,6 +24,7 @@ class TestCreateTicket(ApiTestCase):
         assert body["number"] == "20260302000001"
         assert body["status"] == "pending_dispatch"
         assert body["status_label"] == "待派单"
+        assert "待派单".encode() in response.content  # UTF-8 as is, not \u escapes
         assert body["topic"] == {"code": "0101", "name": "路灯照明"}
         assert body["region"] == {"code": "shuangqing", "name": "双清区"}
         assert body["created_at"] == "2026-03-02T09:15:00+08:00"
@@ -71,6 +72,10 @@ class TestCreateTicket(ApiTestCase):
     def test_it_refuses_an_invalid_phone_naming_the_nested_field(self):
         body = {**BODY, "requester": {"name": "张三", "phone": "12345"}}
         self.assert_error(self.post("/tickets", body, as_=self.operator), 400, "invalid_phone", "requester.phone")
+
+    def test_it_refuses_an_invalid_requester_ip(self):
+        body = {**BODY, "requester": {"name": "张三", "phone": "13987654321", "ip": "999.1.1.1"}}
+        self.assert_error(self.post("/tickets", body, as_=self.operator), 400, "invalid_ip", "requester.ip")
 
     def test_it_refuses_a_misspelt_field_rather_than_ignoring_it(self):
         error = self.assert_error(self.post("/tickets", {**BODY, "contnet": "x"}, as_=self.operator), 400,

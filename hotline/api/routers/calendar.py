@@ -51,11 +51,11 @@ def deadline(request: HttpRequest, params: Query[DeadlineQuery]) -> dict:
         raise InvalidInput("working_days 与 hours 须且只能提供一个", field="working_days",
                            code="amount_required" if params.hours is None else "amount_ambiguous")
     calendar = load_calendar()
-    if params.working_days is not None:
-        _check_amount(params.working_days, "working_days")
-        due = calendar.add_working_days(start, params.working_days)
-    else:
-        assert params.hours is not None
+    if params.hours is not None:
         _check_amount(params.hours, "hours")
         due = calendar.add_hours(start, params.hours)
+    else:
+        days = params.working_days or 0
+        _check_amount(days, "working_days")
+        due = calendar.add_working_days(start, days)
     return {"due": due.at, "estimated": due.estimated, "unpublished_years": list(due.unpublished_years)}
