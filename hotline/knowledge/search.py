@@ -36,9 +36,11 @@ ANSWER_GRAM_WEIGHT = 0.3
 _RUNS = re.compile(r"[0-9A-Za-z\u3400-\u9fff]+")
 # Words that say how a question is asked, not what it is about; they would otherwise pull every "如何…" question
 # towards every other one.
-STOPWORDS = frozenset(
-    ["的", "了", "是", "在", "和", "与", "及", "或", "等", "对", "为", "有", "吗", "呢", "吧", "啊", "么", "什么", "哪些", "哪个", "哪里", "哪儿", "怎么", "怎样", "怎么样", "如何", "是否", "能否", "可以", "能", "会", "要", "需要", "请问", "请", "我", "我们", "你", "你们", "他", "她", "它", "这", "那", "这个", "那个", "一下", "一个", "有何", "何", "为何", "多少", "几", "吗？"]
+_STOPWORDS_TEXT = (
+    "的 了 是 在 和 与 及 或 等 对 为 有 吗 呢 吧 啊 么 什么 哪些 哪个 哪里 哪儿 怎么 怎样 怎么样 如何 是否 能否 可以 "
+    "能 会 要 需要 请问 请 我 我们 你 你们 他 她 它 这 那 这个 那个 一下 一个 有何 何 为何 多少 几"
 )
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 _jieba_lock = threading.Lock()
 _added_words: set[str] = set()
