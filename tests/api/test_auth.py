@@ -6,14 +6,19 @@ import datetime as dt
 import hashlib
 
 import time_machine
+from django.core.cache import cache
 from django.test import override_settings
 
+from hotline.api import tokens
 from hotline.api.models import ApiToken
 from tests.api.base import PREFIX, ApiTestCase
 from tests.base import PASSWORD, local
 
 
 class TestIssueToken(ApiTestCase):
+    def setUp(self):
+        cache.clear()  # failure counters live in the cache, which outlives one test
+
     def login(self, username: str, password: str):
         return self.client.post(f"{PREFIX}/auth/token", {"username": username, "password": password},
                                 content_type="application/json")
@@ -49,6 +54,22 @@ class TestIssueToken(ApiTestCase):
         self.operator.is_active = False
         self.operator.save()
         self.assert_error(self.login("operator", PASSWORD), 401, "invalid_credentials")
+
+    def test_it_refuses_a_username_for_a_while_after_ten_wrong_passwords(self):
+        with time_machine.travel(local(2026, 3, 2, 9), tick=False) as traveller:
+            for _ in range(tokens.MAX_FAILED_LOGINS):
+                self.assert_error(self.login("operator", "wrong-password-123"), 401, "invalid_credentials")
+            self.assert_error(self.login("operator", PASSWORD), 429, "too_many_attempts")
+            assert self.login("dispatcher", PASSWORD).status_code == 200  # other accounts are not affected
+            traveller.shift(dt.timedelta(seconds=tokens.FAILED_LOGIN_WINDOW_SECONDS + 1))
+            assert self.login("operator", PASSWORD).status_code == 200
+
+    def test_it_forgets_earlier_failures_after_a_success(self):
+        for _ in range(tokens.MAX_FAILED_LOGINS - 1):
+            self.login("operator", "wrong-password-123")
+        assert self.login("operator", PASSWORD).status_code == 200
+        self.login("operator", "wrong-password-123")
+        assert self.login("operator", PASSWORD).status_code == 200
 
     def test_it_answers_400_with_the_field_when_the_password_is_missing(self):
         response = self.client.post(f"{PREFIX}/auth/token", {"username": "operator"}, content_type="application/json")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 from tests.api.base import PREFIX, VALID_BODIES, ApiTestCase
 
 
@@ -56,3 +58,11 @@ class TestNever500(ApiTestCase):
     def test_it_answers_404_json_to_an_unknown_path_under_the_api(self):
         response = self.client.get(f"{PREFIX}/tickets/1/nothing-here", headers=self.headers(self.manager))
         assert response.status_code == 404
+
+    def test_it_answers_a_fault_it_did_not_foresee_with_a_logged_json_500(self):
+        ticket = self.dispatched_ticket()
+        with mock.patch("hotline.tickets.workflow.sign", side_effect=RuntimeError("disk full")), \
+                self.assertLogs("hotline.api.errors", level="ERROR"):
+            response = self.verb(ticket.number, "sign", as_=self.unit_a_handler)
+        body = self.assert_error(response, 500, "internal_error")
+        assert "disk full" not in str(body)

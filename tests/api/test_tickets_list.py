@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hotline.tickets import workflow
-from tests.api.base import ApiTestCase
+from tests.api.base import PREFIX, ApiTestCase
 from tests.base import local
 
 
@@ -84,3 +86,13 @@ class TestListTickets(ApiTestCase):
         self.assert_error(self.get("/tickets", as_=self.operator, status="lost"), 400, "invalid_input", "status")
         body = self.assert_error(self.get("/tickets", as_=self.operator, limit=1000), 400, "invalid_input", "limit")
         assert body["errors"][0]["message"] == "不能大于100"
+
+    def test_it_reads_a_page_in_the_same_number_of_queries_however_long(self):
+        self.freeze(local(2026, 3, 3, 10))
+        headers = self.headers(self.operator)
+        self.client.get(f"{PREFIX}/tickets", headers=headers)  # records the token's last use, once a minute
+        with CaptureQueriesContext(connection) as one:
+            self.client.get(f"{PREFIX}/tickets?limit=1", headers=headers)
+        with CaptureQueriesContext(connection) as four:
+            assert len(self.client.get(f"{PREFIX}/tickets?limit=4", headers=headers).json()["items"]) == 4
+        assert len(four) == len(one)

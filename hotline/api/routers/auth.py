@@ -21,12 +21,23 @@ class InvalidCredentials(DomainError):
     code = "invalid_credentials"
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 400: ErrorOut, 401: ErrorOut})
+class TooManyAttempts(DomainError):
+    """Too many wrong passwords for one username; it is refused for a while without checking."""
+
+    status = 429
+    code = "too_many_attempts"
+
+
+@router.post("/token", auth=None, response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut})
 def issue_token(request: HttpRequest, payload: TokenIn) -> dict:
     """Exchange a username and password for a bearer token valid for API_TOKEN_TTL_SECONDS."""
+    if tokens.login_blocked(payload.username):
+        raise TooManyAttempts(f"密码错误次数过多，请{tokens.FAILED_LOGIN_WINDOW_SECONDS // 60}分钟后再试")
     user = authenticate(request, username=payload.username, password=payload.password)
     # ModelBackend already refuses inactive users; checked again so a custom backend cannot let one through.
-    if user is None or not user.is_active:
+    ok = user is not None and user.is_active
+    tokens.record_login(payload.username, succeeded=ok)
+    if not ok:
         raise InvalidCredentials("用户名或密码错误，或账号已停用")
     token, expires = tokens.issue(user)  # type: ignore[arg-type]
     return {"token": token, "expires": expires}
