@@ -71,7 +71,7 @@ class EncryptedTextField(models.TextField):
         row_id = getattr(instance, self.bind_to)
         if not row_id:
             raise EncryptedFieldWriteError(f"{type(instance).__name__}.{self.bind_to} 为空，无法绑定密文")
-        return binding(instance._meta.db_table, self.column, row_id)
+        return binding(instance._meta.db_table, str(self.column), row_id)
 
     def plaintext(self, instance: models.Model, raw: str) -> str:
         """The clear value of what the instance holds: sealed values are decrypted, fresh ones returned as set."""
