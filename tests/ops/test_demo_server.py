@@ -1,8 +1,11 @@
 """`hotline demo` really serves: a fresh data directory, demo data, a login that works, then a clean stop."""
 
+# ruff: noqa: S310  (every URL here is http://127.0.0.1, built by the test)
+
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import socket
@@ -58,7 +61,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
         while True:
             assert proc.poll() is None, f"demo exited early:\n{(tmp_path / 'demo.log').read_text()}"
             try:
-                if get(opener, f"{base}/admin/login/")[0] == 200:
+                if get(opener, f"{base}/login/")[0] == 200:
                     break
             except OSError:
                 pass
@@ -75,20 +78,41 @@ def server(tmp_path_factory: pytest.TempPathFactory):
         log.close()
 
 
-def test_it_serves_and_lets_the_printed_admin_log_in(server):
-    base, tmp_path = server
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    status, _url, page = get(opener, f"{base}/admin/login/")
+def login(base: str, path: str, username: str) -> tuple[int, str]:
+    """Log in through a Django login form (GET for the CSRF token, then POST); the final status and path."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    status, _url, page = get(opener, f"{base}{path}")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    assert status == 200 and token
-    status, url, page = get(opener, f"{base}/admin/login/?next=/admin/",
-                            {"csrfmiddlewaretoken": token.group(1), "username": "admin", "password": PASSWORD,
-                             "next": "/admin/"})
-    assert status == 200 and urllib.parse.urlparse(url).path == "/admin/", page[:500]
+    assert status == 200 and token, page[:500]
+    status, url, _page = get(opener, f"{base}{path}", {"csrfmiddlewaretoken": token.group(1), "username": username,
+                                                       "password": PASSWORD})
+    return status, urllib.parse.urlparse(url).path
 
+
+def test_it_serves_the_login_page_and_lets_a_unit_handler_in(server):
+    base, _tmp_path = server
+    assert login(base, "/login/", "h-cgzf") == (200, "/")
+    assert login(base, "/login/", "h-cgzf-wrong") == (200, "/login/")  # refused: the form again
+
+
+def test_it_lets_the_printed_admin_into_the_admin_site(server):
+    base, tmp_path = server
+    assert login(base, "/admin/login/?next=/admin/", "admin") == (200, "/admin/")
     output = (tmp_path / "demo.log").read_text()
     assert f"{base}/" in output and "admin" in output and "h-cgzf" in output
+
+
+def test_its_api_gives_the_dispatcher_a_token_and_the_demo_tickets(server):
+    base, _tmp_path = server
+    request = urllib.request.Request(f"{base}/api/v1/auth/token", method="POST",
+                                     data=json.dumps({"username": "dispatcher", "password": PASSWORD}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        token = json.loads(response.read())["token"]
+    request = urllib.request.Request(f"{base}/api/v1/tickets?limit=5", headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        page = json.loads(response.read())
+    assert page["total"] >= 15 and len(page["items"]) == 5
 
 
 def test_it_keeps_its_secrets_in_owner_only_files_and_reuses_the_demo_on_the_next_start(server):
