@@ -21,6 +21,7 @@ class DemoBuiltOnAMondayMorning(TestCase):
     """40 tickets of history up to Monday 23 November 2026, 09:30 Beijing time."""
 
     now = local(2026, 11, 23, 9, 30)
+    summary: demo.Summary
 
     @classmethod
     def setUpTestData(cls) -> None:
