@@ -45,7 +45,7 @@ class ApiTestCase(HotlineTestCase):
 
     client: Client
 
-    def freeze(self, when: Any = MONDAY) -> time_machine.Coordinates:
+    def freeze(self, when: Any = MONDAY) -> time_machine.Traveller:
         """Stop the clock at `when` for the rest of the test (deadlines are asserted exactly)."""
         traveller = time_machine.travel(when, tick=False)
         coordinates = traveller.start()
