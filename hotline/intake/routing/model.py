@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -34,6 +35,11 @@ class Prediction:
     units: list[Ranked] = field(default_factory=list)
 
 
+def _learnable(labels: list[str]) -> bool:
+    counts = Counter(label for label in labels if label)
+    return sum(1 for n in counts.values() if n >= MIN_EXAMPLES) >= 2
+
+
 def _fit_target(matrix: object, labels: list[str]) -> LabelModel | None:
     rows = [i for i, label in enumerate(labels) if label]
     if len({labels[i] for i in rows}) < 2:
@@ -62,6 +68,8 @@ class RoutingBundle:
 
     def fit(self, examples: Sequence[Example]) -> RoutingBundle:
         """Fit features on every text and one model per target that has at least two labels."""
+        if not any(_learnable([getattr(e, target) for e in examples]) for target in ("topic", "unit")):
+            raise ValueError("训练数据不足：事项分类和承办单位都少于两个类别（每类至少3条）")
         matrix = self.featurizer.fit_transform([e.text for e in examples])
         self.topic_model = _fit_target(matrix, [e.topic for e in examples])
         self.unit_model = _fit_target(matrix, [e.unit for e in examples])
