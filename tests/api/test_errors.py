@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from unittest import mock
 
+from hotline.directory.models import Unit
 from tests.api.base import PREFIX, VALID_BODIES, ApiTestCase
 
 
@@ -66,3 +67,10 @@ class TestNever500(ApiTestCase):
             response = self.verb(ticket.number, "sign", as_=self.unit_a_handler)
         body = self.assert_error(response, 500, "internal_error")
         assert "disk full" not in str(body)
+
+    def test_it_answers_400_when_a_lookup_raises_does_not_exist(self):
+        # Routers name the field for unknown codes; a lookup that raises Django's DoesNotExist is still no 500.
+        ticket = self.new_ticket()
+        with mock.patch("hotline.api.lookups.required_unit", side_effect=Unit.DoesNotExist):
+            response = self.verb(ticket.number, "dispatch", {"lead_unit": "cgzf"}, as_=self.dispatcher)
+        self.assert_error(response, 400, "unknown_reference")
