@@ -227,10 +227,21 @@ def _decide(ticket: Ticket, *, by: Staff, data: dict[str, Any]) -> None:
     elif action == "hand_off":
         summary = (data.get("hand_off_summary") or "").strip() or ticket.content[:200]
         workflow.hand_off(ticket, by=by, line=data["hand_off_line"], summary=summary)
-    elif action == "transfer" and by.role in workflow.DISPATCH_ROLES:
-        unit = emergency_unit(ticket.topic)
-        if unit is not None:
-            workflow.dispatch(ticket, by=by, lead_unit=unit, note="紧急事项，按第十二条第二项转报")
+    elif action == "transfer":
+        _transfer(ticket, by=by, lead_unit=data.get("lead_unit"))
+
+
+def _transfer(ticket: Ticket, *, by: Staff, lead_unit: Unit | None) -> None:
+    """Dispatch at once when the desk user may dispatch: to the chosen unit, or an emergency topic's unit
+    (Art. 12.2); otherwise the ticket waits in the dispatch queue with its 2-hour clock running (Art. 13)."""
+    if lead_unit is not None:
+        if by.role not in workflow.DISPATCH_ROLES:
+            raise Forbidden("只有派单员可以直接转派；请留空承办单位，工单将进入待派单队列", code="role_not_allowed")
+        workflow.dispatch(ticket, by=by, lead_unit=lead_unit, note="来电受理直接转派")
+        return
+    unit = emergency_unit(ticket.topic)
+    if unit is not None and by.role in workflow.DISPATCH_ROLES:
+        workflow.dispatch(ticket, by=by, lead_unit=unit, note="紧急事项，按第十二条第二项转报")
 
 
 # Cue words for the request type (Art. 9, 14), checked in order: the first cue found decides, and is the reason shown.

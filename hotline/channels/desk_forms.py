@@ -53,6 +53,8 @@ class CallForm(forms.Form):
     is_confidential = forms.BooleanField(label="要求保密", required=False)
     is_complex = forms.BooleanField(label="情况复杂", required=False)
     action = forms.ChoiceField(label="处理方式", choices=ACTIONS, initial="transfer")
+    lead_unit = forms.ModelChoiceField(label="直接转派至（派单员；留空进入待派单队列）", required=False,
+                                       queryset=Unit.objects.filter(is_active=True).exclude(kind=UnitKind.HOTLINE))
     answer_text = forms.CharField(label="答复内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     knowledge_article = forms.CharField(required=False, widget=forms.HiddenInput)
     consult_unit = forms.ModelChoiceField(label="咨询单位", required=False,

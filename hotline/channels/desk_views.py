@@ -50,7 +50,6 @@ def call(request: HttpRequest) -> HttpResponse:
         return _page(request, CallForm(initial={"phone": request.GET.get("phone", "")}))
     form = parse(request, CallForm(request.POST))
     ticket = desk.take_call(by=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
-    messages.success(request, f"已登记工单 {ticket.number}（{Status(ticket.status).label}）")
     return redirect(f"{request.path}?done={ticket.number}")
 
 

@@ -62,10 +62,22 @@
       if (window.confirm("清空当前来电登记？")) { clearForm(); }
       return;
     }
+    if (evt.altKey && (evt.key === "u" || evt.key === "U")) {
+      evt.preventDefault();
+      var first = document.querySelector("#routing-suggestions .pick-unit");
+      if (first) { pickUnit(first); }
+      return;
+    }
     if (evt.altKey && /^[1-6]$/.test(evt.key)) {
       evt.preventDefault();
       chooseAction(ACTIONS[parseInt(evt.key, 10) - 1]);
     }
+  }
+
+  function pickUnit(el) {
+    field("lead_unit").value = el.dataset.unit;
+    if (el.dataset.topic && !field("topic").value) { field("topic").value = el.dataset.topic; }
+    chooseAction("transfer", "lead_unit");
   }
 
   function onClick(evt) {
@@ -74,6 +86,8 @@
     if (el.classList.contains("merge-pick")) {
       field("merge_into").value = el.dataset.number;
       chooseAction("merge", "merge_into");
+    } else if (el.classList.contains("pick-unit")) {
+      pickUnit(el);
     } else if (el.classList.contains("pick-type")) {
       field("request_type").value = el.dataset.type; saveDraft();
     } else if (el.classList.contains("pick-topic")) {
