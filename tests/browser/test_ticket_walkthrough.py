@@ -94,10 +94,11 @@ def test_it_walks_one_ticket_from_intake_to_closed_through_every_roles_screen(br
 
     dispatcher = Desk(browser, url, "dispatcher")
     dispatcher.open_from_queue(number)
-    # The routing-suggestion endpoint belongs to another module: missing (404) it hides its panel, present it fills it.
+    # The routing-suggestion endpoint belongs to another module: missing (404) or failing it hides its panel,
+    # present it fills it. Its first answer may take a while (it loads its model), so it gets a longer wait.
     dispatcher.page.wait_for_function(
         "() => { const p = document.querySelector('#act-dispatch [data-suggest-panel]');"
-        " return p && (p.classList.contains('d-none') || !p.textContent.includes('正在加载')); }")
+        " return p && (p.classList.contains('d-none') || !p.textContent.includes('正在加载')); }", timeout=90_000)
     dispatcher.open_panel("dispatch")
     dispatcher.page.screenshot(path=str(artifacts / "ticket-dispatch-form.png"), full_page=True)
     dispatcher.act("dispatch", select={"lead_unit": str(people["unit_a"].pk)}, fill={"note": "请核实处理"})

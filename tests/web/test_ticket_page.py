@@ -153,6 +153,11 @@ class TestActionPanels(HotlineTestCase):
         self.client.force_login(self.dispatcher)
         response = self.client.get(f"/tickets/{ticket.number}/")
         self.assertContains(response, f'hx-get="/routing/suggest/{ticket.number}/" hx-trigger="load"')
+        # The suggestions carry their own one-click forms; forms cannot nest, so the panel sits before ours.
+        body = response.content.decode()
+        panel = body.index(f"/routing/suggest/{ticket.number}/")
+        form = body.index(f'action="/tickets/{ticket.number}/dispatch/"')
+        assert body.rindex("<form", 0, form) > panel
 
     def test_it_preselects_the_topics_catalogue_unit_for_dispatch(self):
         ticket = self.new_ticket(topic=self.topic_streetlight)
