@@ -7,14 +7,18 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from hotline.knowledge.search import STOPWORDS, words
+from hotline.knowledge.search import STOPWORDS, char_grams, words
 
 SNIPPET_CHARS = 90
+_SINGLE_STOPWORDS = {w for w in STOPWORDS if len(w) == 1}
 
 
 def terms(query: str) -> list[str]:
-    """The query's words worth marking (two characters or more), longest first so 社保卡 wins over 社保."""
+    """What to mark: the query's words of two characters or more and, since the engine also matches character
+    pairs (路灯 in 路灯不亮 even when jieba cuts 路/灯不亮), its character pairs without a function character.
+    Longest first, so 社保卡 wins over 社保."""
     found = {w for w in words(query) if len(w) >= 2 and w not in STOPWORDS}
+    found |= {g for g in char_grams(query) if len(g) == 2 and not (set(g) & _SINGLE_STOPWORDS)}
     return sorted(found, key=lambda w: (-len(w), w))
 
 

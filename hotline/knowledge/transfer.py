@@ -109,7 +109,7 @@ def markdown_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
             continue
         meta = _META.match(line.strip()) if current["_in_meta"] else None
         if meta and meta.group(1) in HEADERS:
-            current[HEADERS[meta.group(1)]] = meta.group(2).replace("；", "\n").replace(";", "\n")
+            current[HEADERS[meta.group(1)]] = meta.group(2)
         elif line.strip() or current["_body"]:
             current["_in_meta"] = False
             current["_body"].append(line)
@@ -133,6 +133,8 @@ def _find_unit(text: str) -> Unit | None:
 def _resolve(row: dict[str, str], default_unit: Unit | None) -> dict[str, Any]:
     """Turn a row's texts into workflow fields; raises InvalidInput with the reason."""
     data: dict[str, Any] = {k: row.get(k, "") for k in ("title", "questions", "answer", "source_document")}
+    # Question forms come one per line, or on one line separated by semicolons as spreadsheets tend to have them.
+    data["questions"] = re.sub(r"[；;]", "\n", data["questions"])
     if not data["title"]:
         raise InvalidInput("缺少标题", field="title")
     if not data["answer"]:

@@ -1,0 +1,64 @@
+"""The search engine without a database: segmentation, paraphrase matching, masks and highlighting."""
+
+from hotline.knowledge import highlight, search
+from hotline.knowledge.search import BaselineIndex, Doc, SearchIndex
+
+DOCS = [
+    Doc(id=1, title="企业复工复产有哪些扶持政策", answer="对受疫情影响的中小微企业减免房租三个月。"),
+    Doc(id=2, title="社保卡丢失如何补办", answer="携带身份证到任一社保经办网点挂失补办，当场制卡。",
+        questions=("社会保障卡掉了怎么办",)),
+    Doc(id=3, title="住房公积金提取条件", answer="购房、租房、退休等情形可以提取住房公积金。"),
+    Doc(id=4, title="路灯不亮找哪个部门", answer="城区路灯由市城管执法局路灯管理所负责维修。"),
+]
+
+
+def test_it_finds_a_paraphrase_with_words_in_another_order():
+    index = SearchIndex.build(DOCS)
+    assert index.search("复产复工的企业能享受什么扶持", k=3)[0].id == 1
+
+
+def test_it_matches_a_question_form_as_well_as_the_title():
+    index = SearchIndex.build(DOCS)
+    assert index.search("社会保障卡掉了", k=3)[0].id == 2
+
+
+def test_it_returns_nothing_for_a_query_sharing_no_text():
+    index = SearchIndex.build(DOCS)
+    assert index.search("ＸＹＺ", k=3) == []
+    assert index.search("", k=3) == []
+
+
+def test_it_keeps_masked_documents_out():
+    index = SearchIndex.build(DOCS)
+    mask = [d.id != 3 for d in DOCS]
+    import numpy as np
+
+    assert all(h.id != 3 for h in index.search("公积金提取", k=4, mask=np.array(mask)))
+
+
+def test_it_keeps_added_names_whole():
+    search.add_words(["双清区城管局"])
+    assert "双清区城管局" in search.words("双清区城管局的电话是多少")
+
+
+def test_it_drops_question_words_that_say_nothing_about_the_subject():
+    assert "如何" not in search.words("社保卡如何补办")
+    assert "社保卡" in search.words("社保卡如何补办")
+
+
+def test_the_baseline_ranks_by_plain_bm25():
+    baseline = BaselineIndex(DOCS)
+    assert baseline.search("住房公积金", k=2)[0].id == 3
+
+
+def test_it_marks_matches_and_escapes_everything_else():
+    found = highlight.terms("社保卡补办")
+    marked = highlight.mark("<b>社保卡</b>丢失补办", found)
+    assert marked == "&lt;b&gt;<mark>社保卡</mark>&lt;/b&gt;丢失<mark>补办</mark>"
+
+
+def test_it_cuts_a_snippet_around_the_first_match():
+    text = "前言" * 100 + "住房公积金提取" + "后文" * 100
+    cut = highlight.snippet(text, highlight.terms("公积金"), size=40)
+    assert cut.startswith("…") and cut.endswith("…")
+    assert "<mark>公积金</mark>" in cut
