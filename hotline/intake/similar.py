@@ -174,7 +174,7 @@ class SimilarIndex:
         return unique.astype(np.int64), partial
 
     def search(self, text: str, *, region: int | None = None, since: dt.datetime | None = None, limit: int = 5,
-               exclude: set[int] | None = None) -> list[Hit]:
+               exclude: set[int] | None = None, min_similarity: float = 0.0) -> list[Hit]:
         """The `limit` best documents for `text` within the county and since the given time."""
         terms, weights, self_score = self._query(text)
         docs, partial = self._candidates(terms, weights)
@@ -187,7 +187,8 @@ class SimilarIndex:
         docs, scores = self._with_delta(terms, weights, docs, scores, region, since, exclude)
         order = np.argsort(-scores)[:limit]
         return [Hit(int(self.ids[d]), float(scores[i]), float(scores[i] / self_score) if self_score else 0.0)
-                for i, d in zip(order, docs[order], strict=True) if scores[i] > 0]
+                for i, d in zip(order, docs[order], strict=True)
+                if scores[i] > 0 and (not self_score or scores[i] / self_score >= min_similarity)]
 
     def _with_delta(self, terms: np.ndarray, weights: np.ndarray, docs: np.ndarray, scores: np.ndarray,
                     region: int | None, since: dt.datetime | None,
@@ -206,6 +207,7 @@ class SimilarIndex:
 
 INDEX_FILE = "similar-index.joblib"
 CATCH_UP_SECONDS = 5.0  # how often a process looks for tickets created since its index was built
+MIN_SIMILARITY = 0.15  # below this a "similar" ticket shares little more than common characters
 REBUILD_RATIO = 0.2  # rebuild (new idf, no brute-force delta) once additions exceed this share of the index
 _engine: dict[str, Any] = {"index": None, "max_id": 0, "checked": 0.0}
 _engine_lock = threading.Lock()
@@ -291,6 +293,7 @@ def similar_tickets(text: str, *, region: Unit | int | None = None, since: dt.da
                     exclude: Sequence[int] = ()) -> list[SimilarTicket]:
     """Tickets most like `text`, in a county and since a time if given, best first (并单, 第十条第四项)."""
     region_id = region.pk if isinstance(region, Unit) else region
-    hits = _current_index().search(text, region=region_id, since=since, limit=limit, exclude=set(exclude))
+    hits = _current_index().search(text, region=region_id, since=since, limit=limit, exclude=set(exclude),
+                                   min_similarity=MIN_SIMILARITY)
     tickets = Ticket.objects.select_related("lead_unit", "topic", "region").in_bulk([h.id for h in hits])
     return [SimilarTicket(tickets[h.id], round(h.similarity, 3)) for h in hits if h.id in tickets]

@@ -1,0 +1,69 @@
+"""Hotspots (第二十四条第二项): complaints about one place and matter within a window, by size and growth, on a page."""
+
+from __future__ import annotations
+
+import time_machine
+
+from hotline.intake.hotspots import active_hotspots, find_hotspots
+from tests.base import PASSWORD, HotlineTestCase, local
+
+NOW = local(2026, 6, 10, 18)
+
+
+class TestHotspots(HotlineTestCase):
+    def _at(self, day: int, hour: int, content: str, address: str, **kw):
+        with time_machine.travel(local(2026, 6, day, hour), tick=False):
+            return self.new_ticket(content=content, address=address, **kw)
+
+    def setUp(self):
+        # Five about the same dark street in 兴隆街道, the newest three in the last half of the week.
+        self.lights = [self._at(d, 9, f"建设路路灯不亮晚上很黑{d}", "双清区兴隆街道建设路", topic=self.topic_streetlight)
+                       for d in (4, 5, 8, 9, 10)]
+        # Three about noise in 桃洪镇, all early in the week.
+        self.noise = [self._at(d, 22, "桃洪镇夜市烧烤噪音扰民", "隆回县桃洪镇") for d in (4, 4, 5)]
+        # Same street, another matter: not part of the street-light hotspot.
+        self._at(9, 10, "公租房审核进度查询", "双清区兴隆街道建设路")
+        # A month old, and a consultation: neither counts.
+        self._at(1, 9, "建设路路灯不亮", "双清区兴隆街道建设路")
+        self._at(9, 9, "建设路路灯不亮找谁", "双清区兴隆街道建设路", request_type="consultation")
+
+    def test_it_clusters_by_place_and_matter_and_ranks_by_size_then_growth(self):
+        found = find_hotspots(NOW)
+        assert [(h.place, h.size) for h in found] == [("双清区兴隆街道", 5), ("隆回县桃洪镇", 3)]
+        lights, noise = found
+        assert set(lights.tickets) == set(self.lights)
+        assert (lights.recent, lights.earlier, lights.growth) == (3, 2, 1)
+        assert noise.growth == -3
+        assert sum(n for _, n in lights.days) == 5 and len(lights.days) == 8
+
+    def test_it_splits_one_place_by_topic_when_the_hotline_set_different_topics(self):
+        for day in (8, 9, 10):
+            self._at(day, 11, "建设路路灯不亮晚上很黑", "双清区兴隆街道建设路", topic=self.topic_manhole)
+        sizes = sorted(h.size for h in find_hotspots(NOW) if h.place == "双清区兴隆街道")
+        assert sizes == [3, 5]
+
+    def test_it_needs_three_tickets_and_the_window(self):
+        assert [h.size for h in find_hotspots(NOW, days=3)] == [3]  # the street lights of the 8th to the 10th
+        assert find_hotspots(NOW, days=1) == []  # one street-light ticket in the last day
+        assert [h.size for h in find_hotspots(NOW, min_size=6)] == []
+
+    def test_the_desk_alert_lists_this_weeks_hotspots(self):
+        with time_machine.travel(NOW, tick=False):
+            assert [h.place for h in active_hotspots()] == ["双清区兴隆街道", "隆回县桃洪镇"]
+
+    def test_the_page_shows_hotspots_with_their_tickets_and_a_chart_for_hotline_staff(self):
+        assert self.client.login(username="supervisor", password=PASSWORD)
+        with time_machine.travel(NOW, tick=False):
+            response = self.client.get("/routing/hotspots/")
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "双清区兴隆街道" in html and self.lights[0].number in html and 'id="hotspot-chart"' in html
+        assert "intake/hotspots.js" in html and "chart.umd.min.js" in html
+        assert "<script>" not in html  # JS lives in static files
+        with time_machine.travel(NOW, tick=False):
+            fragment = self.client.get("/routing/hotspots/", {"days": "3"}, HTTP_HX_REQUEST="true").content.decode()
+        assert "<html" not in fragment and "隆回县桃洪镇" not in fragment
+
+    def test_unit_staff_cannot_open_the_hotspot_page(self):
+        assert self.client.login(username="unit_a_handler", password=PASSWORD)
+        assert self.client.get("/routing/hotspots/").status_code == 403
