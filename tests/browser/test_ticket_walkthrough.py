@@ -111,6 +111,8 @@ def test_it_walks_one_ticket_from_intake_to_closed_through_every_roles_screen(br
     assert "139****5678" in handler.page.locator("[data-testid=requester]").inner_text()  # Art. 23 masking
     handler.act("sign")
     handler.expect_status("办理中")
+    handler.open_panel("reply")
+    handler.page.screenshot(path=str(artifacts / "ticket-unit-reply-form.png"), full_page=True)
     handler.act("reply", fill={"handler_name": "市城管执法局 李工", "process": "现场检修线路并更换灯具",
                                "result": "路灯已恢复照明", "contact_note": "已电话告知服务对象"})
     handler.expect_status("办结待审")
