@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "hotline.channels",
     "hotline.api",
     "hotline.web",
+    # django-ninja's own static files: Swagger UI is served locally, not from a CDN.
+    "ninja",
     # Offline image check for the citizen portal (no third-party service on a government intranet).
     "captcha",
 ]

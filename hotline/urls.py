@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", include("hotline.api.urls")),
     path("knowledge/", include("hotline.knowledge.urls")),
     path("routing/", include("hotline.intake.urls")),
+    path("reports/", include("hotline.reports.urls")),
     path("captcha/", include("captcha.urls")),
     path("", include("hotline.channels.urls")),
     path("", include("hotline.web.urls")),

@@ -25,7 +25,7 @@ from hotline.lib.errors import Conflict, Forbidden, InvalidInput
 from hotline.lib.privacy import mask_phone
 from hotline.privacy.keys import phone_lookup_hash as phone_hash
 from hotline.tickets import workflow
-from hotline.tickets.choices import Channel, Status
+from hotline.tickets.choices import Channel, DeclineReason, Status
 from hotline.tickets.models import Ticket
 
 REPEAT_WINDOW = dt.timedelta(days=90)
@@ -218,17 +218,25 @@ def _decide(ticket: Ticket, *, by: Staff, data: dict[str, Any]) -> None:
         workflow.consult(ticket, by=by, unit=data["consult_unit"])
     elif action == "decline":
         explanation = (data.get("decline_explanation") or "").strip() or script(data["decline_reason"]).full_text
+        if data["decline_reason"] == DeclineReason.REPEATED and (data.get("merge_into") or "").strip():
+            # Art. 10.4: declined as a repeat, with the original ticket named so the requester can follow it.
+            original = _ticket_by_number(data["merge_into"])
+            explanation += f"原工单编号：{original.number}（{Status(original.status).label}）。"
         workflow.decline(ticket, by=by, reason_code=data["decline_reason"], explanation=explanation)
     elif action == "merge":
-        into = Ticket.objects.filter(number=data["merge_into"].strip()).first()
-        if into is None:
-            raise InvalidInput(f"工单 {data['merge_into']} 不存在", field="merge_into", code="unknown_ticket")
-        workflow.merge(ticket, by=by, into=into, note="来电并单")
+        workflow.merge(ticket, by=by, into=_ticket_by_number(data["merge_into"]), note="来电并单")
     elif action == "hand_off":
         summary = (data.get("hand_off_summary") or "").strip() or ticket.content[:200]
         workflow.hand_off(ticket, by=by, line=data["hand_off_line"], summary=summary)
     elif action == "transfer":
         _transfer(ticket, by=by, lead_unit=data.get("lead_unit"))
+
+
+def _ticket_by_number(number: str) -> Ticket:
+    ticket = Ticket.objects.filter(number=(number or "").strip()).first()
+    if ticket is None:
+        raise InvalidInput(f"工单 {number} 不存在", field="merge_into", code="unknown_ticket")
+    return ticket
 
 
 def _transfer(ticket: Ticket, *, by: Staff, lead_unit: Unit | None) -> None:

@@ -195,3 +195,24 @@ class TestCallPage(HotlineTestCase):
         html = html.content.decode()
         assert original.number in html
         assert "投诉" in html and "含“投诉”" in html
+
+
+class TestEachArticle10Reason(HotlineTestCase):
+    def test_it_declines_a_call_for_each_reason_with_its_script_and_article(self):
+        for code in DeclineReason.values:
+            ticket = desk.take_call(by=self.operator, data={
+                "channel": "phone", "request_type": "help", "content": f"第{code}类不予受理的来电内容",
+                "action": "decline", "decline_reason": code})
+            assert ticket.status == Status.DECLINED
+            assert ticket.decline_reason == code
+            assert ticket.explanation == script(code).full_text
+            event = ticket.events.get(action="decline")
+            assert event.article.startswith("第十条第")
+        assert Ticket.objects.filter(status=Status.DECLINED).count() == 10
+
+    def test_a_repeat_declined_with_a_link_names_the_original(self):
+        original = self.new_ticket()
+        ticket = desk.take_call(by=self.operator, data={
+            "channel": "phone", "request_type": "complaint", "content": "路灯的事情我再说一遍",
+            "action": "decline", "decline_reason": "4", "merge_into": original.number})
+        assert f"原工单编号：{original.number}" in ticket.explanation
