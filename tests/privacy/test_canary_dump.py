@@ -29,14 +29,8 @@ CONTROL = "对照文本-路灯金丝雀-CONTROL-7731"  # ticket content is not p
 class DumpScan(PersonaMixin, TransactionTestCase):
     """Seeds the canaries through intake, commits, and scans the stored bytes."""
 
-    @classmethod
-    def tearDownClass(cls):
-        # flush emptied the calendar table that migrations seeded; put it back for any test that runs later.
-        from hotline.deadlines.models import CalendarDay, PublishedYear
-        from hotline.deadlines.seed import seed_from_package
-
-        seed_from_package(CalendarDay, PublishedYear)
-        super().tearDownClass()
+    # Migrations seed the working-day calendar; restore it for each test instead of losing it to the flush.
+    serialized_rollback = True
 
     def setUp(self):
         self.make_personas()
