@@ -23,6 +23,10 @@ class Desk:
                                            viewport={"width": 1440, "height": 900})
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
+        # Uncaught script errors and failed requests for our own assets would leave a half-working screen.
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("response", lambda r: r.status >= 400 and "/static/" in r.url and self.errors.append(r.url))
         self.base_url = base_url
         self.page.goto(f"{base_url}/login/")
         self.page.fill("#id_username", username)
@@ -62,6 +66,7 @@ class Desk:
         expect(self.page.locator("[data-testid=ticket-status]")).to_have_text(label)
 
     def close(self) -> None:
+        assert self.errors == []
         self.context.close()
 
 
