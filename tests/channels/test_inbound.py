@@ -107,3 +107,26 @@ class TestPoliceTransfer(HotlineTestCase):
             assert services.purge_one_nonce() is True
             assert services.purge_one_nonce() is False
         assert not InboundNonce.objects.exists()
+
+
+class TestChannelKeyCommand(HotlineTestCase):
+    def test_it_creates_a_key_shown_once_that_authenticates_and_can_be_revoked(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        out = StringIO()
+        call_command("channelkey", "create", "--name", "政务APP", "--channel", "app", stdout=out)
+        raw = out.getvalue().strip().splitlines()[-1]
+        key = services.authenticate_key(raw)
+        assert key.channel == Channel.APP
+        call_command("channelkey", "revoke", key.prefix, stdout=StringIO())
+        with pytest.raises(Exception) as excinfo:
+            services.authenticate_key(raw)
+        assert excinfo.value.code == "invalid_channel_key"
+
+    def test_a_110_key_needs_its_signature_secret(self):
+        from django.core.management import CommandError, call_command
+
+        with pytest.raises(CommandError):
+            call_command("channelkey", "create", "--name", "110", "--channel", "police_110")
