@@ -33,7 +33,8 @@ def mark(text: str, found: list[str]) -> SafeString:
     pattern = _pattern(found)
     if pattern is None:
         return mark_safe(escape(text))  # noqa: S308 - escaped just here
-    out, last = [], 0
+    out: list[str] = []
+    last = 0
     for m in pattern.finditer(text):
         out.append(escape(text[last:m.start()]))
         out.append(f"<mark>{escape(m.group(0))}</mark>")

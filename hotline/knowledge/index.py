@@ -1,19 +1,21 @@
 """The in-process search index over published articles, kept in step with edits in every process.
 
 Each search first reads a cheap revision of the article table (count and newest `updated_at`, like
-`deadlines/store.py`). When it moved, the published (id, version) pairs are reloaded: if articles only left
-(withdrawn, expired, revised) the current index is kept and they are masked out; otherwise the index is rebuilt from
-per-article token caches, so only new or changed articles are tokenised again.
+`deadlines/store.py`). When it moved, the published (id, version) pairs are reloaded: articles that left (withdrawn,
+expired, revised) are masked out at once; when any arrived or changed the index is rebuilt from per-article word
+caches, so only new or changed articles are segmented again (see `current`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import connection
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -22,7 +24,10 @@ from hotline.knowledge.choices import ArticleState
 from hotline.knowledge.models import Article
 from hotline.knowledge.search import Analysed, Doc, Hit, SearchIndex, add_words, analyse
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
+_rebuilding = threading.Event()
+SYNC_REBUILD_LIMIT = 5000
 _NO_DATE_FROM = dt.date.min.toordinal()
 _NO_DATE_TO = dt.date.max.toordinal()
 
@@ -92,28 +97,56 @@ def _build(revision: tuple[object, ...], previous: LiveIndex | None) -> LiveInde
     )
 
 
-def _refresh(live: LiveIndex, revision: tuple[object, ...]) -> LiveIndex:
-    """Mask out articles that left; rebuild when any article arrived or changed."""
+def _masked(live: LiveIndex, revision: tuple[object, ...]) -> tuple[LiveIndex, bool]:
+    """The current index with articles that left masked out, and whether articles arrived or changed."""
     published = dict(Article.objects.filter(state=ArticleState.PUBLISHED).values_list("id", "version"))
-    if any(live.versions.get(pk) != version for pk, version in published.items()):
-        return _build(revision, live)
-    alive = np.array([d.id in published for d in live.index.docs], dtype=bool)
-    return LiveIndex(index=live.index, versions=live.versions, alive=alive, topic=live.topic, unit=live.unit,
-                     region=live.region, valid_from=live.valid_from, valid_to=live.valid_to, revision=revision,
-                     cache=live.cache)
+    stale = any(live.versions.get(pk) != version for pk, version in published.items())
+    alive = np.array([published.get(d.id) == live.versions[d.id] for d in live.index.docs], dtype=bool)
+    masked = LiveIndex(index=live.index, versions=live.versions, alive=alive, topic=live.topic, unit=live.unit,
+                       region=live.region, valid_from=live.valid_from, valid_to=live.valid_to, revision=revision,
+                       cache=live.cache)
+    return masked, stale
+
+
+def _rebuild_in_background(revision: tuple[object, ...], previous: LiveIndex) -> None:
+    def run() -> None:
+        try:
+            fresh = _build(revision, previous)
+            with _lock:
+                _state["live"] = fresh
+        except Exception:  # the old index keeps serving; the next change tries again
+            log.exception("knowledge index rebuild failed")
+        finally:
+            _rebuilding.clear()
+            connection.close()
+
+    if not _rebuilding.is_set():
+        _rebuilding.set()
+        threading.Thread(target=run, name="knowledge-index", daemon=True).start()
 
 
 def current() -> LiveIndex:
-    """The index as the database holds it now (built on first use, refreshed when articles changed)."""
+    """The index as the database holds it now (built on first use, refreshed when articles changed).
+
+    A withdrawn, expired or revised article disappears at once (masked). A new or changed one is indexed at once
+    while the index is small; over `SYNC_REBUILD_LIMIT` articles the rebuild runs in a thread and searches keep
+    using the previous index (with removals masked) until it is ready, so no search waits for a rebuild.
+    """
     revision = _revision()
     live = _state.get("live")
     if live is not None and live.revision == revision:
         return live
     with _lock:
         live = _state.get("live")
-        if live is None or live.revision != revision:
-            live = _build(revision, None) if live is None else _refresh(live, revision)
-            _state["live"] = live
+        if live is None:
+            live = _state["live"] = _build(revision, None)
+        elif live.revision != revision:
+            masked, stale = _masked(live, revision)
+            if stale and len(live.index) < SYNC_REBUILD_LIMIT:
+                masked = _build(revision, live)
+            elif stale:
+                _rebuild_in_background(revision, live)
+            live = _state["live"] = masked
     return live
 
 

@@ -6,11 +6,12 @@ figures are in docs/knowledge.md, measured by `hotline evaluate search`):
 * words: BM25 (`bm25s`) over jieba tokens, with unit, place and topic names added to jieba's dictionary; the title
   and question forms count `HEAD_WEIGHT` times (a BM25F approximation: a field weight w counts each occurrence w
   times), so an exact term such as 社保卡, 公积金 or a unit's name weighs most where it names the subject;
-* characters: TF-IDF cosine over character 2- and 3-grams (scikit-learn), separately for the title with the question
-  forms and for the answer. It matches when a caller's words segment differently from the article's (复工复产 vs
-  复产复工, 减免房租 vs 房租减免), and the cosine's length normalisation suits short paraphrased questions.
+* characters: TF-IDF cosine over character 2- and 3-grams (scikit-learn) of the title with the question forms. It
+  matches when a caller's words segment differently from the article's (复工复产 vs 复产复工, 减免房租 vs 房租减免),
+  and the cosine's length normalisation suits short paraphrased questions. (The same over the answer added nothing
+  on the development set and cost most of the memory, so the answer is left to the word index.)
 
-The word scores are scaled by the best score for the query, then the three parts are summed with fixed weights;
+The word scores are scaled by the best score for the query, then the two parts are summed with fixed weights;
 filters are a boolean mask applied before taking the top k.
 """
 
@@ -31,7 +32,6 @@ from sklearn.preprocessing import normalize
 HEAD_WEIGHT = 3
 WORD_WEIGHT = 0.7
 HEAD_GRAM_WEIGHT = 1.0
-ANSWER_GRAM_WEIGHT = 0.3
 
 _RUNS = re.compile(r"[0-9A-Za-z\u3400-\u9fff]+")
 # Words that say how a question is asked, not what it is about; they would otherwise pull every "如何…" question
@@ -96,18 +96,25 @@ class Doc:
 
 @dataclass(frozen=True)
 class Analysed:
-    """A document's tokens, computed once and reused on every rebuild (tokenising is the slow part)."""
+    """A document's jieba words, kept between rebuilds because segmenting is the slow part; one string per field
+    (a tuple of 100 small strings per article would cost gigabytes over 100,000 articles)."""
 
-    words: tuple[str, ...]
-    head_grams: tuple[str, ...]
-    answer_grams: tuple[str, ...]
+    head: str
+    answer: str
+
+    def weighted(self) -> list[str]:
+        """The word tokens BM25 indexes: the head's counted `HEAD_WEIGHT` times."""
+        return self.head.split() * HEAD_WEIGHT + self.answer.split()
+
+
+def head_text(doc: Doc) -> str:
+    """Title and question forms: what a caller's question most resembles."""
+    return " ".join([doc.title, *doc.questions])
 
 
 def analyse(doc: Doc) -> Analysed:
-    """Field-weighted words, and the character grams of the head (title, question forms) and of the answer."""
-    head = " ".join([doc.title, *doc.questions])
-    return Analysed(words=tuple(words(head) * HEAD_WEIGHT + words(doc.answer)),
-                    head_grams=tuple(char_grams(head)), answer_grams=tuple(char_grams(doc.answer)))
+    """The words of the head (title, question forms) and of the answer."""
+    return Analysed(head=" ".join(words(head_text(doc))), answer=" ".join(words(doc.answer)))
 
 
 def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
@@ -129,26 +136,23 @@ def _normalised(scores: np.ndarray) -> np.ndarray:
     return scores / top if top > 0 else scores
 
 
-def _identity(tokens: Sequence[str]) -> Sequence[str]:
-    return tokens
-
-
 class GramSpace:
-    """TF-IDF over character grams with IDF from the whole corpus; matrices kept term-major so a query only
-    touches the postings of its own grams."""
+    """TF-IDF cosine over the character grams of each document's head; the matrix is kept term-major so a query
+    only touches the postings of its own grams."""
 
-    def __init__(self, head: Sequence[Sequence[str]], answer: Sequence[Sequence[str]]) -> None:
-        self.vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
-        self.vectorizer.fit([[*h, *a] for h, a in zip(head, answer, strict=True)] or [["\x00"]])
-        self.head = normalize(self.vectorizer.transform(head)).T.tocsr() if head else None
-        self.answer = normalize(self.vectorizer.transform(answer)).T.tocsr() if answer else None
+    def __init__(self, heads: Sequence[str]) -> None:
+        self.vectorizer = TfidfVectorizer(analyzer=char_grams, sublinear_tf=True, dtype=np.float32)
+        matrix = self.vectorizer.fit_transform(heads) if heads else None
+        self.head = normalize(matrix).T.tocsr() if matrix is not None else None
 
-    def scores(self, grams: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
-        """Cosine of the query with every head and every answer."""
-        if self.head is None or self.answer is None or not grams:
-            return np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
-        q = normalize(self.vectorizer.transform([list(grams)]))
-        return (q @ self.head).toarray().ravel(), (q @ self.answer).toarray().ravel()
+    def scores(self, query: str, n: int) -> np.ndarray:
+        """Cosine of the query with every head."""
+        if self.head is None:
+            return np.zeros(n, dtype=np.float32)
+        q = normalize(self.vectorizer.transform([query]))
+        if q.nnz == 0:
+            return np.zeros(n, dtype=np.float32)
+        return (q @ self.head).toarray().ravel()
 
 
 @dataclass
@@ -173,8 +177,8 @@ class SearchIndex:
         """Index `docs`; pass their `analyse()` results when already known to skip tokenising."""
         docs = list(docs)
         done = list(analysed) if analysed is not None else [analyse(d) for d in docs]
-        word_model = _bm25([list(a.words) for a in done])
-        grams = GramSpace([a.head_grams for a in done], [a.answer_grams for a in done])
+        word_model = _bm25([a.weighted() for a in done])
+        grams = GramSpace([head_text(d) for d in docs])
         return cls(docs=docs, analysed=done, word_model=word_model, grams=grams)
 
     def __len__(self) -> int:
@@ -186,8 +190,7 @@ class SearchIndex:
         if n == 0:
             return np.zeros(0, dtype=np.float32)
         word = _normalised(_bm25_scores(self.word_model, words(query), n))
-        head, answer = self.grams.scores(char_grams(query), n)
-        return WORD_WEIGHT * word + HEAD_GRAM_WEIGHT * head + ANSWER_GRAM_WEIGHT * answer
+        return WORD_WEIGHT * word + HEAD_GRAM_WEIGHT * self.grams.scores(query, n)
 
     def search(self, query: str, *, k: int = 10, mask: np.ndarray | None = None) -> list[Hit]:
         """The `k` best documents for `query`, optionally only those where `mask` is true."""

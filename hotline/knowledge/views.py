@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -242,10 +243,8 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES)
     _parse(form)
     upload = check_upload(form.cleaned_data["file"], field="file")
-    from django.core.files.base import ContentFile
-
     item = ArticleAttachment(article=article, name=upload.name, content_type=upload.content_type,
-                             uploaded_by=request.user, uploaded_at=timezone.now())
+                             uploaded_by=request.user, uploaded_at=timezone.now())  # type: ignore[misc]
     item.file.save(f"{article.pk}{upload.extension}", ContentFile(upload.content), save=True)
     messages.success(request, "附件已上传")
     return redirect("knowledge:detail", pk=pk)

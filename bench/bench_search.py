@@ -1,0 +1,148 @@
+"""Knowledge search at scale: build time, memory and query latency over N synthetic articles (issue 5: p95 < 50 ms
+over 100,000 articles).
+
+Articles are made by recombining the development set's text (../shared/data/similar/policy-questions-dev.csv):
+a question with its place name swapped for one of this city's, other questions as question forms, and two or three
+answers joined. They are stored as published rows in a throw-away SQLite database and searched through the
+production path (`hotline.knowledge.index.search_ids`: revision check, filters mask, fused ranking); plain BM25 over
+the same articles is timed alongside. Queries are other development questions, half of them lengthened to the size
+of a ticket's content.
+
+    .venv/bin/python bench/bench_search.py            # 100,000 articles, 1,000 queries
+    .venv/bin/python bench/bench_search.py --articles 20000 --queries 300
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "data" / "similar" / "policy-questions-dev.csv"
+PLACES = ["邵阳市", "双清区", "大祥区", "北塔区", "邵东市", "武冈市", "新邵县", "邵阳县", "隆回县", "洞口县", "绥宁县",
+          "新宁县", "城步县", "湖南省", "长沙市", "株洲市", "湘潭市", "衡阳市", "岳阳市", "常德市", "益阳市", "娄底市"]
+_PLACE = re.compile(r"^(.{2,4}?[省市县区])")
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in MB (Linux)."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def load_dev() -> list[dict[str, str]]:
+    if not DEV.exists():
+        sys.exit(f"development data not found: {DEV}")
+    with open(DEV, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def synthetic(rows: list[dict[str, str]], n: int, rng: random.Random) -> list[dict[str, str]]:
+    """`n` articles recombined from the development rows."""
+    out = []
+    for i in range(n):
+        base = rng.choice(rows)
+        title = _PLACE.sub(rng.choice(PLACES), base["question"]) if rng.random() < 0.7 else base["question"]
+        forms = [_PLACE.sub(rng.choice(PLACES), r["question"]) for r in rng.sample(rows, rng.randint(0, 2))]
+        answer = "".join(r["answer"] for r in [base, *rng.sample(rows, rng.randint(1, 2))])
+        out.append({"title": f"{title}（{i}）" if rng.random() < 0.1 else title, "questions": "\n".join(forms),
+                    "answer": f"{answer}（依据邵政办发〔2026〕{rng.randint(1, 99)}号）"})
+    return out
+
+
+def queries(rows: list[dict[str, str]], n: int, rng: random.Random) -> list[str]:
+    """Development questions; every other one lengthened like a ticket's content."""
+    picked = [r["question"] for r in rng.sample(rows, n)]
+    return [q if i % 2 else f"您好，我想咨询一下，{q}我是{rng.choice(PLACES)}的居民，{rng.choice(rows)['question']}"
+            for i, q in enumerate(picked)]
+
+
+def setup_django(data_dir: str) -> None:
+    os.environ["HOTLINE_DATA_DIR"] = data_dir
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def store(articles: list[dict[str, str]]) -> None:
+    from django.utils import timezone
+
+    from hotline.directory.models import Unit
+    from hotline.knowledge.models import Article
+
+    unit = Unit.objects.create(code="bench", name="基准测试单位", kind="city_department")
+    now = timezone.now()
+    Article.objects.bulk_create(
+        [Article(owner_unit=unit, state="published", created_at=now, updated_at=now, published_at=now, **a)
+         for a in articles], batch_size=2000)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def timed(func, items: list[str]) -> list[float]:  # type: ignore[no-untyped-def]
+    out = []
+    for q in items:
+        started = time.perf_counter()
+        func(q)
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=12345)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    rows = load_dev()
+    with tempfile.TemporaryDirectory(prefix="bench-knowledge-") as tmp:
+        setup_django(tmp)
+        from hotline.knowledge import index
+        from hotline.knowledge.search import BaselineIndex, Doc
+
+        articles = synthetic(rows, args.articles, rng)
+        started = time.perf_counter()
+        store(articles)
+        print(f"articles stored: {args.articles} in {time.perf_counter() - started:.1f} s")
+        before = rss_mb()
+        started = time.perf_counter()
+        live = index.current()
+        build = time.perf_counter() - started
+        print(f"production index: build {build:.1f} s, memory +{rss_mb() - before:.0f} MB, {len(live.index)} docs")
+        asked = queries(rows, args.queries, rng)
+        index.search_ids(asked[0])  # first call pays jieba's lazy start-up
+        prod = timed(lambda q: index.search_ids(q, k=10), asked)
+        print(f"production search (revision check + filters + fused ranking): p50 {percentile(prod, 50):.1f} ms, "
+              f"p95 {percentile(prod, 95):.1f} ms, max {max(prod):.1f} ms")
+        docs = [Doc(id=i, title=a["title"], answer=a["answer"], questions=tuple(a["questions"].splitlines()))
+                for i, a in enumerate(articles)]
+        before = rss_mb()
+        started = time.perf_counter()
+        baseline = BaselineIndex(docs)
+        print(f"BM25 baseline index: build {time.perf_counter() - started:.1f} s, memory +{rss_mb() - before:.0f} MB")
+        base = timed(lambda q: baseline.search(q, k=10), asked)
+        print(f"BM25 baseline search: p50 {percentile(base, 50):.1f} ms, p95 {percentile(base, 95):.1f} ms, "
+              f"max {max(base):.1f} ms")
+        verdict = "meets" if percentile(prod, 95) < 50 else "MISSES"
+        print(f"target p95 < 50 ms over {args.articles} articles: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
