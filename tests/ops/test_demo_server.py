@@ -9,12 +9,14 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import stat
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -127,3 +129,20 @@ def test_it_keeps_its_secrets_in_owner_only_files_and_reuses_the_demo_on_the_nex
                            env=demo_env(data), capture_output=True, text=True, timeout=START_TIMEOUT)
     assert again.returncode == 0, again.stderr
     assert "正在生成演示数据" not in again.stdout and "operator" in again.stdout
+
+
+def test_reset_replaces_the_old_database_and_keeps_the_secret_key(tmp_path: Path):
+    data = tmp_path / "data"
+    data.mkdir()
+    with closing(sqlite3.connect(data / "hotline.sqlite3")) as old:  # an earlier database, with a table to miss
+        old.execute("CREATE TABLE earlier_marker (id INTEGER)")
+    (data / "secret-key").write_text("kept-key-kept-key-kept-key-kept-key-kept-key-kept-key\n")
+
+    done = subprocess.run([sys.executable, "-m", "hotline.cli", "demo", "--reset", "--no-serve", "--tickets", "5"],
+                          cwd=ROOT, env=demo_env(data), capture_output=True, text=True, timeout=START_TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    assert "已删除原有数据库" in done.stdout and "正在生成演示数据" in done.stdout
+    with closing(sqlite3.connect(data / "hotline.sqlite3")) as new:
+        tables = {row[0] for row in new.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert "earlier_marker" not in tables and new.execute("SELECT COUNT(*) FROM tickets_ticket").fetchone()[0] >= 5
+    assert (data / "secret-key").read_text().startswith("kept-key")  # sessions and tokens survive a reset
