@@ -213,7 +213,7 @@ def take_call(*, by: Staff, data: dict[str, Any]) -> Ticket:
 def _decide(ticket: Ticket, *, by: Staff, data: dict[str, Any]) -> None:
     action = data["action"]
     if action == "answer":
-        workflow.answer(ticket, by=by, text=data["answer_text"], article_ref=data.get("knowledge_article") or "")
+        _answer(ticket, by=by, text=data["answer_text"], article_id=data.get("knowledge_article") or "")
     elif action == "consult":
         workflow.consult(ticket, by=by, unit=data["consult_unit"])
     elif action == "decline":
@@ -230,6 +230,21 @@ def _decide(ticket: Ticket, *, by: Staff, data: dict[str, Any]) -> None:
         workflow.hand_off(ticket, by=by, line=data["hand_off_line"], summary=summary)
     elif action == "transfer":
         _transfer(ticket, by=by, lead_unit=data.get("lead_unit"))
+
+
+def _answer(ticket: Ticket, *, by: Staff, text: str, article_id: str) -> None:
+    """Answer on the spot; from a knowledge-base article, the two are linked and the article's use counted
+    (Art. 12.1, 22)."""
+    if not article_id:
+        workflow.answer(ticket, by=by, text=text)
+        return
+    from hotline.knowledge.models import Article
+    from hotline.knowledge.services import answer_from_article
+
+    article = Article.objects.filter(pk=article_id).first() if article_id.isdigit() else None
+    if article is None:
+        raise InvalidInput("所引用的知识库文章不存在", field="answer_text", code="unknown_article")
+    answer_from_article(ticket, article, by=by, text=text)
 
 
 def _ticket_by_number(number: str) -> Ticket:

@@ -216,3 +216,31 @@ class TestEachArticle10Reason(HotlineTestCase):
             "channel": "phone", "request_type": "complaint", "content": "路灯的事情我再说一遍",
             "action": "decline", "decline_reason": "4", "merge_into": original.number})
         assert f"原工单编号：{original.number}" in ticket.explanation
+
+
+class TestAnswerFromKnowledge(HotlineTestCase):
+    def test_answering_a_call_from_an_article_links_them_and_counts_the_use(self):
+        from django.utils import timezone
+
+        from hotline.knowledge.models import Article, ArticleState, ArticleUse
+
+        now = timezone.now()
+        article = Article.objects.create(title="社保卡补办", answer="携带身份证到社保服务网点办理",
+                                         owner_unit=self.unit_b, state=ArticleState.PUBLISHED, created_at=now,
+                                         updated_at=now, published_at=now)
+        ticket = desk.take_call(by=self.operator, data={
+            "channel": "phone", "request_type": "consultation", "content": "社保卡丢了怎么补办", "action": "answer",
+            "answer_text": article.answer, "knowledge_article": str(article.pk)})
+        assert ticket.status == Status.ANSWERED
+        assert ArticleUse.objects.get(ticket=ticket).article == article
+        assert ticket.events.get(action="answer").data["knowledge_article"] == str(article.pk)
+
+    def test_an_unknown_article_leaves_nothing_behind(self):
+        try:
+            desk.take_call(by=self.operator, data={
+                "channel": "phone", "request_type": "consultation", "content": "社保卡丢了怎么补办",
+                "action": "answer", "answer_text": "答复", "knowledge_article": "999999"})
+            raise AssertionError("an unknown article must be refused")
+        except InvalidInput as exc:
+            assert exc.code == "unknown_article"
+        assert not Ticket.objects.exists()
