@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time_machine
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.test import TestCase
 
 from hotline import demo
@@ -95,3 +96,27 @@ class DemoBuiltJustAfterNationalDay(TestCase):
             summary = demo.build(tickets=25, seed=99, password=PASSWORD)
         assert summary.refused == []
         assert {Status.CLOSED, Status.IN_PROGRESS, Status.PENDING_DISPATCH} <= set(summary.statuses)
+
+
+class Rollback(Exception):
+    pass
+
+
+def built(seed: int) -> list[tuple]:
+    """Build a small demo inside a transaction, note what it made, and roll it back."""
+    try:
+        with transaction.atomic():
+            with time_machine.travel(local(2026, 11, 23, 9, 30), tick=False):
+                demo.build(tickets=10, seed=seed, password=PASSWORD)
+            seen = list(Ticket.objects.order_by("number").values_list(
+                "number", "status", "title", "topic__code", "lead_unit__code", "created_at"))
+            raise Rollback
+    except Rollback:
+        return seen
+
+
+class DemoIsDeterministic(TestCase):
+    def test_it_builds_the_same_history_from_the_same_seed_and_another_from_another(self):
+        first = built(seed=3)
+        assert first == built(seed=3)
+        assert first != built(seed=4)

@@ -4,6 +4,8 @@ in a background thread, and the waitress server on 127.0.0.1:8000."""
 from __future__ import annotations
 
 import os
+import signal
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +102,8 @@ class Command(BaseCommand):
         from django.core.wsgi import get_wsgi_application
         from waitress import serve
 
+        # `kill`, `systemctl stop` and `docker stop` send SIGTERM: leave through the same path as Ctrl+C.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         thread, stop = sweeps.start_loop(settings.SWEEP_INTERVAL_SECONDS)
         try:
             serve(get_wsgi_application(), host=host, port=port, threads=8, ident="hotline")
