@@ -102,3 +102,17 @@ class TestHashChain(HotlineTestCase):
         with triggers_dropped():
             kinds = {f.kind for f in audit.verify().findings}
         assert kinds == {"trigger"}
+
+
+class TestTriggerSafeguard(HotlineTestCase):
+    def test_it_puts_back_triggers_that_a_table_rebuild_dropped(self):
+        with connection.cursor() as cursor:
+            for sql in {"sqlite": triggers.SQLITE_REVERSE, "postgresql": triggers.POSTGRES_REVERSE[:1]}[
+                    connection.vendor]:
+                cursor.execute(sql)
+        assert triggers.missing(connection)
+        triggers.ensure(connection)  # what the post_migrate receiver runs after every migrate
+        assert triggers.missing(connection) == set()
+        event = self.new_ticket().events.get()
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            Event.objects.filter(pk=event.pk).delete()

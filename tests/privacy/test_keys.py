@@ -88,3 +88,18 @@ class TestPhoneLookup(HotlineTestCase):
         import hashlib
 
         assert phone_lookup_hash("13987654321") != hashlib.sha256(b"13987654321").hexdigest()
+
+
+def test_it_warns_check_deploy_about_the_generated_development_key_file(tmp_path):
+    from hotline.privacy.checks import key_set_not_generated
+    from hotline.privacy.keys import reset_keyring
+
+    try:
+        with _env(HOTLINE_DATA_DIR=str(tmp_path)):
+            reset_keyring()
+            assert [m.id for m in key_set_not_generated()] == ["privacy.W001"]
+        with _env(HOTLINE_ENCRYPTION_KEYS=new_key_line("k1"), HOTLINE_LOOKUP_KEY=LOOKUP):
+            reset_keyring()
+            assert key_set_not_generated() == []
+    finally:
+        reset_keyring()
