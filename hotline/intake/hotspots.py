@@ -57,7 +57,7 @@ def _place(ticket: Ticket) -> str:
     match = extract_region(ticket.address, ticket.content)
     if match is not None:
         return match.place
-    return ticket.region.name if ticket.region_id else ""
+    return ticket.region.name if ticket.region is not None else ""
 
 
 def _clusters(tickets: list[Ticket]) -> list[list[Ticket]]:
@@ -78,7 +78,7 @@ def _clusters(tickets: list[Ticket]) -> list[list[Ticket]]:
 
 
 def _matter(tickets: list[Ticket]) -> str:
-    topics = Counter(t.topic.name for t in tickets if t.topic_id)
+    topics = Counter(t.topic.name for t in tickets if t.topic is not None)
     if topics:
         return topics.most_common(1)[0][0]
     return min((t.title or t.content[:20] for t in tickets), key=len)

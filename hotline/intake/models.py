@@ -43,7 +43,7 @@ class CatalogueRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.region.name if self.region_id else "全市"
+        where = self.region.name if self.region is not None else "全市"
         return f"{self.topic} · {where} → {self.lead_unit} (v{self.version})"
 
 

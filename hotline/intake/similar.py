@@ -152,8 +152,9 @@ class SimilarIndex:
             keep &= ~np.isin(self.ids[docs], np.fromiter(exclude, dtype=np.int64))
         return keep
 
-    def _candidates(self, terms: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Documents sharing one of the query's rarest terms, with their partial scores."""
+    def _candidates(self, terms: np.ndarray, weights: np.ndarray, region: int | None, since: dt.datetime | None,
+                    exclude: set[int] | None) -> tuple[np.ndarray, np.ndarray]:
+        """Documents in the county and window sharing one of the query's rarest terms, with their partial scores."""
         n = self.rows.shape[0]
         if n == 0 or not len(terms):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
@@ -164,22 +165,23 @@ class SimilarIndex:
         within = np.cumsum(lengths) <= POSTING_BUDGET
         within[0] = True
         chosen = by_rarity[within]
-        docs = [indices[indptr[t]:indptr[t + 1]] for t in terms[chosen]]
-        vals = [data[indptr[t]:indptr[t + 1]] * w for t, w in zip(terms[chosen], weights[chosen], strict=True)]
-        all_docs = np.concatenate(docs)
-        if not len(all_docs):
+        docs = np.concatenate([indices[indptr[t]:indptr[t + 1]] for t in terms[chosen]])
+        vals = np.concatenate([data[indptr[t]:indptr[t + 1]] * w
+                               for t, w in zip(terms[chosen], weights[chosen], strict=True)])
+        keep = self._mask(docs, region, since, exclude)
+        docs, vals = docs[keep], vals[keep]
+        if not len(docs):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        unique, inverse = np.unique(all_docs, return_inverse=True)
-        partial = np.bincount(inverse, weights=np.concatenate(vals)).astype(np.float32)
-        return unique.astype(np.int64), partial
+        # A dense accumulator is one pass over memory; sorting the postings (np.unique) costs far more at scale.
+        acc = np.bincount(docs, weights=vals, minlength=n)
+        unique = np.flatnonzero(acc)
+        return unique, acc[unique].astype(np.float32)
 
     def search(self, text: str, *, region: int | None = None, since: dt.datetime | None = None, limit: int = 5,
                exclude: set[int] | None = None, min_similarity: float = 0.0) -> list[Hit]:
         """The `limit` best documents for `text` within the county and since the given time."""
         terms, weights, self_score = self._query(text)
-        docs, partial = self._candidates(terms, weights)
-        keep = self._mask(docs, region, since, exclude)
-        docs, partial = docs[keep], partial[keep]
+        docs, partial = self._candidates(terms, weights, region, since, exclude)
         if len(docs) > CANDIDATES:
             best = np.argpartition(-partial, CANDIDATES)[:CANDIDATES]
             docs = docs[best]

@@ -89,8 +89,8 @@ def hotspots(request: HttpRequest) -> HttpResponse:
     """Hotspots of the chosen window with a chart of their daily tickets (第二十四条第二项)."""
     _hotline_staff(request)
     days = _window(request)
-    region_id = request.GET.get("region") or None
-    found = find_hotspots(timezone.now(), days=days, region_id=int(region_id) if (region_id or "").isdigit() else None)
+    region_id = request.GET.get("region") or ""
+    found = find_hotspots(timezone.now(), days=days, region_id=int(region_id) if region_id.isdigit() else None)
     top = found[:8]
     chart = {
         "labels": [d.strftime("%m-%d") for d, _ in top[0].days] if top else [],
@@ -98,6 +98,6 @@ def hotspots(request: HttpRequest) -> HttpResponse:
     }
     context = {"hotspots": found, "days": days, "chart_json": json.dumps(chart, ensure_ascii=False),
                "counties": Unit.objects.filter(kind=UnitKind.COUNTY, is_active=True).order_by("code"),
-               "region_id": region_id or ""}
+               "region_id": region_id}
     template = "intake/_hotspots.html" if _is_htmx(request) else "intake/hotspots.html"
     return render(request, template, context)

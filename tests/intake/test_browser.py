@@ -13,7 +13,6 @@ from hotline.tickets import workflow
 from hotline.tickets.choices import Status
 from hotline.tickets.models import Ticket
 from tests.base import PASSWORD, make_directory
-from tests.browser.conftest import browser  # noqa: F401  (the session's headless chromium)
 from tests.intake.history import make_history
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -32,7 +31,7 @@ def trained(settings, tmp_path):
     store.forget_cache()
 
 
-def test_it_shows_suggestions_on_the_dispatch_screen_and_dispatches_in_one_click(browser, live_server, trained):  # noqa: F811
+def test_it_shows_suggestions_on_the_dispatch_screen_and_dispatches_in_one_click(browser, live_server, trained):
     ticket = workflow.create_ticket(by=trained.operator, channel="phone", request_type="complaint",
                                     content="建设路的路灯坏了好几天晚上很黑", address="双清区兴隆街道建设路")
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1440, "height": 900})

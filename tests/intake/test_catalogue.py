@@ -83,3 +83,24 @@ class TestCatalogue(HotlineTestCase):
         assert catalogue.resolve(self.topic_housing, None).lead_unit == self.unit_b
         with pytest.raises(NotFound):
             catalogue.retire_rule(topic=self.topic_housing, region=None, by=self.manager)
+
+
+class TestCatalogueAdmin(HotlineTestCase):
+    def test_adding_a_line_in_the_admin_writes_the_next_version(self):
+        admin_user = type(self.manager).objects.create_superuser("root", password="Root-Pass-2026-x", role="manager")
+        self.client.force_login(admin_user)
+        url = "/admin/intake/cataloguerule/add/"
+        for lead in (self.unit_a, self.unit_b):
+            response = self.client.post(url, {"topic": self.topic_streetlight.pk, "region": "", "lead_unit": lead.pk,
+                                              "assisting_units": [], "note": "调整"})
+            assert response.status_code == 302
+        rules = catalogue.history(self.topic_streetlight, None)
+        assert [(r.version, r.lead_unit, r.is_current) for r in rules] == [(2, self.unit_b, True),
+                                                                            (1, self.unit_a, False)]
+        assert rules[0].changed_by == admin_user
+        # Only county units are offered as a region; the lead unit cannot also assist.
+        for bad in ({"region": self.unit_c.pk}, {"assisting_units": [self.unit_a.pk]}):
+            response = self.client.post(url, {"topic": self.topic_streetlight.pk, "region": "",
+                                              "lead_unit": self.unit_a.pk, "note": "", **bad})
+            assert response.status_code == 200 and response.context["adminform"].form.errors
+        assert CatalogueRule.objects.count() == 2

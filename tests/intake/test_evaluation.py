@@ -1,4 +1,4 @@
-"""`hotline evaluate routing|similar` on small fixtures: the figures, the baseline beside them, JSON on the last line."""
+"""`hotline evaluate routing|similar` on small fixtures: figures, the baseline beside them, JSON on the last line."""
 
 from __future__ import annotations
 

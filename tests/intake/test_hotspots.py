@@ -17,7 +17,8 @@ class TestHotspots(HotlineTestCase):
 
     def setUp(self):
         # Five about the same dark street in 兴隆街道, the newest three in the last half of the week.
-        self.lights = [self._at(d, 9, f"建设路路灯不亮晚上很黑{d}", "双清区兴隆街道建设路", topic=self.topic_streetlight)
+        street = "双清区兴隆街道建设路"
+        self.lights = [self._at(d, 9, f"建设路路灯不亮晚上很黑{d}", street, topic=self.topic_streetlight)
                        for d in (4, 5, 8, 9, 10)]
         # Three about noise in 桃洪镇, all early in the week.
         self.noise = [self._at(d, 22, "桃洪镇夜市烧烤噪音扰民", "隆回县桃洪镇") for d in (4, 4, 5)]
