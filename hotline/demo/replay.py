@@ -51,12 +51,22 @@ class Cast:
     calendar: WorkCalendar = field(default_factory=load_calendar)
     requesters: itertools.count = field(default_factory=lambda: itertools.count(1))
 
-    def __getattr__(self, name: str) -> Staff:
-        # `cast.operator`, `cast.dispatcher`, ... read like the test personas.
-        staff = self.__dict__.get("staff", {})
-        if name in staff:
-            return staff[name]
-        raise AttributeError(name)
+    # The hotline's people, named like the test personas.
+    @property
+    def operator(self) -> Staff:
+        return self.staff["operator"]
+
+    @property
+    def dispatcher(self) -> Staff:
+        return self.staff["dispatcher"]
+
+    @property
+    def reviewer(self) -> Staff:
+        return self.staff["reviewer"]
+
+    @property
+    def followup(self) -> Staff:
+        return self.staff["followup"]
 
     @property
     def counties(self) -> list[Unit]:
