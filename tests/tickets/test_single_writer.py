@@ -65,7 +65,7 @@ def _call_writes_status(call: ast.Call, imports_ticket: bool) -> bool:
 
 
 def _assigns_status(node: ast.AST, imports_ticket: bool) -> bool:
-    targets: list[ast.expr] = []
+    targets: list[ast.AST] = []
     if isinstance(node, ast.Assign):
         targets = [t for target in node.targets for t in ast.walk(target)]
     elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
@@ -83,7 +83,7 @@ def status_writes(source: str) -> list[int]:
     for node in ast.walk(tree):
         if _assigns_status(node, imports_ticket) or (isinstance(node, ast.Call)
                                                       and _call_writes_status(node, imports_ticket)):
-            lines.append(node.lineno)
+            lines.append(getattr(node, "lineno", 0))
     return sorted(lines)
 
 
