@@ -68,6 +68,20 @@ def _doc(a: Article) -> Doc:
                unit_id=a.owner_unit_id, region_id=a.region_id, valid_from=a.valid_from, valid_to=a.valid_to)
 
 
+def analysed_fields(article: Article) -> dict[str, str]:
+    """`search_head` and `search_answer` for `article` as it reads now."""
+    load_dictionary()
+    analysed = analyse(_doc(article))
+    return {"search_head": analysed.head, "search_answer": analysed.answer}
+
+
+def _stored(article: Article, doc: Doc) -> Analysed:
+    """The words stored at publishing, or segmented now for rows written without them (imports by SQL)."""
+    if article.search_head or article.search_answer:
+        return Analysed(head=article.search_head, answer=article.search_answer)
+    return analyse(doc)
+
+
 def _ordinal(day: dt.date | None, default: int) -> int:
     return day.toordinal() if day else default
 
@@ -75,14 +89,14 @@ def _ordinal(day: dt.date | None, default: int) -> int:
 def _build(revision: tuple[object, ...], previous: LiveIndex | None) -> LiveIndex:
     load_dictionary()
     fields = ("id", "version", "title", "questions", "answer", "topic_id", "owner_unit_id", "region_id",
-              "valid_from", "valid_to")
+              "valid_from", "valid_to", "search_head", "search_answer")
     articles = list(Article.objects.filter(state=ArticleState.PUBLISHED).only(*fields).order_by("id"))
     docs = [_doc(a) for a in articles]
     old_cache = previous.cache if previous else {}
     cache: dict[tuple[int, int], Analysed] = {}
     for a, d in zip(articles, docs, strict=True):
         key = (a.pk, a.version)
-        cache[key] = old_cache.get(key) or analyse(d)
+        cache[key] = old_cache.get(key) or _stored(a, d)
     index = SearchIndex.build(docs, [cache[(a.pk, a.version)] for a in articles])
 
     def col(values: Iterable[int | None]) -> np.ndarray:

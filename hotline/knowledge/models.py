@@ -32,6 +32,10 @@ class Article(models.Model):
     is_emergency = models.BooleanField("应急答疑清单", default=False)
     emergency_event = models.CharField("突发事件", max_length=100, blank=True)
     expires_at = models.DateTimeField("自动失效时间", null=True, blank=True)
+    # jieba words of title + question forms and of the answer, stored at publishing so that a process starting up
+    # builds its search index without segmenting 100,000 articles again (see knowledge/index.py).
+    search_head = models.TextField(blank=True, editable=False)
+    search_answer = models.TextField(blank=True, editable=False)
     state = models.CharField("状态", max_length=16, choices=ArticleState.choices, default=ArticleState.DRAFT)
     # Bumped by every change; the compare-and-swap checks it so two editors cannot both win (STYLE 2).
     version = models.PositiveIntegerField("版本", default=1)

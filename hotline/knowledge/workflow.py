@@ -123,6 +123,13 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _search_words(article: Article) -> dict[str, Any]:
+    """The article's segmented words, stored with it when it goes live (read by the search index)."""
+    from hotline.knowledge.index import analysed_fields
+
+    return analysed_fields(article)
+
+
 def _check_dates(article: Article) -> None:
     if article.valid_from and article.valid_to and article.valid_to < article.valid_from:
         raise InvalidInput("失效日期不能早于生效日期", field="valid_to", code="invalid_range")
@@ -196,7 +203,8 @@ def publish(article: Article, *, by: Staff, note: str = "") -> Article:
     if article.valid_to is not None and article.valid_to < timezone.localdate(now):
         raise InvalidInput("失效日期已过，不能发布", field="valid_to", code="already_expired")
     with transaction.atomic():
-        _move(article, ArticleAction.PUBLISH, by, to=ArticleState.PUBLISHED, now=now, note=note, published_at=now)
+        _move(article, ArticleAction.PUBLISH, by, to=ArticleState.PUBLISHED, now=now, note=note, published_at=now,
+              **_search_words(article))
     return article
 
 
@@ -210,7 +218,7 @@ def publish_emergency(article: Article, *, by: Staff, note: str = "") -> Article
         raise InvalidInput("应急答疑清单须设定将来的自动失效时间", field="expires_at", code="expiry_required")
     with transaction.atomic():
         _move(article, ArticleAction.PUBLISH_EMERGENCY, by, to=ArticleState.PUBLISHED, now=now, note=note,
-              published_at=now)
+              published_at=now, **_search_words(article))
     return article
 
 

@@ -3,9 +3,7 @@ answers a ticket from it (issue 5, item 7; Art. 12.1, 22)."""
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 
 import pytest
 
@@ -14,30 +12,14 @@ from hotline.knowledge.models import Article, ArticleUse
 from hotline.tickets import workflow as ticket_workflow
 from hotline.tickets.choices import Status
 from tests.base import PASSWORD, make_directory
-from tests.browser.chromium import LAUNCH_ARGS, require_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    """Debian's chromium through Playwright (missing: fails in CI, skipped elsewhere)."""
-    path = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync client parks an event loop on this thread; the test's ORM calls are plain synchronous ones.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=path, headless=True, args=LAUNCH_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+@pytest.fixture
+def chromium(browser: object) -> object:
+    """The session's one headless chromium (tests/conftest.py)."""
+    return browser
 
 
 def login(chromium, base_url: str, username: str):

@@ -71,3 +71,14 @@ class TestFilters(KnowledgeTestCase):
         later = self.published(valid_from=dt.date(2026, 6, 1))
         assert ids("路灯不亮") == []
         assert ids("路灯不亮", valid_today=False) == [later.pk]
+
+
+class TestStoredWords(KnowledgeTestCase):
+    def test_it_stores_the_segmented_words_at_publishing_and_builds_from_them(self):
+        article = self.published()
+        article.refresh_from_db()
+        assert "灯不亮" in article.search_head.split()
+        # A process starting up trusts the stored words: prove it by storing words the text does not contain.
+        Article.objects.filter(pk=article.pk).update(search_head="暗号", search_answer="")
+        index.reset()
+        assert [h.id for h in index.search_ids("暗号")] == [article.pk]
