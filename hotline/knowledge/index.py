@@ -220,7 +220,3 @@ def search(query: str, *, filters: Filters | None = None, k: int = 10) -> list[t
     by_id = Article.objects.select_related("topic", "owner_unit", "region").in_bulk([h.id for h in hits])
     return [(by_id[h.id], h.score) for h in hits if h.id in by_id and by_id[h.id].state == ArticleState.PUBLISHED]
 
-
-def warm() -> None:
-    """Build the index now (at start-up or after an import) rather than on the first search."""
-    current()
