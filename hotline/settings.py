@@ -89,6 +89,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-hotline.sqlite3")}
 
 AUTH_USER_MODEL = "directory.Staff"
+# Lockout after repeated failures, kept in the database so it works on the embedded default without Redis.
+AUTHENTICATION_BACKENDS = ["hotline.privacy.lockout.LockoutModelBackend"]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
@@ -176,7 +178,9 @@ API_TOKEN_TTL_SECONDS = env_int("HOTLINE_API_TOKEN_TTL_SECONDS", 12 * 3600)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Citizen text reaches the logs; control characters are escaped so nobody can forge a log line.
+    "filters": {"escape_controls": {"()": "hotline.privacy.logfilter.EscapeControlCharsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["escape_controls"]}},
     "root": {"handlers": ["console"], "level": env_str("HOTLINE_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

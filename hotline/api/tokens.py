@@ -8,7 +8,6 @@ import secrets
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from hotline.api.models import ApiToken
@@ -20,8 +19,6 @@ if TYPE_CHECKING:
 # once a minute is precise enough to spot unused tokens.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 # Password guessing: after this many failures for one username within the window, refuse without checking.
-MAX_FAILED_LOGINS = 10
-FAILED_LOGIN_WINDOW_SECONDS = 15 * 60
 
 
 def _digest(token: str) -> str:
@@ -54,25 +51,3 @@ def revoke(token: str) -> bool:
     """Delete the token (logout); False if it was unknown."""
     deleted, _ = ApiToken.objects.filter(key_hash=_digest(token)).delete()
     return bool(deleted)
-
-
-def _failures_key(username: str) -> str:
-    return "api-login-failures:" + _digest(username.strip().lower())
-
-
-def login_blocked(username: str) -> bool:
-    """True while `username` has had MAX_FAILED_LOGINS failures within the window."""
-    return int(cache.get(_failures_key(username), 0)) >= MAX_FAILED_LOGINS
-
-
-def record_login(username: str, *, succeeded: bool) -> None:
-    """Count a failure (the window starts at the first one), or forget them after a success."""
-    key = _failures_key(username)
-    if succeeded:
-        cache.delete(key)
-        return
-    cache.add(key, 0, timeout=FAILED_LOGIN_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=FAILED_LOGIN_WINDOW_SECONDS)

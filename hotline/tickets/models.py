@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import uuid
 from typing import Any
@@ -154,14 +155,15 @@ class Ticket(models.Model):
         return self.number
 
     @property
-    def current_due(self) -> object:
+    def current_due(self) -> dt.datetime | None:
         """The deadline that matters now for this status (for lists and countdowns)."""
-        return {
+        dues: dict[str, dt.datetime | None] = {
             Status.PENDING_DISPATCH: self.dispatch_due,
             Status.CONSULTING: self.consult_due,
             Status.DISPATCHED: self.sign_due,
             Status.IN_PROGRESS: self.rework_due or self.handling_due,
-        }.get(self.status)
+        }
+        return dues.get(self.status)
 
 
 class Assignment(models.Model):

@@ -10,6 +10,7 @@ from hotline.api import tokens
 from hotline.api.schemas import ErrorOut, TokenIn, TokenOut
 from hotline.api.security import bearer
 from hotline.lib.errors import DomainError
+from hotline.privacy import lockout
 
 router = Router(tags=["认证"])
 
@@ -22,7 +23,8 @@ class InvalidCredentials(DomainError):
 
 
 class TooManyAttempts(DomainError):
-    """Too many wrong passwords for one username; it is refused for a while without checking."""
+    """Too many wrong passwords for this username from this address: the one lockout of the whole product
+    (hotline.privacy.lockout, kept in the database so every process sees it)."""
 
     status = 429
     code = "too_many_attempts"
@@ -31,13 +33,11 @@ class TooManyAttempts(DomainError):
 @router.post("/token", auth=None, response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut})
 def issue_token(request: HttpRequest, payload: TokenIn) -> dict:
     """Exchange a username and password for a bearer token valid for API_TOKEN_TTL_SECONDS."""
-    if tokens.login_blocked(payload.username):
-        raise TooManyAttempts(f"密码错误次数过多，请{tokens.FAILED_LOGIN_WINDOW_SECONDS // 60}分钟后再试")
     user = authenticate(request, username=payload.username, password=payload.password)
     # ModelBackend already refuses inactive users; checked again so a custom backend cannot let one through.
-    ok = user is not None and user.is_active
-    tokens.record_login(payload.username, succeeded=ok)
-    if not ok:
+    if user is None or not user.is_active:
+        if lockout.is_locked(payload.username, request):
+            raise TooManyAttempts("密码错误次数过多，账号已暂时锁定，请15分钟后再试")
         raise InvalidCredentials("用户名或密码错误，或账号已停用")
     token, expires = tokens.issue(user)  # type: ignore[arg-type]
     return {"token": token, "expires": expires}
