@@ -13,8 +13,12 @@ DATA_DIR = data_dir()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("HOTLINE_DEBUG", False)
-# The embedded demo generates a key into the data directory (see hotline.cli); production must set one.
-SECRET_KEY = env_str("HOTLINE_SECRET_KEY", "insecure-development-key-set-HOTLINE_SECRET_KEY-in-production")
+# `hotline demo` writes a generated key into the data directory (hotline.demo.secret) so every process on that
+# directory signs alike; production sets HOTLINE_SECRET_KEY.
+_key_file = DATA_DIR / "secret-key"
+SECRET_KEY = env_str("HOTLINE_SECRET_KEY") or (
+    _key_file.read_text(encoding="ascii").strip() if _key_file.exists()
+    else "insecure-development-key-set-HOTLINE_SECRET_KEY-in-production")
 ALLOWED_HOSTS = env_list("HOTLINE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("HOTLINE_CSRF_TRUSTED_ORIGINS")
 
@@ -145,8 +149,7 @@ ATTACHMENT_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp", "applicatio
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Timed sweeps: the embedded server runs them in a thread; production runs Celery beat (CELERY_ENABLED).
-SWEEPS_IN_PROCESS = env_bool("HOTLINE_SWEEPS_IN_PROCESS", False)
+# Timed sweeps: `hotline demo` runs them in a thread; production runs Celery beat (CELERY_ENABLED) or cron.
 SWEEP_INTERVAL_SECONDS = env_int("HOTLINE_SWEEP_INTERVAL_SECONDS", 60)
 CELERY_ENABLED = env_bool("CELERY_ENABLED", False)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", env_str("REDIS_URL", "redis://127.0.0.1:6379/0"))
@@ -171,6 +174,12 @@ CAPTCHA_TEST_MODE = False
 
 # Open311 GeoReport v2: the jurisdiction this server answers for.
 OPEN311_JURISDICTION = env_str("HOTLINE_OPEN311_JURISDICTION", "shaoyang")
+
+# Outbox SMS (STYLE 4, hotline.tickets.outbox): the city's gateway when enabled; otherwise only logged, without
+# personal data.
+SMS_ENABLED = env_bool("HOTLINE_SMS_ENABLED", False)
+SMS_GATEWAY_URL = env_str("HOTLINE_SMS_GATEWAY_URL")
+SMS_GATEWAY_TOKEN = env_str("HOTLINE_SMS_GATEWAY_TOKEN")
 
 # API tokens live this long (seconds).
 API_TOKEN_TTL_SECONDS = env_int("HOTLINE_API_TOKEN_TTL_SECONDS", 12 * 3600)
