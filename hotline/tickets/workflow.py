@@ -345,6 +345,7 @@ def request_return(ticket: Ticket, *, by: Staff, kind: str, reason: str, basis: 
     basis = _text(basis, "basis", "退回依据")
     now = timezone.now()
     _check_return_window(ticket, kind, now)
+    _check_not_rejected_before(ticket, unit_id)
     if kind == ReturnKind.ONSITE and suggested_unit is None:
         raise InvalidInput("现场核实后退回须提出具体承办单位的意见建议", field="suggested_unit",
                            code="suggested_unit_required")
@@ -367,6 +368,14 @@ def request_return(ticket: Ticket, *, by: Staff, kind: str, reason: str, basis: 
         for upload in checked:
             attachments.store(ticket, upload, by=by, purpose=AttachmentPurpose.RETURN_PHOTO, return_request=rr, now=now)
     return rr
+
+
+def _check_not_rejected_before(ticket: Ticket, unit_id: int) -> None:
+    # Art. 13: once the hotline rejects a unit's return, "由承办单位继续办理" - the unit carries on; it cannot
+    # keep the ticket bouncing with fresh requests for the same dispatch.
+    if ticket.dispatched_at and ticket.return_requests.filter(
+            unit_id=unit_id, state=ReviewState.REJECTED, requested_at__gte=ticket.dispatched_at).exists():
+        raise TransitionNotAllowed("退回申请已审核未通过，须由本单位继续办理", code="return_rejected")
 
 
 def _check_return_window(ticket: Ticket, kind: str, now: dt.datetime) -> None:

@@ -69,6 +69,25 @@ class TestReviewReturn(WorkflowTestCase):
         self.assert_event(ticket, 4, action=Action.REVIEW_RETURN, actor=self.reviewer, unit=self.reviewer.unit,
                           frm=Status.RETURN_REQUESTED, to=Status.IN_PROGRESS, article="第十三条")
 
+    def test_it_keeps_the_unit_on_the_ticket_after_a_rejection(self):
+        ticket, _rr = self.returned()
+        workflow.review_return(ticket, by=self.reviewer, approve=False, note="属本单位职责")
+        # Art. 13: rejected, the unit carries on; a second request for the same dispatch is refused.
+        self.assert_refused(TransitionNotAllowed, workflow.request_return, ticket, by=self.unit_a_handler,
+                            kind="onsite", reason="再次申请", basis="现场核实", suggested_unit=self.unit_b,
+                            code="return_rejected")
+
+    def test_it_lets_a_unit_return_again_after_a_new_dispatch(self):
+        ticket, _rr = self.returned()
+        workflow.review_return(ticket, by=self.reviewer, approve=True)
+        self.move_to(MONDAY + dt.timedelta(hours=1))
+        workflow.dispatch(ticket, by=self.dispatcher, lead_unit=self.unit_b)
+        workflow.request_return(ticket, by=self.unit_b_handler, kind="desk", reason="非本单位", basis="三定方案")
+        workflow.review_return(ticket, by=self.reviewer, approve=True)
+        workflow.dispatch(ticket, by=self.dispatcher, lead_unit=self.unit_a)
+        workflow.request_return(ticket, by=self.unit_a_handler, kind="desk", reason="仍非本单位", basis="三定方案")
+        assert self.reload(ticket).status == Status.RETURN_REQUESTED
+
     def test_it_rejects_an_unsigned_return_back_to_signing(self):
         ticket, _rr = self.returned(signed=False)
         workflow.review_return(ticket, by=self.reviewer, approve=False, note="属本单位职责")
