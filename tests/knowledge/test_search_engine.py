@@ -62,3 +62,16 @@ def test_it_cuts_a_snippet_around_the_first_match():
     cut = highlight.snippet(text, highlight.terms("公积金"), size=40)
     assert cut.startswith("…") and cut.endswith("…")
     assert "<mark>公积金</mark>" in cut
+
+
+def test_the_fast_query_vector_equals_scikit_learns():
+    from sklearn.preprocessing import normalize
+
+    space = SearchIndex.build(DOCS).grams
+    for query in ("社保卡丢了怎么补办？", "Ａ区2026年复工复产补贴", "住房公积金提取条件提取条件"):
+        expected = normalize(space.idf.transform(space.hasher.transform([query])))
+        columns, weights = space.vector(query)
+        got = dict(zip(columns.tolist(), weights.tolist(), strict=True))
+        want = dict(zip(expected.indices.tolist(), expected.data.tolist(), strict=True))
+        assert got.keys() == want.keys()
+        assert all(abs(got[k] - want[k]) < 1e-5 for k in want)
