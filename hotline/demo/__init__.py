@@ -19,7 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from hotline.demo import directory, logins, stories
+from hotline.demo import channels, directory, logins, stories
 from hotline.demo.replay import Cast, Replay
 from hotline.directory.models import Unit
 from hotline.tickets import sweeps
@@ -100,6 +100,7 @@ def build(*, tickets: int = 300, seed: int = 12345, password: str | None = None,
             replay.add(f"{index}:{name}", stories.story(cast, stories.PLANS[name][1]))
         outcome = replay.run()
         sweeps.run_all(now)
+        channels.build(staff, now=now)
     statuses = Counter(Ticket.objects.values_list("status", flat=True))
     return Summary(logins=_login_list(staff, clear, password), statuses=dict(statuses), tickets=sum(statuses.values()),
                    steps=outcome.steps, refused=outcome.refused, seconds=time.monotonic() - began)

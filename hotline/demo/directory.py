@@ -143,6 +143,11 @@ HOTLINE_STAFF: list[tuple[str, str, str]] = [
 ]
 
 
+# Art. 12.2: disasters and accidents, public health, social security each go to a fixed city unit.
+EMERGENCY_UNITS = {"yjj": EmergencyCategory.DISASTER, "wjw": EmergencyCategory.PUBLIC_HEALTH,
+                   "gaj": EmergencyCategory.SOCIAL_SECURITY}
+
+
 def handler_username(unit: Unit) -> str:
     """The demo handler account of a unit, e.g. `h-shuangqing-cgj`."""
     return f"h-{unit.code}"
@@ -153,6 +158,7 @@ def build_units() -> dict[str, Unit]:
     units: dict[str, Unit] = {}
     for code, name, kind, responds_24h in CITY_UNITS:
         units[code] = Unit.objects.create(code=code, name=name, kind=kind, responds_24h=responds_24h,
+                                          handles_emergency=EMERGENCY_UNITS.get(code, ""),
                                           phone=f"0739-{5000000 + len(units):07d}")
     for code, name, towns in COUNTIES:
         # Art. 20: every county keeps a 24-hour response.

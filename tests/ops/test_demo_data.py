@@ -80,6 +80,17 @@ class DemoBuiltOnAMondayMorning(TestCase):
         # Art. 23: every ticket on such a topic is confidential.
         assert not Ticket.objects.filter(topic__always_confidential=True, is_confidential=False).exists()
 
+    def test_it_registers_emergency_units_deputies_and_nuisance_flags_for_the_desk(self):
+        from hotline.channels.models import Deputy, NuisanceFlag
+        from hotline.directory.choices import EmergencyCategory
+
+        handles = dict(Unit.objects.exclude(handles_emergency="").values_list("handles_emergency", "name"))
+        assert handles == {EmergencyCategory.DISASTER: "市应急管理局",
+                           EmergencyCategory.PUBLIC_HEALTH: "市卫生健康委员会",
+                           EmergencyCategory.SOCIAL_SECURITY: "市公安局"}
+        assert Deputy.objects.count() == 3
+        assert NuisanceFlag.objects.count() == 2
+
     def test_it_lets_every_demo_account_log_in_with_the_demo_password(self):
         usernames = [login.username for login in self.summary.logins]
         assert {"operator", "dispatcher", "reviewer", "followup", "supervisor", "manager", "admin",
