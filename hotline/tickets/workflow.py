@@ -599,8 +599,12 @@ def merge(ticket: Ticket, *, by: Staff, into: Ticket, note: str = "") -> Ticket:
         raise InvalidInput("不能并入不予受理或已转出的工单", field="into", code="merge_target_invalid")
     now = timezone.now()
     with transaction.atomic():
+        # Tickets already merged into this one follow it to the root, so every chain stays one level deep.
+        children = Ticket.objects.filter(merged_into=ticket)
+        repointed = list(children.values_list("number", flat=True))
         _move(ticket, Action.MERGE, by, to=Status.MERGED, now=now, reason=note, article="第十条第四项",
-              merged_into=into, closed_at=now, data={"into": into.number})
+              merged_into=into, closed_at=now, data={"into": into.number, "repointed": repointed})
+        children.update(merged_into=into)
     return ticket
 
 

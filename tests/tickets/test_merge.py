@@ -14,7 +14,7 @@ class TestMerge(WorkflowTestCase):
         assert (stored.status, stored.merged_into, stored.closed_at) == (Status.MERGED, original, MONDAY)
         event = self.assert_event(repeat, 1, action=Action.MERGE, actor=self.operator, unit=self.operator.unit,
                                   frm=Status.PENDING_DISPATCH, to=Status.MERGED, article="第十条第四项")
-        assert event.data == {"into": original.number}
+        assert event.data == {"into": original.number, "repointed": []}
         assert self.reload(original).status == Status.DISPATCHED
 
     def test_it_merges_into_the_root_of_a_chain(self):
@@ -22,6 +22,13 @@ class TestMerge(WorkflowTestCase):
         workflow.merge(middle, by=self.operator, into=root)
         workflow.merge(leaf, by=self.operator, into=middle)
         assert self.reload(leaf).merged_into == root
+
+    def test_it_moves_earlier_repeats_along_when_their_original_is_merged(self):
+        first, second, third = self.new_ticket(), self.new_ticket(), self.new_ticket()
+        workflow.merge(second, by=self.operator, into=first)
+        workflow.merge(first, by=self.operator, into=third)
+        assert self.reload(second).merged_into == third
+        assert first.events.last().data == {"into": third.number, "repointed": [second.number]}
 
     def test_it_refuses_to_merge_a_ticket_into_itself_directly_or_through_a_chain(self):
         first, second = self.new_ticket(), self.new_ticket()

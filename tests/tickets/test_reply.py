@@ -14,7 +14,7 @@ FIELDS = {"handler_name": "李工", "process": "现场查看并更换灯具", "r
 
 
 def send(ticket, by, **overrides):
-    fields = {**FIELDS, "handled_at": MONDAY - dt.timedelta(hours=1), **overrides}
+    fields = {**FIELDS, "handled_at": MONDAY, **overrides}
     return workflow.reply(ticket, by=by, **fields)
 
 
