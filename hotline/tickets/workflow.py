@@ -346,17 +346,7 @@ def request_return(ticket: Ticket, *, by: Staff, kind: str, reason: str, basis: 
     now = timezone.now()
     _check_return_window(ticket, kind, now)
     _check_not_rejected_before(ticket, unit_id)
-    if kind == ReturnKind.ONSITE and suggested_unit is None:
-        raise InvalidInput("现场核实后退回须提出具体承办单位的意见建议", field="suggested_unit",
-                           code="suggested_unit_required")
-    # Art. 13: manholes, poles and the like can only be judged on site, so any return of them carries photos.
-    if ticket.topic is not None and ticket.topic.needs_onsite_photo and not photos:
-        raise InvalidInput("此类工单（井盖、电线杆、通讯杆等）退回须上传现场图片", field="photos",
-                           code="photo_required")
-    if suggested_unit is not None:
-        _require_active_unit(suggested_unit, "suggested_unit")
-        if suggested_unit.pk == ticket.lead_unit_id:
-            raise InvalidInput("建议承办单位不能是本单位", field="suggested_unit", code="suggested_self")
+    _check_return_evidence(ticket, kind, suggested_unit, photos)
     checked = [attachments.check_upload(photo, field="photos") for photo in photos]
     with transaction.atomic():
         rr = ReturnRequest.objects.create(
@@ -368,6 +358,21 @@ def request_return(ticket: Ticket, *, by: Staff, kind: str, reason: str, basis: 
         for upload in checked:
             attachments.store(ticket, upload, by=by, purpose=AttachmentPurpose.RETURN_PHOTO, return_request=rr, now=now)
     return rr
+
+
+def _check_return_evidence(ticket: Ticket, kind: str, suggested_unit: Unit | None,
+                           photos: Sequence[UploadedFile]) -> None:
+    if kind == ReturnKind.ONSITE and suggested_unit is None:
+        raise InvalidInput("现场核实后退回须提出具体承办单位的意见建议", field="suggested_unit",
+                           code="suggested_unit_required")
+    # Art. 13: manholes, poles and the like can only be judged on site, so any return of them carries photos.
+    if ticket.topic is not None and ticket.topic.needs_onsite_photo and not photos:
+        raise InvalidInput("此类工单（井盖、电线杆、通讯杆等）退回须上传现场图片", field="photos",
+                           code="photo_required")
+    if suggested_unit is not None:
+        _require_active_unit(suggested_unit, "suggested_unit")
+        if suggested_unit.pk == ticket.lead_unit_id:
+            raise InvalidInput("建议承办单位不能是本单位", field="suggested_unit", code="suggested_self")
 
 
 def _check_not_rejected_before(ticket: Ticket, unit_id: int) -> None:
