@@ -114,7 +114,7 @@ def main() -> None:
     texts, regions, times = corpus(args.n, pool, rng)
     print(f"corpus: {args.n} tickets from {len(pool)} sentences in {time.perf_counter() - started:.1f} s", flush=True)
     started = time.perf_counter()
-    index = SimilarIndex.build(range(args.n), texts, regions, times)
+    index = SimilarIndex.build(range(args.n), texts, regions, times, workers=os.cpu_count() or 1)
     build_s = time.perf_counter() - started
     print(f"index built in {build_s:.1f} s, {index.memory_bytes() / 2**20:.0f} MiB", flush=True)
     # Queries: a paraphrase of an indexed ticket's matter (another recombination) in that ticket's county.

@@ -30,7 +30,7 @@ from hotline.tickets.models import Ticket
 
 N_FEATURES = 2**21
 K1, B = 1.2, 0.75
-POSTING_BUDGET = 150_000  # candidate generation reads postings, rarest term first, until this many entries are read
+POSTING_BUDGET = 40_000  # candidate generation reads postings, rarest term first, until this many entries are read
 CANDIDATES = 400  # exactly rescored candidates
 NO_REGION = 0
 
@@ -39,6 +39,29 @@ def _vectorizer() -> HashingVectorizer:
     # Digits are kept: "3栋" and "5栋" are different buildings. Hashing needs no vocabulary, so new tickets add freely.
     return HashingVectorizer(analyzer="char", ngram_range=(1, 2), n_features=N_FEATURES, alternate_sign=False,
                              norm=None, dtype=np.float32)
+
+
+PARALLEL_FROM = 50_000  # below this, one process tokenises faster than starting workers
+
+
+def _transform_chunk(texts: Sequence[str]) -> csr_matrix:
+    return _vectorizer().transform(texts).tocsr()
+
+
+def _counts(texts: Sequence[str], workers: int = 1) -> csr_matrix:
+    """Term counts of many texts; tokenising is pure Python, so a large build may fork workers (hashing is stateless).
+
+    Forked, not spawned: a child inherits the configured Django; the command and the benchmark ask for it, a web
+    process builds in its own thread only.
+    """
+    texts = list(texts)
+    if workers <= 1 or len(texts) < PARALLEL_FROM:
+        return _transform_chunk(texts)
+    size = -(-len(texts) // (workers * 4))
+    chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
+    parts = joblib.Parallel(n_jobs=workers, backend="multiprocessing")(
+        joblib.delayed(_transform_chunk)(c) for c in chunks)
+    return vstack(parts).tocsr()
 
 
 def _epoch(moment: dt.datetime | None) -> int:
@@ -84,10 +107,10 @@ class SimilarIndex:
 
     @classmethod
     def build(cls, ids: Sequence[int], texts: Sequence[str], regions: Sequence[int] | None = None,
-              times: Sequence[dt.datetime | None] | None = None) -> SimilarIndex:
+              times: Sequence[dt.datetime | None] | None = None, workers: int = 1) -> SimilarIndex:
         """Index `texts`; idf and the average length are fixed here and reused for later additions."""
         index = cls()
-        counts = _vectorizer().transform(texts).tocsr()
+        counts = _counts(texts, workers)
         n = counts.shape[0]
         df = np.bincount(counts.indices, minlength=N_FEATURES)
         index.idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
@@ -172,7 +195,10 @@ class SimilarIndex:
         docs, vals = docs[keep], vals[keep]
         if not len(docs):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        # A dense accumulator is one pass over memory; sorting the postings (np.unique) costs far more at scale.
+        if len(docs) * 8 < n:
+            # Few entries: sorting them is cheaper than a pass over an accumulator as long as the corpus.
+            unique, inverse = np.unique(docs, return_inverse=True)
+            return unique.astype(np.int64), np.bincount(inverse, weights=vals).astype(np.float32)
         acc = np.bincount(docs, weights=vals, minlength=n)
         unique = np.flatnonzero(acc)
         return unique, acc[unique].astype(np.float32)
@@ -249,7 +275,7 @@ def _rows(after: int, batch: int = 20_000) -> Iterator[tuple[list[int], list[str
         last = rows[-1][0]
 
 
-def rebuild_index() -> SimilarIndex:
+def rebuild_index(*, workers: int = 1) -> SimilarIndex:
     """Index every ticket, save it under the models directory and use it in this process."""
     ids: list[int] = []
     texts: list[str] = []
@@ -258,7 +284,7 @@ def rebuild_index() -> SimilarIndex:
     for batch in _rows(0):
         for target, part in zip((ids, texts, regions, times), batch, strict=True):
             target.extend(part)  # type: ignore[attr-defined]
-    index = SimilarIndex.build(ids, texts, regions, times)
+    index = SimilarIndex.build(ids, texts, regions, times, workers=workers)
     joblib.dump({"index": index, "max_id": max(ids, default=0)}, models_dir() / INDEX_FILE)
     with _engine_lock:
         _engine.update(index=index, max_id=max(ids, default=0), checked=time.monotonic())

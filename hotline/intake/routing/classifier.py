@@ -1,7 +1,7 @@
 """A calibrated linear classifier over the routing features, with top-k answers and the words behind each.
 
 LinearSVC is the strongest linear model on short Chinese texts; CalibratedClassifierCV turns its margins into
-probabilities a dispatcher can read as confidence (sigmoid calibration, on folds the SVM did not see). The explanation
+probabilities a dispatcher can read as confidence (sigmoid calibration on out-of-fold margins). The explanation
 is the set of features present in the text with the largest weight × value for the suggested class.
 """
 
@@ -48,7 +48,9 @@ class LabelModel:
         folds = min(MAX_FOLDS, min(Counter(y).values()))
         # Balanced class weights: rare matters count as much as common ones in macro-F1 and for the citizen.
         svm = LinearSVC(C=self.c, class_weight="balanced")
-        self._calibrated = CalibratedClassifierCV(svm, cv=folds, method="sigmoid").fit(matrix[keep], y)
+        # ensemble=False: one SVM on all the data (better than averaging three trained on two thirds each), with the
+        # sigmoid fitted on out-of-fold margins.
+        self._calibrated = CalibratedClassifierCV(svm, cv=folds, method="sigmoid", ensemble=False).fit(matrix[keep], y)
         self.classes_ = self._calibrated.classes_
         coefs = [c.estimator.coef_ for c in self._calibrated.calibrated_classifiers_]
         coef = np.mean(coefs, axis=0)

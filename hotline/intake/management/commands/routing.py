@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from typing import Any
 
@@ -62,5 +63,5 @@ class Command(BaseCommand):
         from hotline.intake.similar import rebuild_index
 
         started = time.perf_counter()
-        index = rebuild_index()
+        index = rebuild_index(workers=os.cpu_count() or 1)
         self.stdout.write(f"相似工单索引已重建：{len(index)} 条，用时 {time.perf_counter() - started:.1f} 秒")
