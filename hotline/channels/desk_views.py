@@ -25,7 +25,8 @@ from hotline.web.errors import domain_errors, parse
 
 
 def _intake_staff(request: HttpRequest) -> None:
-    if request.user.role not in workflow.INTAKE_ROLES:  # type: ignore[union-attr]
+    role: str = getattr(request.user, "role", "")
+    if role not in workflow.INTAKE_ROLES:
         raise PermissionDenied("只有话务员、派单员和热线管理员可以受理来电")
 
 
@@ -73,8 +74,8 @@ def assist_panel(request: HttpRequest) -> HttpResponse:
     content = request.GET.get("content", "").strip()
     if len(content) < 4:
         return HttpResponse("")
-    region = Unit.objects.filter(pk=request.GET.get("region") or None).first()
-    topic = Topic.objects.filter(pk=request.GET.get("topic") or None).first()
+    region = _by_id(Unit, request.GET.get("region"))
+    topic = _by_id(Topic, request.GET.get("topic"))
     address = request.GET.get("address", "")
     request_type, type_reason = desk.suggest_request_type(content)
     return render(request, "channels/desk/_assist.html", {
@@ -85,6 +86,10 @@ def assist_panel(request: HttpRequest) -> HttpResponse:
                                      region=region),
         "emergency": desk.emergency_unit(topic), "topic": topic,
     })
+
+
+def _by_id(model: Any, raw: str | None) -> Any:
+    return model.objects.filter(pk=int(raw)).first() if raw and raw.isdigit() else None
 
 
 def _routing(content: str, address: str, region: Unit | None) -> Any:

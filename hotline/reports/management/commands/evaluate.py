@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -32,21 +32,22 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         what = options["what"]
+        out = cast(IO[str], self.stdout)  # OutputWrapper writes like a text stream
         try:
             if what == "search":
                 from hotline.knowledge.evaluation import evaluate_search
 
-                result = evaluate_search(options["articles"], options["queries"], out=self.stdout)
+                result = evaluate_search(options["articles"], options["queries"], out=out)
             elif what == "routing":
                 from hotline.intake.evaluation import evaluate_routing
 
                 result = evaluate_routing(options["train"], options["test"], text_column=options["text_column"],
-                                          label_column=options["label_column"], out=self.stdout)
+                                          label_column=options["label_column"], out=out)
             else:
                 from hotline.intake.evaluation import evaluate_similar
 
                 result = evaluate_similar(options["csv"], group_column=options["group_column"],
-                                          text_column=options["text_column"], out=self.stdout)
+                                          text_column=options["text_column"], out=out)
         except (FileNotFoundError, KeyError, ValueError) as exc:
             raise CommandError(f"无法评测：{exc}") from exc
         self.stdout.write(json.dumps(result, ensure_ascii=False, sort_keys=True))
