@@ -20,7 +20,7 @@ from hotline.intake.routing.store import active_bundle, loaded_version
 from hotline.tickets.models import Ticket
 
 TOP_K = 3
-TOPIC_CANDIDATES = 5  # topic probability mass is summed per unit over this many topics
+TOPIC_CANDIDATES = 3  # topic probability mass is summed per unit over this many topics
 
 
 @dataclass

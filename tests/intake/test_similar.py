@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from io import StringIO
 from pathlib import Path
 
 import time_machine
+from django.core.management import call_command
 from django.test import override_settings
 
 from hotline.intake import similar
@@ -78,6 +80,13 @@ class TestOverTickets(HotlineTestCase):
         similar._engine["checked"] = 0.0  # as if the catch-up interval had passed
         later = self.new_ticket(content="化龙桥小区停水两天了", address="双清区兴隆街道")
         assert [s.ticket for s in similar_tickets("化龙桥小区停水")][:1] == [later]
+
+    def test_the_command_rebuilds_and_saves_the_index(self):
+        self.new_ticket(content="公租房审核进度", address="双清区兴隆街道")
+        out = StringIO()
+        call_command("routing", "index", stdout=out)
+        assert "1 条" in out.getvalue()
+        assert (Path(self.data_dir.name) / "models" / similar.INDEX_FILE).is_file()
 
     def test_the_desk_fragment_lists_similar_tickets_for_hotline_staff_only(self):
         ticket = self.new_ticket(content="建设路路灯不亮一个星期了", address="双清区兴隆街道")
