@@ -1,0 +1,192 @@
+"""The role matrix: what every URL and API operation answers to every role, as data (Art. 23; DESIGN §5).
+
+`tests/security/test_permission_matrix.py` crawls every URL pattern and every documented API operation as every
+role, against a ticket in each scope seen from the unit of the unit roles, and compares the status codes with this
+table; a URL or operation missing here fails that test. `docs/roles.md` is rendered from this table.
+
+Scopes: `own` — led by the user's unit; `assisting` — the user's unit assists; `other` — another unit leads and
+assists; `unassigned` — not yet dispatched. Codes: 200/302 allowed (302 also: to the login page or a form's
+follow-up page), 400 the harmless probe was refused as invalid input, 403 visible but forbidden, 404 invisible (no
+existence oracle), 405 wrong method, 409 not allowed in the ticket's state, 401 API call without a token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = ("operator", "dispatcher", "reviewer", "followup", "supervisor", "manager", "unit_handler", "unit_manager",
+         "anonymous")
+SCOPES = ("own", "assisting", "other", "unassigned")
+HOTLINE = ("operator", "dispatcher", "reviewer", "followup", "supervisor", "manager")
+UNIT = ("unit_handler", "unit_manager")
+STAFF = HOTLINE + UNIT
+
+Code = int | dict[str, int]
+
+# A unit sees the tickets it is or was assigned, as lead or assisting unit, and nothing else.
+UNIT_VISIBLE = {"own": 200, "assisting": 200, "other": 404, "unassigned": 404}
+
+
+def scoped(visible: int, invisible: int = 404) -> dict[str, int]:
+    """`visible` on own and assisting tickets, `invisible` (404) on the others: a unit's view of ticket URLs."""
+    return {"own": visible, "assisting": visible, "other": invisible, "unassigned": invisible}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one URL or operation answers: a probe `method`, a code per role (or per role and scope), and why."""
+
+    codes: dict[str, Code]
+    method: str = "GET"
+    note: str = ""
+    scoped: bool = field(default=False)
+
+    def expected(self, role: str, scope: str) -> int:
+        """The status code `role` must get on a ticket in `scope`."""
+        code = self.codes[role]
+        return code[scope] if isinstance(code, dict) else code
+
+
+def entry(*, hotline: Code, unit: Code, anonymous: Code, method: str = "GET", note: str = "",
+          roles: dict[str, Code] | None = None) -> Entry:
+    """An entry giving one code to all hotline roles and one to both unit roles, overridden per role."""
+    codes: dict[str, Code] = {role: hotline for role in HOTLINE}
+    codes.update({role: unit for role in UNIT})
+    codes["anonymous"] = anonymous
+    codes.update(roles or {})
+    return Entry(codes, method=method, note=note,
+                 scoped=any(isinstance(code, dict) for code in codes.values()))
+
+
+def same(code: int, *, method: str = "GET", note: str = "") -> Entry:
+    """Every role, logged in or not, gets `code` (public pages, unknown objects)."""
+    return entry(hotline=code, unit=code, anonymous=code, method=method, note=note)
+
+
+LOGIN = 302  # an anonymous visitor of a staff page is sent to the login page
+DESK_ROLES: dict[str, Code] = {"operator": 200, "dispatcher": 200, "manager": 200}  # the call desk (Art. 9, 10)
+KNOWLEDGE_EDITORS: dict[str, Code] = {"reviewer": 200, "manager": 200}
+
+# Server-rendered screens and other Django URL patterns, by URL name.
+PAGES: dict[str, Entry] = {
+    "web:home": same(302, note="转到各角色的首页或登录页"),
+    "web:login": entry(hotline=302, unit=302, anonymous=200, note="已登录者转到首页"),
+    "web:logout": same(405, note="只接受 POST，故只用 GET 探测"),
+    "web:desk": entry(hotline=200, unit=403, anonymous=LOGIN, note="受理台，热线人员"),
+    "web:inbox": entry(hotline=403, unit=200, anonymous=LOGIN, note="承办单位待办"),
+    "web:tickets": entry(hotline=200, unit=200, anonymous=LOGIN, note="列表只含可见工单"),
+    "web:ticket": entry(hotline=200, unit=UNIT_VISIBLE, anonymous=LOGIN),
+    "web:ticket_action": entry(
+        hotline=403, unit={"own": 409, "assisting": 403, "other": 404, "unassigned": 404}, anonymous=LOGIN,
+        method="POST", note="以“签收”探测：热线角色无权签收；牵头单位已签收为409；会同单位403；不可见404"),
+    "knowledge:list": entry(hotline=200, unit=200, anonymous=LOGIN),
+    "knowledge:suggest": entry(hotline=200, unit=200, anonymous=LOGIN),
+    "knowledge:create": entry(hotline=200, unit=200, anonymous=LOGIN),
+    "knowledge:review": entry(hotline=404, unit=404, anonymous=LOGIN, roles=KNOWLEDGE_EDITORS),
+    "knowledge:upkeep": entry(hotline=200, unit=200, anonymous=LOGIN),
+    "knowledge:import": entry(hotline=404, unit=200, anonymous=LOGIN, roles=KNOWLEDGE_EDITORS),
+    "knowledge:export": entry(hotline=200, unit=404, anonymous=LOGIN),
+    "knowledge:detail": entry(hotline=200, unit=200, anonymous=LOGIN, note="本单位维护的条目"),
+    "knowledge:edit": entry(hotline=200, unit=200, anonymous=LOGIN, note="本单位维护的条目"),
+    "knowledge:request_update": entry(hotline=302, unit=302, anonymous=LOGIN, method="POST"),
+    "knowledge:report_wrong": entry(hotline=302, unit=302, anonymous=LOGIN, method="POST"),
+    "knowledge:attach": entry(hotline=302, unit=302, anonymous=LOGIN, method="POST"),
+    "knowledge:transition": entry(hotline=302, unit=302, anonymous=LOGIN, method="POST"),
+    "knowledge:answer_ticket": entry(hotline=200, unit=UNIT_VISIBLE, anonymous=LOGIN),
+    "knowledge:answer_with": entry(hotline=302, unit=scoped(302), anonymous=LOGIN, method="POST"),
+    "intake:suggest": entry(hotline=200, unit=scoped(403), anonymous=LOGIN, note="派单建议，热线人员"),
+    "intake:similar": entry(hotline=200, unit=403, anonymous=LOGIN),
+    "intake:hotspots": entry(hotline=200, unit=403, anonymous=LOGIN),
+    "reports:channels": entry(hotline=200, unit=403, anonymous=LOGIN),
+    "captcha-image": same(404, note="未知验证码"),
+    "captcha-image-2x": same(404, note="未知验证码"),
+    "captcha-audio": same(404, note="未知验证码"),
+    "captcha-refresh": same(404, note="只接受 XHR"),
+    "channels:portal-submit": same(200, note="公众门户"),
+    "channels:portal-receipt": same(302, note="无刚提交的回执时回到门户"),
+    "channels:portal-track": same(200),
+    "channels:portal-status": same(302, note="须先凭查询码验证"),
+    "channels:portal-rate": same(302, method="POST", note="须先凭查询码验证"),
+    "channels:open311-services": same(200),
+    "channels:open311-service": same(404, note="事项代码不公开者"),
+    "channels:open311-requests": same(200, note="只列公开摘要"),
+    "channels:open311-request": same(404, note="工单编号不是 Open311 请求号"),
+    "channels:open311-token": same(404),
+    "channels:desk-call": entry(hotline=403, unit=403, anonymous=LOGIN, roles=DESK_ROLES),
+    "channels:desk-caller": entry(hotline=403, unit=403, anonymous=LOGIN, roles=DESK_ROLES),
+    "channels:desk-assist": entry(hotline=403, unit=403, anonymous=LOGIN, roles=DESK_ROLES),
+    "channels:desk-flags": entry(hotline=403, unit=403, anonymous=LOGIN, roles=DESK_ROLES),
+    "channels:desk-flag-review": entry(hotline=404, unit=404, anonymous=LOGIN, method="POST",
+                                       note="未知标记"),
+    "channels:desk-deputies": entry(hotline=403, unit=403, anonymous=LOGIN, roles=DESK_ROLES),
+    "channels:gateway-ticket": same(401, method="POST", note="渠道签名认证"),
+    "channels:police-transfer": same(401, method="POST", note="渠道签名认证"),
+    "api:openapi-json": same(200, note="接口说明文档"),
+    "api:openapi-view": same(200, note="Swagger 页面（ninja 本地静态文件，不用 CDN）"),
+    "api:api-root": same(404),
+}
+
+# The Django admin is one entry for all its URLs: only superusers may use it; staff without it go to its login.
+ADMIN = same(302, note="Django 管理后台：仅超级用户")
+ADMIN_PAGES: dict[str, Entry] = {"admin:login": same(200)}
+
+# API operations, by "METHOD /path". Probes send `{}`: a body that fails validation is refused before the ticket is
+# loaded, so such a probe says 400 in every scope (and so reveals nothing about the ticket).
+API_PROBE_400 = entry(hotline=400, unit=400, anonymous=401, method="POST", note="空请求体：参数校验失败")
+API: dict[str, Entry] = {
+    "POST /api/v1/auth/token": same(400, method="POST", note="空请求体"),
+    "DELETE /api/v1/auth/token": entry(hotline=204, unit=204, anonymous=401, method="DELETE",
+                                       note="注销用一次性令牌探测"),
+    "GET /api/v1/calendar/deadline": same(400, note="缺少参数"),
+    "POST /api/v1/tickets": entry(hotline=400, unit=400, anonymous=401, method="POST"),
+    "GET /api/v1/tickets": entry(hotline=200, unit=200, anonymous=401, note="只列可见工单"),
+    "GET /api/v1/tickets/{number}": entry(hotline=200, unit=UNIT_VISIBLE, anonymous=401),
+    "GET /api/v1/tickets/{number}/events": entry(hotline=200, unit=UNIT_VISIBLE, anonymous=401),
+    "POST /api/v1/tickets/{number}/sign": entry(
+        hotline=403, unit={"own": 409, "assisting": 403, "other": 404, "unassigned": 404}, anonymous=401,
+        method="POST"),
+    "POST /api/v1/tickets/{number}/rework": entry(
+        hotline=403, unit=scoped(403), anonymous=401, method="POST",
+        roles={"reviewer": 409, "followup": 409, "manager": 409},
+        note="回访、审核角色：工单状态不允许（409）"),
+    "POST /api/v1/tickets/{number}/arrival": entry(
+        hotline=403, unit=scoped(200), anonymous=401, method="POST", roles={"unit_manager": scoped(409)},
+        note="承办人先记录到场（200），单位管理员再记录为409"),
+    **{f"POST /api/v1/tickets/{{number}}/{verb}": API_PROBE_400 for verb in (
+        "decline", "answer", "consult", "dispatch", "return", "return-review", "extension", "extension-review",
+        "reply", "reply-review", "follow-up", "merge", "hand-off", "contact-attempt")},
+}
+
+
+def lookup(kind: str, key: str) -> Entry | None:
+    """The matrix entry of a URL name (`kind='url'`) or API operation (`kind='api'`), None when missing."""
+    if kind == "api":
+        return API.get(key)
+    if key.startswith("admin:"):
+        return ADMIN_PAGES.get(key, ADMIN)
+    return PAGES.get(key)
+
+
+def _cell(value: Code) -> str:
+    if isinstance(value, int):
+        return str(value)
+    return " / ".join(f"{scope[:3]} {value[scope]}" for scope in SCOPES)
+
+
+def render_markdown() -> str:
+    """The matrix as the Markdown tables of docs/roles.md."""
+    head = "| " + " | ".join(["URL / 接口", "方法", *ROLES, "说明"]) + " |"
+    rule = "|" + "---|" * (len(ROLES) + 3)
+    parts = []
+    for title, table in (("页面（URL 名称）", PAGES), ("管理后台", {"admin:login": ADMIN_PAGES["admin:login"],
+                                                             "admin:*（其余全部）": ADMIN}), ("JSON 接口", API)):
+        parts += [f"### {title}", "", head, rule]
+        for key, row in table.items():
+            cells = [f"`{key}`", row.method, *(_cell(row.codes[role]) for role in ROLES), row.note]
+            parts.append("| " + " | ".join(cells) + " |")
+        parts.append("")
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    print(render_markdown())
