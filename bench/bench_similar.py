@@ -52,9 +52,11 @@ def sentences(data: Path) -> list[str]:
 
 
 def corpus(n: int, pool: list[str], rng: random.Random) -> tuple[list[str], np.ndarray, list[dt.datetime]]:
-    """n tickets: a town, one or two sentences; a county id 1-12 and a time within 2025."""
+    """n tickets in time order: a town, one or two sentences; a county id 1-12 and a time within 2025."""
     places = [(i + 1, c.name, t) for i, c in enumerate(counties()) for t in c.towns]
     texts, regions, times = [], np.zeros(n, dtype=np.int32), []
+    # Tickets are numbered and indexed in the order they are taken: times increase with the position.
+    moments = sorted(START + dt.timedelta(seconds=rng.randrange(365 * 86400)) for _ in range(n))
     for i in range(n):
         region, county, town = places[rng.randrange(len(places))]
         body = pool[rng.randrange(len(pool))]
@@ -62,7 +64,7 @@ def corpus(n: int, pool: list[str], rng: random.Random) -> tuple[list[str], np.n
             body += "，" + pool[rng.randrange(len(pool))]
         texts.append(f"{county}{town} {body}")
         regions[i] = region
-        times.append(START + dt.timedelta(seconds=rng.randrange(365 * 86400)))
+        times.append(moments[i])
     return texts, regions, times
 
 

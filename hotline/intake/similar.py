@@ -97,6 +97,7 @@ class SimilarIndex:
         self.ids = np.zeros(0, dtype=np.int64)
         self.regions = np.zeros(0, dtype=np.int32)
         self.times = np.zeros(0, dtype=np.int64)
+        self.time_ordered = False  # documents indexed oldest first: the time window is a cut of each posting list
         self.idf = np.zeros(N_FEATURES, dtype=np.float32)
         self.avgdl = 1.0
         self.rows = csr_matrix((0, N_FEATURES), dtype=np.float32)  # BM25 term weights per document
@@ -121,6 +122,7 @@ class SimilarIndex:
         index.ids = np.asarray(ids, dtype=np.int64)
         index.regions = np.asarray(regions if regions is not None else [NO_REGION] * n, dtype=np.int32)
         index.times = np.asarray([_epoch(t) for t in times] if times is not None else [0] * n, dtype=np.int64)
+        index.time_ordered = bool(np.all(index.times[1:] >= index.times[:-1]))
         return index
 
     def _bm25(self, counts: csr_matrix) -> csr_matrix:
@@ -182,15 +184,21 @@ class SimilarIndex:
         if n == 0 or not len(terms):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         indptr, indices, data = self.postings.indptr, self.postings.indices, self.postings.data
+        starts, ends = indptr[terms].copy(), indptr[terms + 1]
+        if since is not None and self.time_ordered:
+            # Tickets are indexed in the order they were taken, so each posting list is in time order too:
+            # skip the part before the window instead of reading and discarding it.
+            first = int(np.searchsorted(self.times[:n], _epoch(since)))
+            starts = np.array([lo + np.searchsorted(indices[lo:hi], first)
+                               for lo, hi in zip(starts, ends, strict=True)], dtype=indptr.dtype)
         by_rarity = np.argsort(-weights)
-        lengths = (indptr[terms + 1] - indptr[terms])[by_rarity]
+        lengths = (ends - starts)[by_rarity]
         # Rare terms are cheap and decisive; stop before the common ones that would touch most of the corpus.
         within = np.cumsum(lengths) <= POSTING_BUDGET
         within[0] = True
         chosen = by_rarity[within]
-        docs = np.concatenate([indices[indptr[t]:indptr[t + 1]] for t in terms[chosen]])
-        vals = np.concatenate([data[indptr[t]:indptr[t + 1]] * w
-                               for t, w in zip(terms[chosen], weights[chosen], strict=True)])
+        docs = np.concatenate([indices[starts[i]:ends[i]] for i in chosen])
+        vals = np.concatenate([data[starts[i]:ends[i]] * weights[i] for i in chosen])
         keep = self._mask(docs, region, since, exclude)
         docs, vals = docs[keep], vals[keep]
         if not len(docs):

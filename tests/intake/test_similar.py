@@ -95,3 +95,14 @@ class TestOverTickets(HotlineTestCase):
         assert ticket.number in html and "双清区" in html
         assert self.client.login(username="unit_a_handler", password="Persona-Pass-2026")
         assert self.client.get("/routing/similar/", {"q": "建设路路灯不亮"}).status_code == 403
+
+
+def test_it_cuts_time_ordered_postings_at_the_window_and_still_finds_the_same():
+    index = _index()
+    assert index.time_ordered
+    shuffled = SimilarIndex.build(ids=[15, 14, 13, 12, 11, 10], texts=TEXTS[::-1], regions=[1, 2, 2, 1, 1, 1],
+                                  times=[T0 + dt.timedelta(days=i) for i in range(5, -1, -1)])
+    assert not shuffled.time_ordered
+    since = T0 + dt.timedelta(days=1)
+    found = [h.id for h in index.search("路灯不亮", since=since)]
+    assert found == [h.id for h in shuffled.search("路灯不亮", since=since)] and 10 not in found
