@@ -18,6 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
 from hotline.lib.errors import DomainError
+from hotline.privacy.security import record_denial
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +104,19 @@ def invalid_input_response(api: NinjaAPI, request: HttpRequest, errors: list[dic
     return api.create_response(request, body, status=400)
 
 
+def _deny(request: HttpRequest, code: str) -> None:
+    """Record a denial as a security event; the API's user is `request.auth`, not the session's user."""
+    user = getattr(request, "auth", None)
+    holder = user if getattr(user, "is_authenticated", False) else None
+    record_denial(request, what=f"{request.path} {code}", user=holder)
+
+
 def install(api: NinjaAPI) -> None:
     """Register every handler on `api`; the routers themselves never build an error response."""
 
     def domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        if exc.status in (403, 404):  # invisible or forbidden: who probed what is audited (GB/T 22239)
+            _deny(request, exc.code)
         return api.create_response(request, exc.as_dict(), status=exc.status)
 
     def validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
@@ -123,6 +133,7 @@ def install(api: NinjaAPI) -> None:
         return response
 
     def forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+        _deny(request, "forbidden")
         return api.create_response(request, error_body("forbidden", "无权执行此操作"), status=403)
 
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
@@ -139,6 +150,7 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(request, error_body("unknown_reference", "引用的对象不存在"), status=400)
 
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        _deny(request, "not_found")
         return api.create_response(request, error_body("not_found", "资源不存在"), status=404)
 
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:

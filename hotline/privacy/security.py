@@ -42,8 +42,10 @@ def record(kind: str, *, staff: Staff | None = None, username: str = "", ip: str
     return event
 
 
-def record_denial(request: HttpRequest, *, what: str, ticket: Ticket | None = None) -> SecurityEvent:
-    """A 403 or 404 on a protected object, for the web and API error handlers to call."""
-    user = getattr(request, "user", None)
+def record_denial(request: HttpRequest, *, what: str, ticket: Ticket | None = None,
+                  user: Staff | None = None) -> SecurityEvent:
+    """A 403 or 404 on a protected object, for the web and API error handlers to call (`user`: the API's token
+    holder, else the session's user)."""
+    user = user or getattr(request, "user", None)
     staff = user if getattr(user, "is_authenticated", False) else None
     return record("denied", staff=staff, ip=client_ip(request), ticket=ticket, detail=f"{request.method} {what}")

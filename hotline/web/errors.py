@@ -4,7 +4,7 @@ A view that handles a form calls `parse(request, form)`; it raises `InvalidInput
 remembers the form on the request. When anything in the view raises a DomainError, `domain_errors` catches it: an
 invisible object is 404; any other error is written on the remembered form (on its field when the error names one)
 and the page is rendered again by the view's failure renderer with the typed input kept and the error's status
-(400 invalid input, 403 forbidden, 409 state conflict).
+(400 invalid input, 403 forbidden, 409 state conflict). Every 404 and 403 is recorded as a security event.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from hotline.lib.errors import DomainError, InvalidInput, NotFound
+from hotline.privacy.security import record_denial
 
 F = TypeVar("F", bound=forms.Form)
 FailureRenderer = Callable[..., HttpResponse]
@@ -60,8 +61,11 @@ def domain_errors(render_failure: FailureRenderer) -> Callable[[View], View]:
             try:
                 return view(request, *args, **kwargs)
             except NotFound as exc:
+                record_denial(request, what=f"{request.path} {exc.code}")
                 raise Http404(exc.message) from exc
             except DomainError as exc:
+                if exc.status == 403:  # a visible ticket, a forbidden action: who tried what is audited
+                    record_denial(request, what=f"{request.path} {exc.code}")
                 form = sent_form(request)
                 if form is not None:
                     _attach(form, exc)
