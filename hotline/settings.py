@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 
 from hotline.lib.env import data_dir, env_bool, env_int, env_list, env_str
+from hotline.privacy.csp import policy as csp_policy
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "ninja",
     # Offline image check for the citizen portal (no third-party service on a government intranet).
     "captcha",
+    # Content security policy header and its checks.
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +61,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Idle and absolute time-outs of staff sessions (hotline/privacy/sessions.py).
+    "hotline.privacy.sessions.SessionTimeoutMiddleware",
+    # Content-Security-Policy header (hotline/privacy/csp.py): no inline scripts.
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "hotline.urls"
@@ -130,6 +137,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("HOTLINE_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A staff session ends after 30 idle minutes and at the latest 8 hours (one shift) after login (GB/T 22239).
+HOTLINE_SESSION_IDLE_SECONDS = env_int("HOTLINE_SESSION_IDLE_SECONDS", 30 * 60)
+HOTLINE_SESSION_ABSOLUTE_SECONDS = env_int("HOTLINE_SESSION_ABSOLUTE_SECONDS", 8 * 3600)
+SESSION_COOKIE_SAMESITE = "Lax"
+CONTENT_SECURITY_POLICY = csp_policy()
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free <meta>; kept default for forms.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -53,6 +53,9 @@ class SecurityKind(models.TextChoices):
     REVEAL = "reveal", "查看完整个人信息"
     REVEAL_REFUSED = "reveal_refused", "查看完整个人信息被拒绝"
     ACCESS_LOG_EXPORT = "access_log_export", "导出查看记录"
+    SESSION_EXPIRED = "session_expired", "会话超时退出"
+    OTP_FAILED = "otp_failed", "动态验证码错误"
+    OTP_ENROLLED = "otp_enrolled", "绑定动态验证码"
 
 
 class SecurityEvent(models.Model):
