@@ -67,7 +67,9 @@ def set_rule(*, topic: Topic, region: Unit | None, lead_unit: Unit, assisting_un
 def retire_rule(*, topic: Topic, region: Unit | None, by: Staff | None, note: str = "") -> CatalogueRule:
     """End the current line without a successor; the topic then falls back to its parent or default unit."""
     with transaction.atomic():
-        rule = CatalogueRule.objects.select_for_update().filter(topic=topic, region=region, is_current=True).first()
+        # Ordered by pk, not the default ordering: that outer-joins the region, which FOR UPDATE refuses.
+        rule = (CatalogueRule.objects.select_for_update().filter(topic=topic, region=region, is_current=True)
+                .order_by("pk").first())
         if rule is None:
             raise NotFound("派单目录中没有该条现行规则", code="rule_not_found")
         rule.is_current = False
