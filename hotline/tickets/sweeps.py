@@ -55,8 +55,12 @@ def deem_one_signed(now: dt.datetime | None = None) -> bool:
         return False
     try:
         workflow.deem_signed(ticket, now=now)
-    except (ConcurrentChange, TransitionNotAllowed):
-        log.info("deem_one_signed: %s moved by someone else", ticket.number)
+    except ConcurrentChange:
+        log.info("deem_one_signed: %s moved by someone else", ticket.number)  # the next query will not pick it again
+    except TransitionNotAllowed:
+        # The query and the workflow disagree about this ticket: stop here rather than retry it for ever.
+        log.warning("deem_one_signed: the workflow refused %s", ticket.number)
+        return False
     return True
 
 

@@ -135,8 +135,10 @@ def _move(ticket: Ticket, action: str, by: Staff | None, *, to: str, now: dt.dat
     return _event(ticket, action, by, frm=frm, to=to, at=now, reason=reason, article=article, data=data)
 
 
-def _stamp(ticket: Ticket, due: Any) -> bool:
-    return bool(ticket.due_estimated or getattr(due, "estimated", False))
+def _estimated(*dues: Any) -> bool:
+    """Whether a deadline this transition sets crosses a year with no published calendar (DESIGN §4). Only the
+    clocks set now count: a flag from an earlier clock clears once the running one is exact."""
+    return any(getattr(due, "estimated", False) for due in dues)
 
 
 def _outbox(kind: str, **payload: Any) -> None:
@@ -270,7 +272,7 @@ def dispatch(ticket: Ticket, *, by: Staff, lead_unit: Unit, assisting_units: Seq
         _move(ticket, Action.DISPATCH, by, to=Status.DISPATCHED, now=now, reason=note, article="第十三条",
               lead_unit=lead_unit, dispatched_at=now, sign_due=sign_due.at, signed_at=None, deemed_signed=False,
               desk_return_due=None, return_due=None, handling_due=None, handling_days=None, arrival_due=arrival_due,
-              arrived_at=None, due_estimated=_stamp(ticket, sign_due),
+              arrived_at=None, due_estimated=_estimated(sign_due),
               data={"lead_unit": lead_unit.code, "assisting_units": [u.code for u in assisting]})
         Assignment.objects.filter(ticket=ticket, is_active=True).update(is_active=False, ended_at=now)
         Assignment.objects.create(ticket=ticket, unit=lead_unit, role=AssignmentRole.LEAD, dispatched_at=now,
@@ -306,7 +308,7 @@ def _start_handling(ticket: Ticket, signed_at: dt.datetime) -> dict[str, Any]:
     return {
         "signed_at": signed_at, "desk_return_due": desk_due, "return_due": return_due.at,
         "handling_days": days, "handling_due": handling_due.at,
-        "due_estimated": _stamp(ticket, handling_due) or _stamp(ticket, return_due), "_article": article,
+        "due_estimated": _estimated(handling_due, return_due), "_article": article,
     }
 
 
@@ -478,7 +480,7 @@ def review_extension(ticket: Ticket, *, by: Staff, approve: bool, note: str = ""
         # N more working days counted from the last day of the old period, not from its 24:00 boundary.
         due = load_calendar().add_working_days(er.old_due - dt.timedelta(microseconds=1), er.working_days)
         new_due = due.at
-        fields = {"extension_count": ticket.extension_count + 1, "due_estimated": _stamp(ticket, due)}
+        fields = {"extension_count": ticket.extension_count + 1, "due_estimated": _estimated(due)}
         fields["rework_due" if ticket.rework_due else "handling_due"] = new_due
     with transaction.atomic():
         _move(ticket, Action.REVIEW_EXTENSION, by, to=ticket.status, now=now, reason=note, article="第十四条",
@@ -589,7 +591,7 @@ def rework(ticket: Ticket, *, by: Staff, note: str = "") -> Ticket:
     with transaction.atomic():
         _move(ticket, Action.REWORK, by, to=Status.IN_PROGRESS, now=now, reason=note, article="第十七条",
               rework_count=ticket.rework_count + 1, rework_due=due.at, resolved_at=None,
-              due_estimated=_stamp(ticket, due), data={"follow_up": latest.pk})
+              due_estimated=_estimated(due), data={"follow_up": latest.pk})
     return ticket
 
 

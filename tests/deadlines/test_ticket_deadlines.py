@@ -10,7 +10,6 @@ import io
 import tempfile
 from pathlib import Path
 
-import pytest
 import time_machine
 from django.core.management import call_command
 
@@ -160,7 +159,6 @@ class TestIntoUnpublished2027(HotlineTestCase):
         assert ticket.handling_due == local(2027, 1, 6)  # 12.29-12.31, 1.1 off, 1.4, 1.5
         assert ticket.due_estimated is False
 
-    @pytest.mark.xfail(strict=True, reason="workflow._stamp keeps due_estimated once set; reported to the tickets area")
     def test_it_clears_the_flag_when_the_running_clock_is_exact(self) -> None:
         with at(local(2026, 12, 31, 10)):
             ticket = self.dispatched_ticket()
