@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "captcha",
     # Content security policy header and its checks.
     "csp",
+    # TOTP second factor for staff (hotline/privacy/twofactor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -59,10 +62,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Idle and absolute time-outs of staff sessions (hotline/privacy/sessions.py).
     "hotline.privacy.sessions.SessionTimeoutMiddleware",
+    # The TOTP step after the password while HOTLINE_TOTP_REQUIRED is on.
+    "hotline.privacy.twofactor.TwoFactorMiddleware",
     # Content-Security-Policy header (hotline/privacy/csp.py): no inline scripts.
     "csp.middleware.CSPMiddleware",
 ]
@@ -141,6 +147,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 HOTLINE_SESSION_IDLE_SECONDS = env_int("HOTLINE_SESSION_IDLE_SECONDS", 30 * 60)
 HOTLINE_SESSION_ABSOLUTE_SECONDS = env_int("HOTLINE_SESSION_ABSOLUTE_SECONDS", 8 * 3600)
 SESSION_COOKIE_SAMESITE = "Lax"
+# Per deployment: staff must add a TOTP code from an authenticator app after the password.
+HOTLINE_TOTP_REQUIRED = env_bool("HOTLINE_TOTP_REQUIRED", False)
+OTP_TOTP_ISSUER = "12345热线"
 CONTENT_SECURITY_POLICY = csp_policy()
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free <meta>; kept default for forms.

@@ -72,6 +72,8 @@ PAGES: dict[str, Entry] = {
     "web:home": same(302, note="转到各角色的首页或登录页"),
     "web:login": entry(hotline=302, unit=302, anonymous=200, note="已登录者转到首页"),
     "web:logout": same(405, note="只接受 POST，故只用 GET 探测"),
+    "web:otp_enrol": entry(hotline=200, unit=200, anonymous=LOGIN, note="绑定动态验证码（二维码本地生成）"),
+    "web:otp_verify": entry(hotline=302, unit=302, anonymous=LOGIN, note="未绑定者转到绑定页"),
     "web:desk": entry(hotline=200, unit=403, anonymous=LOGIN, note="受理台，热线人员"),
     "web:inbox": entry(hotline=403, unit=200, anonymous=LOGIN, note="承办单位待办"),
     "web:tickets": entry(hotline=200, unit=200, anonymous=LOGIN, note="列表只含可见工单"),

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from hotline.web import views
+from hotline.web import twofactor, views
 
 app_name = "web"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("otp/enrol/", twofactor.otp_enrol, name="otp_enrol"),
+    path("otp/verify/", twofactor.otp_verify, name="otp_verify"),
     path("desk/", views.desk, name="desk"),
     path("inbox/", views.inbox, name="inbox"),
     path("tickets/", views.ticket_list, name="tickets"),
