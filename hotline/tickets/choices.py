@@ -88,7 +88,8 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     Action.REVIEW_EXTENSION: {S.IN_PROGRESS: frozenset({S.IN_PROGRESS}), S.REPLIED: frozenset({S.REPLIED})},
     Action.REPLY: {S.IN_PROGRESS: frozenset({S.REPLIED})},
     Action.REVIEW_REPLY: {S.REPLIED: frozenset({S.RESOLVED, S.IN_PROGRESS})},
-    Action.FOLLOW_UP: {S.RESOLVED: frozenset({S.CLOSED, S.RESOLVED})},
+    # A merged requester's own follow-up leaves the merged ticket where it is (并单; Art. 17).
+    Action.FOLLOW_UP: {S.RESOLVED: frozenset({S.CLOSED, S.RESOLVED}), S.MERGED: frozenset({S.MERGED})},
     Action.REWORK: {S.RESOLVED: frozenset({S.IN_PROGRESS})},
     Action.MERGE: {S.PENDING_DISPATCH: frozenset({S.MERGED}), S.CONSULTING: frozenset({S.MERGED})},
     Action.HAND_OFF: {S.PENDING_DISPATCH: frozenset({S.HANDED_OFF}), S.CONSULTING: frozenset({S.HANDED_OFF})},

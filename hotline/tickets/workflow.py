@@ -544,7 +544,8 @@ def review_reply(ticket: Ticket, *, by: Staff, approve: bool, note: str = "") ->
 def follow_up(ticket: Ticket, *, by: Staff, reached: bool, satisfaction: str = "", unit_contacted: bool = False,
               unit_at_fault: bool = False, note: str = "") -> FollowUp:
     """Record the follow-up call (Art. 17): satisfied, or dissatisfied not through the unit, closes the ticket;
-    dissatisfied through the unit's fault waits for `rework`; three unanswered calls close it as unreached."""
+    dissatisfied through the unit's fault waits for `rework`; three unanswered calls close it as unreached.
+    On a merged ticket it is that requester's own call about the original's result (`_follow_up_merged`)."""
     _require_role(by, FOLLOWUP_ROLES, Action.FOLLOW_UP)
     if reached and satisfaction not in Satisfaction.values:
         raise InvalidInput("请选择满意度（五级）", field="satisfaction", code="invalid_satisfaction")
@@ -552,6 +553,9 @@ def follow_up(ticket: Ticket, *, by: Staff, reached: bool, satisfaction: str = "
         satisfaction, unit_at_fault = "", False
     dissatisfied = satisfaction in DISSATISFIED_LEVELS
     unit_at_fault = unit_at_fault and dissatisfied
+    if ticket.status == Status.MERGED:
+        return _follow_up_merged(ticket, by=by, reached=reached, satisfaction=satisfaction,
+                                 unit_contacted=unit_contacted, unit_at_fault=unit_at_fault, note=note)
     # Only calls about the current resolution count: a rework restarts the three-call allowance.
     unreached_before = _follow_ups_since_resolution(ticket).filter(reached=False).count()
     now = timezone.now()
@@ -567,6 +571,35 @@ def follow_up(ticket: Ticket, *, by: Staff, reached: bool, satisfaction: str = "
               closed_at=now if to == Status.CLOSED else None,
               data={"follow_up": fu.pk, "satisfaction": satisfaction, "reached": reached,
                     "unit_contacted": unit_contacted, "unit_at_fault": unit_at_fault})
+    return fu
+
+
+def merged_follow_up_due(ticket: Ticket) -> bool:
+    """A merged requester is owed a call once the original is resolved, until reached or three calls went
+    unanswered (Art. 17; 并单: every requester keeps their own follow-up)."""
+    if ticket.status != Status.MERGED or ticket.merged_into is None:
+        return False
+    if ticket.merged_into.status not in (Status.RESOLVED, Status.CLOSED):
+        return False
+    calls = ticket.follow_ups.all()
+    return not calls.filter(reached=True).exists() and calls.count() < FOLLOW_UP_UNREACHED_LIMIT
+
+
+def _follow_up_merged(ticket: Ticket, *, by: Staff, reached: bool, satisfaction: str, unit_contacted: bool,
+                      unit_at_fault: bool, note: str) -> FollowUp:
+    """Record a merged requester's call; the merged ticket keeps its status, the original is not moved by it."""
+    if not merged_follow_up_due(ticket):
+        raise TransitionNotAllowed("原工单办结后才能回访并单的服务对象，且每位服务对象只回访一次",
+                                   code="merged_follow_up_not_due")
+    now = timezone.now()
+    with transaction.atomic():
+        fu = FollowUp.objects.create(ticket=ticket, requester_id=ticket.requester_id, agent=by, at=now, reached=reached,
+                                     satisfaction=satisfaction, unit_contacted=unit_contacted,
+                                     unit_at_fault=unit_at_fault, note=_text(note, "note", "回访记录", required=False))
+        _move(ticket, Action.FOLLOW_UP, by, to=Status.MERGED, now=now, reason=note, article="第十七条",
+              data={"follow_up": fu.pk, "satisfaction": satisfaction, "reached": reached, "merged_into":
+                    ticket.merged_into.number if ticket.merged_into else "", "unit_contacted": unit_contacted,
+                    "unit_at_fault": unit_at_fault})
     return fu
 
 

@@ -177,6 +177,9 @@ def initial_for(action: TicketAction, ticket: Ticket) -> dict[str, Any]:
 
 def available(user: Staff, ticket: Ticket) -> list[TicketAction]:
     """The actions the page offers `user` on `ticket` now."""
-    if ticket.status in (Status.CLOSED, Status.DECLINED, Status.ANSWERED, Status.MERGED, Status.HANDED_OFF):
+    if ticket.status == Status.MERGED:
+        # The one thing left on a merged ticket: its requester's own follow-up once the original is resolved.
+        return [ACTIONS["follow_up"]] if (user.role in _FOLLOWUP and workflow.merged_follow_up_due(ticket)) else []
+    if ticket.status in (Status.CLOSED, Status.DECLINED, Status.ANSWERED, Status.HANDED_OFF):
         return []
     return [action for action in ACTIONS.values() if action.allowed(user, ticket)]

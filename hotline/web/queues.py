@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from hotline.tickets.choices import ReviewState, Status
-from hotline.tickets.models import ExtensionRequest, Ticket
+from hotline.tickets.models import ExtensionRequest, FollowUp, Ticket
 from hotline.tickets.sweeps import overdue_q
 
 QUEUE_ROWS = 50  # a tab shows the most urgent rows; the ticket list pages through the rest
@@ -34,6 +34,14 @@ def _pending_extension(qs: QuerySet[Ticket], now: dt.datetime) -> QuerySet[Ticke
     return qs.filter(Exists(pending)).order_by("handling_due")
 
 
+def _to_follow_up(qs: QuerySet[Ticket], now: dt.datetime) -> QuerySet[Ticket]:
+    """Resolved tickets, and merged ones whose original is resolved and whose requester has not been reached yet
+    (并单: every requester keeps their own follow-up, Art. 17)."""
+    reached = FollowUp.objects.filter(ticket=OuterRef("pk"), reached=True)
+    merged_due = Q(status=Status.MERGED, merged_into__status__in=(Status.RESOLVED, Status.CLOSED)) & ~Q(Exists(reached))
+    return qs.filter(Q(status=Status.RESOLVED) | merged_due).order_by("resolved_at", "created_at")
+
+
 def _overdue(qs: QuerySet[Ticket], now: dt.datetime) -> QuerySet[Ticket]:
     return qs.filter(overdue_q(now)).order_by("created_at")
 
@@ -49,7 +57,7 @@ DESK_QUEUES: tuple[Queue, ...] = (
     Queue("returns", "退回待审", _status(Status.RETURN_REQUESTED, order="updated_at")),
     Queue("extensions", "延期待审", _pending_extension),
     Queue("review", "办结待审", _status(Status.REPLIED, order="replied_at")),
-    Queue("followup", "待回访", _status(Status.RESOLVED, order="resolved_at")),
+    Queue("followup", "待回访", _to_follow_up),
     Queue("overdue", "已超时", _overdue),
 )
 
