@@ -1,12 +1,9 @@
-"""Phone normalisation, keyed look-up hashes and masking of personal values (Art. 23; DESIGN §5)."""
+"""Phone normalisation and masking of personal values (Art. 23; DESIGN §5). The keyed look-up hash of a phone
+lives with the keys, in hotline.privacy.keys.phone_lookup_hash."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-
-from django.conf import settings
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{9,11}$")
@@ -27,19 +24,6 @@ def is_valid_phone(raw: str) -> bool:
     """A mainland mobile (11 digits), a landline with area code, or a service number."""
     digits = normalise_phone(raw)
     return bool(_MOBILE.match(digits) or _LANDLINE.match(digits) or _SERVICE.match(digits))
-
-
-def _lookup_key() -> bytes:
-    key = getattr(settings, "HOTLINE_LOOKUP_KEY", "") or settings.SECRET_KEY
-    return hashlib.sha256(b"hotline-phone-lookup:" + key.encode()).digest()
-
-
-def phone_hash(raw: str) -> str:
-    """HMAC-SHA256 of the normalised phone: finds a requester's earlier calls without storing the number in clear."""
-    digits = normalise_phone(raw)
-    if not digits:
-        return ""
-    return hmac.new(_lookup_key(), digits.encode(), hashlib.sha256).hexdigest()
 
 
 def mask_phone(raw: str) -> str:

@@ -27,7 +27,7 @@ from hotline.deadlines.store import load_calendar
 from hotline.directory.choices import Role, UnitKind
 from hotline.directory.models import Topic, Unit
 from hotline.lib.errors import ConcurrentChange, Forbidden, InvalidInput, TransitionNotAllowed
-from hotline.lib.privacy import is_valid_phone, normalise_phone, phone_hash
+from hotline.lib.privacy import is_valid_phone, normalise_phone
 from hotline.tickets import attachments
 from hotline.tickets.choices import (
     DISSATISFIED_LEVELS,
@@ -173,7 +173,7 @@ def _requester(data: dict[str, Any] | None) -> Requester | None:
     if not (name or phone or id_number):
         return None
     return Requester.objects.create(
-        name=name, phone=normalise_phone(phone), phone_hash=phone_hash(phone), id_number=id_number, address=address,
+        name=name, phone=normalise_phone(phone), id_number=id_number, address=address,
         is_company=bool(data.get("is_company")), ip=str(data.get("ip") or ""),  # Requester.save validates the IP
     )
 
