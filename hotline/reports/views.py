@@ -14,6 +14,8 @@ from django.utils.dateparse import parse_date
 from hotline.reports.channels import channel_report
 
 MAX_DAYS = 366
+# One distinguishable colour per channel, in Channel order (Chart.js's default palette repeats after seven).
+PALETTE = ["#1f5fae", "#e4572e", "#17a398", "#f3a712", "#7768ae", "#c0392b", "#6c757d", "#2e8b57"]
 
 
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date, str]:
@@ -36,6 +38,8 @@ def channels(request: HttpRequest) -> HttpResponse:
     report = channel_report(start, end)
     chart = {
         "labels": [d.strftime("%m-%d") for d in report.days],
-        "series": [{"label": row.label, "data": report.daily[row.channel]} for row in report.rows if row.received],
+        # Each channel keeps its colour whichever channels are empty in the period.
+        "series": [{"label": row.label, "data": report.daily[row.channel], "backgroundColor": PALETTE[i]}
+                   for i, row in enumerate(report.rows) if row.received],
     }
     return render(request, "reports/channels.html", {"report": report, "chart": chart, "warning": warning})
