@@ -1,6 +1,6 @@
 """The in-process search index over published articles, kept in step with edits in every process.
 
-Each search first reads a cheap revision of the article table (newest id and `updated_at`, like
+Each search first reads a cheap revision of the article table (the newest `updated_at`, like
 `deadlines/store.py`). When it moved, the published (id, version) pairs are reloaded: articles that left (withdrawn,
 expired, revised) are masked out at once; when any arrived or changed the index is rebuilt from per-article word
 caches, so only new or changed articles are segmented again (see `current`).
@@ -52,11 +52,11 @@ _state: dict[str, LiveIndex] = {}
 
 
 def _revision() -> tuple[object, ...]:
-    # One aggregate per search, answered from two indexes (no row count over 100,000 articles): every process (web
-    # workers, sweeps, Celery) sees a change without a restart. Every change sets updated_at; articles are never
-    # deleted (uses protect them, the admin is read-only), so the newest id and the newest change say it all.
-    agg = Article.objects.aggregate(i=Max("id"), m=Max("updated_at"))
-    return (agg["i"], agg["m"])
+    # One indexed look-up per search (the newest change): every process (web workers, sweeps, Celery) sees a
+    # change without a restart. Every change sets updated_at and articles are never deleted (uses protect them, the
+    # admin is read-only). A single MAX, not two: SQLite answers a lone MIN/MAX from the index, but scans the whole
+    # table for two in one query (20 ms at 100,000 articles).
+    return (Article.objects.aggregate(m=Max("updated_at"))["m"],)
 
 
 def load_dictionary() -> None:
