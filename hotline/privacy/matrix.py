@@ -81,6 +81,11 @@ PAGES: dict[str, Entry] = {
     "web:ticket_action": entry(
         hotline=403, unit={"own": 409, "assisting": 403, "other": 404, "unassigned": 404}, anonymous=LOGIN,
         method="POST", note="以“签收”探测：热线角色无权签收；牵头单位已签收为409；会同单位403；不可见404"),
+    "web:ticket_reveal": entry(hotline=400, unit=scoped(400), anonymous=LOGIN, method="POST",
+                               note="显示完整号码：空表单400（须填理由）；角色与保密工单的拒绝见 docs/security.md"),
+    "web:access_log": entry(hotline=403, unit=403, anonymous=LOGIN, roles={"manager": 200},
+                            note="个人信息查看记录，仅热线管理员"),
+    "web:access_log_csv": entry(hotline=403, unit=403, anonymous=LOGIN, roles={"manager": 200}),
     "knowledge:list": entry(hotline=200, unit=200, anonymous=LOGIN),
     "knowledge:suggest": entry(hotline=200, unit=200, anonymous=LOGIN),
     "knowledge:create": entry(hotline=200, unit=200, anonymous=LOGIN),

@@ -86,6 +86,11 @@ def _refusal(ticket: Ticket | None, requester: Requester, by: Staff, reason: str
     return ""
 
 
+def may_reveal(ticket: Ticket, by: Staff) -> bool:
+    """Whether `by` may reveal this ticket's requester (given a reason): shows the action on the ticket page."""
+    return ticket.requester is not None and not _refusal(ticket, ticket.requester, by, "理由")
+
+
 def reveal(target: Requester | Ticket, field: str, *, by: Staff, reason: str, ip: str | None = None) -> str:
     """The full value of one personal field, or Forbidden; either way one AccessLog row and one security event.
 

@@ -263,3 +263,12 @@ class TicketFilterForm(StyledForm):
         if start and end and start > end:
             self.add_error("date_to", "结束日期不能早于开始日期")
         return data
+
+
+class RevealForm(StyledForm):
+    """Which personal field to show in full and why (Art. 23); the reason is written to the access log."""
+
+    field = forms.ChoiceField(label="字段", choices=[("phone", "电话"), ("name", "姓名"), ("id_number", "证件号码"),
+                                                     ("address", "住址")], initial="phone")
+    reason = forms.CharField(label="查看理由", max_length=500, widget=_textarea(2),
+                             help_text="如：联系服务对象核实现场情况；记入查看记录，热线管理员可查")

@@ -13,10 +13,12 @@ from django.utils import timezone
 from hotline.directory.models import Staff
 from hotline.lib.errors import DomainError
 from hotline.lib.privacy import mask_address, mask_id_number, mask_name, mask_phone
+from hotline.privacy.reveal import may_reveal
 from hotline.tickets.choices import Status
 from hotline.tickets.models import Event, Ticket
 from hotline.web import actions
 from hotline.web.clocks import clock_rows, rules_table
+from hotline.web.forms import RevealForm
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,11 @@ def _action_forms(user: Staff, ticket: Ticket, failed_verb: str | None,
     return panels
 
 
+def _offers_reveal(user: Staff, ticket: Ticket) -> bool:
+    view = requester_view(user, ticket)
+    return view is not None and view.masked and may_reveal(ticket, user)
+
+
 def ticket_context(request: HttpRequest, ticket: Ticket, *, failed_verb: str | None = None,
                    failed_form: forms.Form | None = None, error: DomainError | None = None) -> dict[str, Any]:
     """Everything the ticket page and its fragment render."""
@@ -92,6 +99,8 @@ def ticket_context(request: HttpRequest, ticket: Ticket, *, failed_verb: str | N
     now = timezone.now()
     return {
         "ticket": ticket, "now": now, "requester": requester_view(user, ticket),
+        # Art. 23: the full value is its own reasoned, logged action, offered only where the masked view is shown.
+        "reveal_form": RevealForm() if _offers_reveal(user, ticket) else None,
         "assignments": ticket.assignments.select_related("unit").order_by("-is_active", "dispatched_at"),
         "timeline": timeline(ticket), "clocks": clock_rows(ticket, now), "rules": rules_table(),
         "panels": _action_forms(user, ticket, failed_verb, failed_form), "error": error, "failed_verb": failed_verb,

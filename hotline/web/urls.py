@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from hotline.web import twofactor, views
+from hotline.web import privacy_views, twofactor, views
 
 app_name = "web"
 urlpatterns = [
@@ -17,5 +17,9 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("tickets/", views.ticket_list, name="tickets"),
     path("tickets/<str:number>/", views.ticket_detail, name="ticket"),
+    # Before the generic action route, which would take "reveal" for a workflow verb.
+    path("tickets/<str:number>/reveal/", privacy_views.ticket_reveal, name="ticket_reveal"),
+    path("access-log/", privacy_views.access_log_page, name="access_log"),
+    path("access-log.csv", privacy_views.access_log_csv, name="access_log_csv"),
     path("tickets/<str:number>/<slug:verb>/", views.ticket_action, name="ticket_action"),
 ]
