@@ -7,6 +7,7 @@ import json
 import random
 from io import StringIO
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -77,3 +78,16 @@ def test_it_finds_paraphrases_in_the_same_group(tmp_path):
     out = StringIO()
     call_command("evaluate", "similar", "--csv", str(path), stdout=out)
     assert json.loads(out.getvalue().strip().splitlines()[-1])["recall_at_1"] == 1.0
+
+
+def test_the_fast_probabilities_are_scikit_learns_calibrated_probabilities():
+    from hotline.intake.routing.classifier import LabelModel
+    from hotline.intake.routing.features import Featurizer
+
+    texts = [t for texts in CLASSES.values() for t in texts]
+    for labels in ([label for label, texts in CLASSES.items() for _ in texts],  # three classes
+                   ["路灯" if i < 8 else "其他" for i in range(len(texts))]):  # two classes
+        featurizer = Featurizer()
+        model = LabelModel().fit(featurizer.fit_transform(texts), labels)
+        matrix = featurizer.transform(["路灯不亮", "公租房申请", "噪音扰民"])
+        assert np.allclose(model.predict_proba(matrix), model._calibrated.predict_proba(matrix), atol=1e-5)
