@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Idle and absolute time-outs of staff sessions (hotline/privacy/sessions.py).
     "hotline.privacy.sessions.SessionTimeoutMiddleware",
+    # 403/404 answered to staff by views that do not record denials themselves become security events.
+    "hotline.privacy.security.DenialMiddleware",
     # The TOTP step after the password while HOTLINE_TOTP_REQUIRED is on.
     "hotline.privacy.twofactor.TwoFactorMiddleware",
     # Content-Security-Policy header (hotline/privacy/csp.py): no inline scripts.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from hotline.privacy.logfilter import escape_log_text
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from hotline.tickets.models import Ticket
 
 log = logging.getLogger("hotline.security")
+# Set on a request whose denial is already recorded, so DenialMiddleware does not record it twice.
+RECORDED_ATTR = "_hotline_denial_recorded"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -46,6 +49,23 @@ def record_denial(request: HttpRequest, *, what: str, ticket: Ticket | None = No
                   user: Staff | None = None) -> SecurityEvent:
     """A 403 or 404 on a protected object, for the web and API error handlers to call (`user`: the API's token
     holder, else the session's user)."""
+    setattr(request, RECORDED_ATTR, True)
     user = user or getattr(request, "user", None)
     staff = user if getattr(user, "is_authenticated", False) else None
     return record("denied", staff=staff, ip=client_ip(request), ticket=ticket, detail=f"{request.method} {what}")
+
+
+class DenialMiddleware:
+    """Records a 403 or 404 answered to a logged-in user by any view that did not record it itself (the knowledge
+    base, channels and routing screens raise Http404 or PermissionDenied directly)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (response.status_code in (403, 404) and not getattr(request, RECORDED_ATTR, False)
+                and getattr(user, "is_authenticated", False)):
+            record_denial(request, what=f"{request.path} http_{response.status_code}")
+        return response

@@ -52,3 +52,25 @@ class TestDenialEvents(HotlineTestCase):
         self.client.force_login(self.unit_a_handler)
         assert self.client.get(f"/tickets/{ticket.number}/").status_code == 200
         assert self.denials() == []
+
+
+class TestDenialsOfOtherScreens(HotlineTestCase):
+    def test_it_records_a_403_of_a_screen_that_raises_it_directly_once(self) -> None:
+        self.client.force_login(self.unit_a_handler)
+        assert self.client.get("/routing/hotspots/").status_code == 403
+        [event] = SecurityEvent.objects.filter(kind=SecurityKind.DENIED)
+        assert event.staff == self.unit_a_handler and event.detail == "GET /routing/hotspots/ http_403"
+
+    def test_it_records_a_denial_of_the_ticket_screens_only_once(self) -> None:
+        ticket = self.dispatched_ticket()
+        self.client.force_login(self.unit_b_handler)
+        self.client.get(f"/tickets/{ticket.number}/")
+        assert SecurityEvent.objects.filter(kind=SecurityKind.DENIED).count() == 1
+
+    def test_it_applies_a_move_to_another_unit_on_the_next_request(self) -> None:
+        ticket = self.dispatched_ticket()
+        self.client.force_login(self.unit_b_handler)
+        assert self.client.get(f"/tickets/{ticket.number}/").status_code == 404
+        self.unit_b_handler.unit = self.unit_a
+        self.unit_b_handler.save(update_fields=["unit"])
+        assert self.client.get(f"/tickets/{ticket.number}/").status_code == 200
