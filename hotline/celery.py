@@ -1,5 +1,5 @@
 """The Celery app for production (`celery -A hotline worker`, `celery -A hotline beat`): configured from the Django
-settings (CELERY_*), with a beat entry per job of `hotline.tickets.sweeps.SCHEDULE`, the one schedule (STYLE 6)."""
+settings (CELERY_*), with a beat entry per job of `hotline.schedule.SCHEDULE`, the one schedule (STYLE 6)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
 # The schedule lives beside the sweep functions, which import the models: Django must be ready first.
 django.setup()
 
-from hotline.tickets.sweeps import SCHEDULE  # noqa: E402
+from hotline.schedule import SCHEDULE  # noqa: E402
 
 SWEEP_TASK = "hotline.tickets.tasks.run_sweep_job"
 

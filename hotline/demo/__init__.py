@@ -19,10 +19,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from hotline import schedule
 from hotline.demo import channels, directory, logins, stories
 from hotline.demo.replay import Cast, Replay
 from hotline.directory.models import Unit
-from hotline.tickets import sweeps
 from hotline.tickets.models import Ticket
 
 HISTORY_DAYS = 43  # the oldest story starts 42 days back; sweeps run from a day before it
@@ -99,7 +99,7 @@ def build(*, tickets: int = 300, seed: int = 12345, password: str | None = None,
         for index, name in enumerate(choose_plans(tickets, rng)):
             replay.add(f"{index}:{name}", stories.story(cast, stories.PLANS[name][1]))
         outcome = replay.run()
-        sweeps.run_all(now)
+        schedule.run_all(now)
         channels.build(staff, now=now)
     statuses = Counter(Ticket.objects.values_list("status", flat=True))
     return Summary(logins=_login_list(staff, clear, password), statuses=dict(statuses), tickets=sum(statuses.values()),

@@ -19,6 +19,7 @@ from typing import Any
 import time_machine
 from django.utils import timezone
 
+from hotline import schedule
 from hotline.deadlines.calendar import LOCAL_TZ, WorkCalendar
 from hotline.deadlines.store import load_calendar
 from hotline.demo import texts
@@ -26,7 +27,7 @@ from hotline.demo.directory import TopicSpec, county_department, handler_usernam
 from hotline.directory.choices import UnitKind
 from hotline.directory.models import Staff, Topic, Unit
 from hotline.lib.errors import DomainError
-from hotline.tickets import sweeps, workflow
+from hotline.tickets import workflow
 from hotline.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -162,7 +163,7 @@ class Replay:
         self.outcome.stories += 1
         self._push(name, story, next(story))
 
-    def add_sweeps(self, start: dt.datetime, run: Callable[[dt.datetime], Any] = sweeps.run_all) -> None:
+    def add_sweeps(self, start: dt.datetime, run: Callable[[dt.datetime], Any] = schedule.run_all) -> None:
         """The timed jobs, as the embedded loop would have run them every few hours of the past."""
 
         def ticker() -> Story:

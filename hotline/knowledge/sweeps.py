@@ -1,4 +1,4 @@
-"""Timed jobs of the knowledge base, "handle one, return bool" (STYLE 6); add them to `tickets.sweeps.SCHEDULE`."""
+"""Timed jobs of the knowledge base, "handle one, return bool" (STYLE 6); listed in `hotline.schedule`."""
 
 from __future__ import annotations
 

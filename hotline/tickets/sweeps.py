@@ -1,22 +1,18 @@
-"""Timed jobs as "handle one, return bool" functions (STYLE 6); safe to run twice and from two workers at once.
-
-`SCHEDULE` is the whole schedule; the embedded loop (`run_all`) and Celery beat both read it.
+"""The tickets' timed jobs as "handle one, return bool" functions (STYLE 6); safe to run twice and from two workers
+at once. The whole schedule, with every app's jobs, is declared in `hotline.schedule`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
-from collections.abc import Callable
 
-from django.db import close_old_connections
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from hotline.deadlines.policy import RULES, Clock
 from hotline.lib.errors import ConcurrentChange, TransitionNotAllowed
-from hotline.tickets import outbox, workflow
+from hotline.tickets import workflow
 from hotline.tickets.choices import AlertKind, Status
 from hotline.tickets.models import ClockAlert, Ticket
 
@@ -87,51 +83,3 @@ def mark_one_overdue(now: dt.datetime | None = None) -> bool:
 def warn_one(now: dt.datetime | None = None) -> bool:
     """Record one deadline about to pass (within the clock's warning period)."""
     return _alert_one(AlertKind.WARNING, now or timezone.now())
-
-
-# The whole schedule: job name -> (function, interval in seconds). Celery beat gets one entry per job.
-SCHEDULE: dict[str, tuple[Callable[[dt.datetime | None], bool], int]] = {
-    "deem_signed": (deem_one_signed, 60),
-    "mark_overdue": (mark_one_overdue, 60),
-    "warn": (warn_one, 300),
-    "outbox": (outbox.send_one, 30),  # SMS after commit (STYLE 4)
-}
-
-MAX_PER_RUN = 10_000
-
-
-def run_job(name: str, now: dt.datetime | None = None) -> int:
-    """Call one job until it reports nothing left (bounded); returns how many items it handled."""
-    func, _interval = SCHEDULE[name]
-    count = 0
-    while count < MAX_PER_RUN and func(now):
-        count += 1
-    return count
-
-
-def run_all(now: dt.datetime | None = None) -> dict[str, int]:
-    """Every job once, in schedule order (the `hotline sweep` command and the embedded loop)."""
-    return {name: run_job(name, now) for name in SCHEDULE}
-
-
-def loop(stop: threading.Event, interval: float) -> None:
-    """The embedded server's timer: every job, then a pause, until `stop` is set. An error is logged, and the next
-    round runs anyway: one bad row must not silence deadlines for everyone."""
-    while not stop.is_set():
-        try:
-            counts = run_all()
-            if any(counts.values()):
-                log.info("定时任务：%s", counts)
-        except Exception:
-            log.exception("定时任务执行出错，%s 秒后重试", interval)
-        finally:
-            close_old_connections()  # the thread's connection; a dropped one is reopened next round
-        stop.wait(interval)
-
-
-def start_loop(interval: float) -> tuple[threading.Thread, threading.Event]:
-    """Start `loop` in a daemon thread (it dies with the server); set the event to stop it."""
-    stop = threading.Event()
-    thread = threading.Thread(target=loop, args=(stop, interval), name="hotline-sweeps", daemon=True)
-    thread.start()
-    return thread, stop

@@ -11,8 +11,9 @@ from celery.contrib.testing.worker import start_worker
 from celery.result import AsyncResult
 from django.test import TransactionTestCase
 
+from hotline import schedule
 from hotline.celery import SWEEP_TASK, app, beat_schedule
-from hotline.tickets import sweeps, tasks
+from hotline.tickets import tasks
 from hotline.tickets.choices import Status
 from tests.base import HotlineTestCase, PersonaMixin, local
 
@@ -30,19 +31,19 @@ def redis_up() -> bool:
 
 class TestBeatSchedule(HotlineTestCase):
     def test_it_has_one_entry_per_sweep_job_at_the_jobs_interval(self):
-        schedule = app.conf.beat_schedule
-        assert set(schedule) == {f"sweep-{name}" for name in sweeps.SCHEDULE}
-        for name, (_func, interval) in sweeps.SCHEDULE.items():
-            entry = schedule[f"sweep-{name}"]
+        beat = app.conf.beat_schedule
+        assert set(beat) == {f"sweep-{name}" for name in schedule.SCHEDULE}
+        for name, (_func, interval) in schedule.SCHEDULE.items():
+            entry = beat[f"sweep-{name}"]
             assert entry["task"] == SWEEP_TASK and entry["args"] == (name,) and entry["schedule"] == interval
         assert SWEEP_TASK in app.tasks
 
     def test_it_follows_a_job_added_to_the_schedule(self):
-        sweeps.SCHEDULE["extra"] = (lambda now: False, 900)
+        schedule.SCHEDULE["extra"] = (lambda now: False, 900)
         try:
             assert beat_schedule()["sweep-extra"]["schedule"] == 900
         finally:
-            del sweeps.SCHEDULE["extra"]
+            del schedule.SCHEDULE["extra"]
 
     def test_an_eager_task_runs_the_sweep(self):
         assert app.conf.task_always_eager  # CELERY_ENABLED is off in tests and the embedded deployment

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from hotline.tickets import sweeps
+from hotline import schedule
 from hotline.tickets.choices import Status
 from tests.base import HotlineTestCase, local
 
@@ -28,7 +28,7 @@ class TestSweepCommand(HotlineTestCase):
         ticket = self.dispatched_long_ago()
         with time_machine.travel(local(2026, 11, 23, 9, 0), tick=False):
             counts = self.sweep()
-        assert set(counts) == set(sweeps.SCHEDULE)
+        assert set(counts) == set(schedule.SCHEDULE)
         assert counts["deem_signed"] == 1
         ticket.refresh_from_db()
         assert ticket.status == Status.IN_PROGRESS and ticket.deemed_signed
@@ -60,16 +60,16 @@ class TestSweepLoop(HotlineTestCase):
             calls.append(1)
             raise RuntimeError("boom")
 
-        original = sweeps.SCHEDULE.copy()
-        sweeps.SCHEDULE["broken"] = (broken, 1)
+        original = schedule.SCHEDULE.copy()
+        schedule.SCHEDULE["broken"] = (broken, 1)
         try:
-            with self.assertLogs("hotline.tickets.sweeps", "ERROR"):
-                thread, stop = sweeps.start_loop(0.05)
+            with self.assertLogs("hotline.schedule", "ERROR"):
+                thread, stop = schedule.start_loop(0.05)
                 while len(calls) < 3 and thread.is_alive():
                     stop.wait(0.05)
                 stop.set()
                 thread.join(timeout=10)
         finally:
-            sweeps.SCHEDULE.clear()
-            sweeps.SCHEDULE.update(original)
+            schedule.SCHEDULE.clear()
+            schedule.SCHEDULE.update(original)
         assert len(calls) >= 3 and not thread.is_alive()

@@ -15,11 +15,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from hotline import demo
+from hotline import demo, schedule
 from hotline.demo import logins
 from hotline.demo.secret import secret_key
 from hotline.directory.models import Staff
-from hotline.tickets import sweeps
 
 
 class Command(BaseCommand):
@@ -104,7 +103,7 @@ class Command(BaseCommand):
 
         # `kill`, `systemctl stop` and `docker stop` send SIGTERM: leave through the same path as Ctrl+C.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        thread, stop = sweeps.start_loop(settings.SWEEP_INTERVAL_SECONDS)
+        thread, stop = schedule.start_loop(settings.SWEEP_INTERVAL_SECONDS)
         try:
             serve(get_wsgi_application(), host=host, port=port, threads=8, ident="hotline")
         finally:
