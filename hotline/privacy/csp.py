@@ -1,9 +1,9 @@
 """The content security policy: scripts, styles, images and forms from this server only, no inline scripts.
 
-Every template is checked by tests/security/test_headers.py: no inline <script> (json_script blocks of type
-application/json are data, not code), no on*= handlers. Inline `style=` attributes are refused too, except the few
-listed in ALLOWED_STYLE_ATTRIBUTES, which are allowed by their hash ('unsafe-hashes', CSP level 3) until their
-templates move them into a stylesheet.
+Every template is checked by tests/security/test_hardening.py: no inline <script> (json_script blocks of type
+application/json are data, not code), no on*= handlers, no inline `style=` attributes or <style> elements. Should one
+ever be unavoidable, list its exact value in ALLOWED_STYLE_ATTRIBUTES: it is then allowed by its hash
+('unsafe-hashes', CSP level 3), never by 'unsafe-inline'.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import base64
 import hashlib
 
-# Exact style attribute values found in templates of other areas; each is allowed by hash, never by 'unsafe-inline'.
-ALLOWED_STYLE_ATTRIBUTES = ("max-width: 760px", "white-space: pre-wrap")
+# Exact style attribute values allowed by hash; empty: every style lives in a stylesheet.
+ALLOWED_STYLE_ATTRIBUTES: tuple[str, ...] = ()
 
 
 def source_hash(text: str) -> str:
@@ -27,7 +27,8 @@ def policy() -> dict[str, object]:
     return {"DIRECTIVES": {
         "default-src": [self_],
         "script-src": [self_],
-        "style-src": [self_, "'unsafe-hashes'", *(source_hash(v) for v in ALLOWED_STYLE_ATTRIBUTES)],
+        "style-src": [self_, *(["'unsafe-hashes'", *(source_hash(v) for v in ALLOWED_STYLE_ATTRIBUTES)]
+                               if ALLOWED_STYLE_ATTRIBUTES else [])],
         # data: for images rendered into the page (the captcha picture, the TOTP QR code)
         "img-src": [self_, "data:"],
         "media-src": [self_],
