@@ -55,6 +55,8 @@ class ErrorOut(Schema):
 class TokenIn(In):
     username: Annotated[str, Field(max_length=150)]
     password: Annotated[str, Field(max_length=256)]
+    # The authenticator's code, required while the deployment turns on two-factor (HOTLINE_TOTP_REQUIRED).
+    otp: Annotated[str, Field(max_length=10)] = ""
 
 
 class TokenOut(Schema):

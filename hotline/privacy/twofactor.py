@@ -60,6 +60,19 @@ def _check(request: HttpRequest, device: TOTPDevice, code: str) -> bool:
     return False
 
 
+def check_code(user: Staff, code: str, *, ip: str | None) -> bool:
+    """Check a code of the enrolled device without a browser session (the API's token request); logs a failure."""
+    device = confirmed_device(user)
+    if device is None:
+        return False
+    allowed, _ = device.verify_is_allowed()
+    if allowed and device.verify_token((code or "").strip()):
+        return True
+    security.record(SecurityKind.OTP_FAILED, staff=user, ip=ip,
+                    detail="动态验证码错误（接口）" if allowed else "尝试过多，暂时锁定（接口）")
+    return False
+
+
 def enrol(request: HttpRequest, code: str) -> bool:
     """Confirm the pending device with its first code and verify this session; False on a wrong code."""
     device = pending_device(request.user)  # type: ignore[arg-type]

@@ -126,3 +126,32 @@ class TestBearerToken(ApiTestCase):
         headers = self.headers(self.operator)
         assert self.client.delete(f"{PREFIX}/auth/token", headers=headers).status_code == 204
         self.assert_error(self.client.get(f"{PREFIX}/tickets", headers=headers), 401, "unauthenticated")
+
+
+@override_settings(HOTLINE_TOTP_REQUIRED=True)
+class TestTokenWithTwoFactor(ApiTestCase):
+    """While the deployment requires two-factor, a token needs the authenticator's current code too."""
+
+    def code(self, device) -> str:
+        from django_otp.oath import totp
+
+        return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+    def post(self, **body: str):
+        return self.client.post(f"{PREFIX}/auth/token", {"username": "operator", "password": PASSWORD, **body},
+                                content_type="application/json")
+
+    def test_it_refuses_a_user_without_an_enrolled_authenticator(self):
+        self.assert_error(self.post(), 401, "otp_not_enrolled")
+
+    def test_it_needs_the_current_code_and_refuses_a_wrong_one(self):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=self.operator, name="手机验证器", confirmed=True)
+        with time_machine.travel(local(2026, 3, 2, 9), tick=False) as traveller:
+            self.assert_error(self.post(), 401, "otp_invalid")
+            wrong = "000000" if self.code(device) != "000000" else "111111"
+            self.assert_error(self.post(otp=wrong), 401, "otp_invalid")
+            traveller.shift(dt.timedelta(seconds=10))  # django-otp backs off after failures; wait it out
+            device.refresh_from_db()
+            assert self.post(otp=self.code(device)).status_code == 200
