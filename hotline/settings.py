@@ -205,6 +205,9 @@ SMS_ENABLED = env_bool("HOTLINE_SMS_ENABLED", False)
 SMS_GATEWAY_URL = env_str("HOTLINE_SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env_str("HOTLINE_SMS_GATEWAY_TOKEN")
 
+# Routing suggestions at or above this calibrated confidence are offered as one-click dispatch (hotline.intake).
+ROUTING_AUTO_CONFIDENCE = float(env_str("HOTLINE_ROUTING_AUTO_CONFIDENCE", "0.85"))
+
 # API tokens live this long (seconds).
 API_TOKEN_TTL_SECONDS = env_int("HOTLINE_API_TOKEN_TTL_SECONDS", 12 * 3600)
 

@@ -11,6 +11,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
@@ -78,8 +79,23 @@ def _desk_context(request: HttpRequest, form: forms.Form | None) -> dict[str, An
     user = staff(request)
     can_intake = user.role in workflow.INTAKE_ROLES
     context = _queue_context(request, visible_tickets(user), queues.DESK_QUEUES, "web:desk")
-    context.update(form=form if form is not None else (NewTicketForm() if can_intake else None))
+    context.update(form=form if form is not None else (NewTicketForm() if can_intake else None),
+                   hotspots=_hotspot_alerts())
     return context
+
+
+HOTSPOT_ALERT_SECONDS = 300  # clustering a week of complaints on every desk load would be waste; 5 minutes is fresh
+
+
+def _hotspot_alerts() -> list[dict[str, Any]]:
+    """The desk's alert line: this week's hotspots (Art. 24.2), largest first, as plain values for the cache."""
+    from hotline.intake.hotspots import active_hotspots
+
+    def compute() -> list[dict[str, Any]]:
+        return [{"place": h.place, "matter": h.matter, "size": h.size, "recent": h.recent, "growth": h.growth}
+                for h in active_hotspots()[:3]]
+
+    return cache.get_or_set("web:desk-hotspots", compute, HOTSPOT_ALERT_SECONDS) or []
 
 
 def _desk_failure(request: HttpRequest, error: DomainError, form: forms.Form | None) -> HttpResponse:
