@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import time_machine
-from django.test import override_settings
 from django.test.client import Client
 
 from hotline.api import tokens
@@ -38,8 +37,6 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
 }
 
 
-# The API tests do not measure password hashing; Argon2 for ten personas per class would dominate the run.
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class ApiTestCase(HotlineTestCase):
     """Requests as a persona: `self.get("/tickets", as_=self.operator)`; `as_=None` sends no token."""
 

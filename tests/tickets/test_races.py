@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import connections
-from django.test import TransactionTestCase, override_settings
+from django.test import TransactionTestCase
 
 from hotline.lib.errors import ConcurrentChange, TransitionNotAllowed
 from hotline.tickets import workflow
@@ -47,8 +47,6 @@ def race(work: Callable[[int], Any], threads: int = THREADS) -> list[Any]:
     return results
 
 
-# Personas are made per test here (the flush removes them); a cheap hasher keeps that from costing seconds each.
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class RaceTestCase(PersonaMixin, TransactionTestCase):
     # Migrations seed the working-day calendar; restore it for each test instead of losing it to the flush.
     serialized_rollback = True
