@@ -1,5 +1,5 @@
 """The Celery app for production (`celery -A hotline worker`, `celery -A hotline beat`): configured from the Django
-settings (CELERY_*), with a beat entry per job of `hotline.schedule.SCHEDULE`, the one schedule (STYLE 6)."""
+settings (CELERY_*), with a beat entry per job of `hotline.ops.schedule.SCHEDULE`, the one schedule (STYLE 6)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
 # The schedule lives beside the sweep functions, which import the models: Django must be ready first.
 django.setup()
 
-from hotline.schedule import SCHEDULE  # noqa: E402
+from hotline.ops.schedule import SCHEDULE  # noqa: E402
 
-SWEEP_TASK = "hotline.tickets.tasks.run_sweep_job"
+SWEEP_TASK = "hotline.ops.tasks.run_sweep_job"
 
 
 def beat_schedule() -> dict[str, dict[str, Any]]:
@@ -31,4 +31,4 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
 app = Celery("hotline")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.beat_schedule = beat_schedule()
-app.autodiscover_tasks(["hotline.tickets"])
+app.autodiscover_tasks(["hotline.ops"])

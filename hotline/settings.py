@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "hotline.directory",
+    "hotline.vault",
     "hotline.deadlines",
     "hotline.tickets",
     "hotline.privacy",
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "hotline.channels",
     "hotline.api",
     "hotline.web",
+    "hotline.ops",
+    "hotline.demo",
     # django-ninja's own static files: Swagger UI is served locally, not from a CDN.
     "ninja",
     # Offline image check for the citizen portal (no third-party service on a government intranet).

@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from hotline.channels.models import ChannelKey, CitizenRating, Deputy, NuisanceFlag
 from hotline.lib.privacy import is_valid_phone, mask_phone
-from hotline.privacy.keys import phone_lookup_hash
+from hotline.vault.keys import phone_lookup_hash
 
 
 @admin.register(ChannelKey)

@@ -23,10 +23,10 @@ from hotline.directory.choices import Role
 from hotline.directory.models import Staff, Topic, Unit
 from hotline.lib.errors import Conflict, Forbidden, InvalidInput
 from hotline.lib.privacy import mask_phone
-from hotline.privacy.keys import phone_lookup_hash as phone_hash
 from hotline.tickets import workflow
 from hotline.tickets.choices import Channel, DeclineReason, Status
 from hotline.tickets.models import Ticket
+from hotline.vault.keys import phone_lookup_hash as phone_hash
 
 REPEAT_WINDOW = dt.timedelta(days=90)
 REPEAT_THRESHOLD = 0.55  # at or above: the desk proposes merging; the operator decides

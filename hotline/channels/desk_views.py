@@ -18,10 +18,10 @@ from hotline.channels.models import Deputy, FlagState, NuisanceFlag
 from hotline.directory.choices import Role
 from hotline.directory.models import Topic, Unit
 from hotline.lib.errors import DomainError
+from hotline.lib.screens import domain_errors, parse
 from hotline.tickets import workflow
 from hotline.tickets.choices import Status
 from hotline.tickets.models import Ticket
-from hotline.web.errors import domain_errors, parse
 
 
 def _intake_staff(request: HttpRequest) -> None:

@@ -11,10 +11,10 @@ from hotline.channels import desk
 from hotline.channels.models import DeputyTicket, FlagState, NuisanceFlag
 from hotline.directory.models import Staff, Topic, Unit
 from hotline.lib.privacy import mask_phone
-from hotline.privacy.keys import phone_lookup_hash
 from hotline.tickets import workflow
 from hotline.tickets.choices import Channel
 from hotline.tickets.models import Ticket
+from hotline.vault.keys import phone_lookup_hash
 
 DEPUTIES = [("刘建国", "双清区代表团", "city", "13807390001"), ("王秀英", "邵东市代表团", "city", "13807390002"),
             ("陈志强", "隆回县代表团", "county", "13807390003")]

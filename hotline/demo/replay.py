@@ -19,7 +19,6 @@ from typing import Any
 import time_machine
 from django.utils import timezone
 
-from hotline import schedule
 from hotline.deadlines.calendar import LOCAL_TZ, WorkCalendar
 from hotline.deadlines.store import load_calendar
 from hotline.demo import texts
@@ -27,6 +26,7 @@ from hotline.demo.directory import TopicSpec, county_department, handler_usernam
 from hotline.directory.choices import UnitKind
 from hotline.directory.models import Staff, Topic, Unit
 from hotline.lib.errors import DomainError
+from hotline.ops import schedule
 from hotline.tickets import workflow
 from hotline.tickets.models import Ticket
 

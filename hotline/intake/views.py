@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -22,6 +22,7 @@ from hotline.intake.hotspots import WINDOW_DAYS, find_hotspots
 from hotline.intake.regions import extract_region
 from hotline.intake.similar import similar_tickets
 from hotline.intake.suggest import suggest_for_ticket
+from hotline.lib import screens
 from hotline.lib.errors import NotFound
 from hotline.tickets.access import access_ticket
 from hotline.tickets.choices import Status
@@ -48,7 +49,7 @@ def suggest(request: HttpRequest, number: str) -> HttpResponse:
     try:
         ticket = access_ticket(request.user, number)  # type: ignore[arg-type]
     except NotFound as exc:
-        raise Http404(exc.message) from exc
+        raise screens.not_found(request, exc) from exc
     _hotline_staff(request)
     context: dict[str, Any] = {"ticket": ticket, "suggestions": suggest_for_ticket(ticket),
                                "can_dispatch": ticket.status in (Status.PENDING_DISPATCH, Status.CONSULTING)}

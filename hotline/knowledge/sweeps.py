@@ -1,4 +1,4 @@
-"""Timed jobs of the knowledge base, "handle one, return bool" (STYLE 6); listed in `hotline.schedule`."""
+"""Timed jobs of the knowledge base, "handle one, return bool" (STYLE 6); listed in `hotline.ops.schedule`."""
 
 from __future__ import annotations
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -29,6 +28,7 @@ from hotline.knowledge.forms import (
     UpdateRequestForm,
 )
 from hotline.knowledge.models import Article, ArticleAttachment
+from hotline.lib import screens
 from hotline.lib.errors import DomainError, Forbidden, InvalidInput, NotFound
 from hotline.tickets.access import access_ticket
 from hotline.tickets.attachments import check_upload
@@ -37,22 +37,20 @@ SUGGESTIONS = 5
 PAGE_SIZE = 30
 
 
-def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """NotFound is 404; any other DomainError goes back to the article (or list) with its Chinese message."""
+def _back_to_article(request: HttpRequest, error: DomainError, form: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+    """A refused action goes back to the article (or the list) with its Chinese message."""
+    messages.error(request, error.message)
+    pk = kwargs.get("pk")
+    return redirect("knowledge:detail", pk=pk) if pk else redirect("knowledge:list")
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            pk = kwargs.get("pk")
-            response = redirect("knowledge:detail", pk=pk) if pk else redirect("knowledge:list")
-            return response
 
-    return wrapped
+def _back_to_answer(request: HttpRequest, error: DomainError, form: Any, number: str, *args: Any,
+                    **kwargs: Any) -> HttpResponse:
+    messages.error(request, error.message)
+    return redirect("knowledge:answer_ticket", number=number)
+
+
+domain_errors = screens.domain_errors(_back_to_article)
 
 
 def _parse(form: Any) -> dict[str, Any]:
@@ -266,18 +264,13 @@ def answer_ticket(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@screens.domain_errors(_back_to_answer)
 def answer_ticket_with(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     """Answer the ticket with the article's answer and record the use."""
-    try:
-        ticket = access_ticket(request.user, number)  # type: ignore[arg-type]
-        article = access_article(request.user, pk)  # type: ignore[arg-type]
-        services.answer_from_article(ticket, article, by=request.user,  # type: ignore[arg-type]
-                                     text=request.POST.get("text", ""))
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("knowledge:answer_ticket", number=number)
+    ticket = access_ticket(request.user, number)  # type: ignore[arg-type]
+    article = access_article(request.user, pk)  # type: ignore[arg-type]
+    services.answer_from_article(ticket, article, by=request.user,  # type: ignore[arg-type]
+                                 text=request.POST.get("text", ""))
     messages.success(request, f"工单 {ticket.number} 已按知识库直接答复")
     return redirect("knowledge:answer_ticket", number=number)
 

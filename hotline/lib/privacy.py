@@ -1,5 +1,5 @@
 """Phone normalisation and masking of personal values (Art. 23; DESIGN §5). The keyed look-up hash of a phone
-lives with the keys, in hotline.privacy.keys.phone_lookup_hash."""
+lives with the keys, in hotline.vault.keys.phone_lookup_hash."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Who saw which personal value, security events, login failure counters and the audit chain heads (Art. 23)."""
+"""Who saw which personal value, security events and login failure counters (Art. 23)."""
 
 from __future__ import annotations
 
@@ -96,18 +96,3 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}@{self.ip} {self.failures}"
-
-
-class AuditChainHead(models.Model):
-    """The sealed end of one ticket's event chain: its position, hash and a MAC, so a deleted last event shows."""
-
-    ticket = models.OneToOneField("tickets.Ticket", primary_key=True, on_delete=models.PROTECT, related_name="+")
-    seq = models.PositiveIntegerField()
-    hash = models.CharField(max_length=64)
-    mac = models.CharField(max_length=64)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "审计链头"
-
-    def __str__(self) -> str:
-        return f"{self.ticket_id}#{self.seq}"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from hotline.lib.screens import DENIAL_CODE_ATTR
 from hotline.privacy.logfilter import escape_log_text
 from hotline.privacy.models import SecurityEvent
 
@@ -67,5 +68,6 @@ class DenialMiddleware:
         user = getattr(request, "user", None)
         if (response.status_code in (403, 404) and not getattr(request, RECORDED_ATTR, False)
                 and getattr(user, "is_authenticated", False)):
-            record_denial(request, what=f"{request.path} http_{response.status_code}")
+            code = getattr(request, DENIAL_CODE_ATTR, "") or f"http_{response.status_code}"
+            record_denial(request, what=f"{request.path} {code}")
         return response

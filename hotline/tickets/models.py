@@ -13,8 +13,6 @@ from django.db.models import Q
 
 from hotline.directory.models import Topic, Unit
 from hotline.lib.errors import InvalidInput
-from hotline.privacy.fields import EncryptedTextField
-from hotline.privacy.keys import phone_lookup_hash
 from hotline.tickets.choices import (
     Action,
     AlertKind,
@@ -29,6 +27,9 @@ from hotline.tickets.choices import (
     Satisfaction,
     Status,
 )
+from hotline.vault.fields import EncryptedTextField
+from hotline.vault.keys import keyring, phone_lookup_hash
+from hotline.vault.seal import event_mac, head_mac
 
 Staff = settings.AUTH_USER_MODEL
 
@@ -224,14 +225,49 @@ class Event(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Insert once, sealed into the ticket's hash chain in the same transaction; events are never edited."""
-        from hotline.privacy.audit import seal  # the audit app sits above tickets; imported when first needed
-
         if self.pk is not None and not self._state.adding:
             raise TypeError("工单事件只能追加，不能修改")
         with transaction.atomic():
             head = seal(self)
             super().save(*args, **kwargs)
             head.save()
+
+
+class AuditChainHead(models.Model):
+    """The sealed end of one ticket's event chain: its position, hash and a MAC, so a deleted last event shows."""
+
+    ticket = models.OneToOneField(Ticket, primary_key=True, on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveIntegerField()
+    hash = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计链头"
+        # Created by the privacy app before the chain moved here with the events it seals; the table kept its name.
+        db_table = "privacy_auditchainhead"
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}#{self.seq}"
+
+
+def seal(event: Event) -> AuditChainHead:
+    """Give an unsaved event its place in the ticket's chain; returns the moved head, to be saved after the insert.
+
+    Must run inside the event's transaction. The ticket row lock serialises writers of one chain on PostgreSQL
+    (transitions already hold it from their compare-and-swap; sweep alerts do not). On SQLite the write lock was
+    taken at BEGIN IMMEDIATE (settings), so the SELECT ... FOR UPDATE is dropped by Django and nothing else is needed.
+    """
+    ring = keyring()
+    list(Ticket.objects.select_for_update().filter(pk=event.ticket_id).values_list("pk", flat=True))
+    head = AuditChainHead.objects.filter(pk=event.ticket_id).first()
+    if head is None:
+        head = AuditChainHead(ticket_id=event.ticket_id, seq=0, hash="")
+    event.seq = head.seq + 1
+    event.prev_hash = head.hash
+    event.hash = event_mac(event, ring)
+    head.seq, head.hash = event.seq, event.hash
+    head.mac = head_mac(event.ticket_id, head.seq, head.hash, ring)
+    return head
 
 
 class ReturnRequest(models.Model):

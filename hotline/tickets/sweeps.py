@@ -1,5 +1,5 @@
 """The tickets' timed jobs as "handle one, return bool" functions (STYLE 6); safe to run twice and from two workers
-at once. The whole schedule, with every app's jobs, is declared in `hotline.schedule`.
+at once. The whole schedule, with every app's jobs, is declared in `hotline.ops.schedule`.
 """
 
 from __future__ import annotations

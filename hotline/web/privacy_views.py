@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from hotline.lib.screens import domain_errors, parse, plain_failure
 from hotline.privacy.models import RevealField
 from hotline.privacy.reveal import REFUSALS, access_log, export_access_log, reveal
 from hotline.privacy.security import client_ip
 from hotline.tickets.access import access_ticket
-from hotline.web.errors import domain_errors, parse, plain_failure
 from hotline.web.forms import RevealForm
 from hotline.web.views import is_htmx, staff
 

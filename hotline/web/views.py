@@ -24,12 +24,12 @@ from django.views.decorators.http import require_POST
 from hotline.directory.choices import Role
 from hotline.directory.models import Staff
 from hotline.lib.errors import DomainError
+from hotline.lib.screens import domain_errors, parse, plain_failure
 from hotline.tickets import workflow
 from hotline.tickets.access import access_ticket, visible_tickets
 from hotline.tickets.models import Ticket
 from hotline.tickets.sweeps import overdue_q
 from hotline.web import actions, queues
-from hotline.web.errors import domain_errors, parse, plain_failure
 from hotline.web.forms import NewTicketForm, TicketFilterForm
 from hotline.web.ticket_page import ticket_context
 

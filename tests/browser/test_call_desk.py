@@ -118,6 +118,6 @@ def submit(page, keys: Keys) -> None:
 
 
 def _hash(phone: str) -> str:
-    from hotline.privacy.keys import phone_lookup_hash
+    from hotline.vault.keys import phone_lookup_hash
 
     return phone_lookup_hash(phone)

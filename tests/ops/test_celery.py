@@ -11,9 +11,8 @@ from celery.contrib.testing.worker import start_worker
 from celery.result import AsyncResult
 from django.test import TransactionTestCase
 
-from hotline import schedule
 from hotline.celery import SWEEP_TASK, app, beat_schedule
-from hotline.tickets import tasks
+from hotline.ops import schedule, tasks
 from hotline.tickets.choices import Status
 from tests.base import HotlineTestCase, PersonaMixin, local
 

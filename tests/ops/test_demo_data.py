@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.test import TestCase
 
-from hotline import demo
+from hotline.demo import build as demo
 from hotline.demo import directory
 from hotline.directory.choices import UnitKind
 from hotline.directory.models import Topic, Unit

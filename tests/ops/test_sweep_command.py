@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from hotline import schedule
+from hotline.ops import schedule
 from hotline.tickets.choices import Status
 from tests.base import HotlineTestCase, local
 
@@ -63,7 +63,7 @@ class TestSweepLoop(HotlineTestCase):
         original = schedule.SCHEDULE.copy()
         schedule.SCHEDULE["broken"] = (broken, 1)
         try:
-            with self.assertLogs("hotline.schedule", "ERROR"):
+            with self.assertLogs("hotline.ops.schedule", "ERROR"):
                 thread, stop = schedule.start_loop(0.05)
                 while len(calls) < 3 and thread.is_alive():
                     stop.wait(0.05)

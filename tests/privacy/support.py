@@ -10,8 +10,8 @@ from unittest import mock
 
 from django.db import connection
 
-from hotline.privacy import triggers
-from hotline.privacy.keys import KeyRing, keyring, new_key_line, reset_keyring
+from hotline.vault import triggers
+from hotline.vault.keys import KeyRing, keyring, new_key_line, reset_keyring
 
 
 def b64(raw: bytes) -> str:

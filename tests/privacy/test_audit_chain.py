@@ -9,10 +9,10 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from hotline.privacy import audit, triggers
-from hotline.privacy.models import AuditChainHead
+from hotline.tickets import chain as audit
 from hotline.tickets import workflow
-from hotline.tickets.models import Event
+from hotline.tickets.models import AuditChainHead, Event
+from hotline.vault import triggers
 from tests.base import HotlineTestCase
 from tests.privacy.support import set_raw_column, triggers_dropped
 

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hotline.privacy.crypto import DecryptionError, key_id_of
-from hotline.privacy.fields import Ciphertext, EncryptedFieldLookupError, EncryptedFieldWriteError
 from hotline.tickets.models import Requester
+from hotline.vault.crypto import DecryptionError, key_id_of
+from hotline.vault.fields import Ciphertext, EncryptedFieldLookupError, EncryptedFieldWriteError
 from tests.base import HotlineTestCase
 from tests.privacy.support import key_set, raw_column, set_raw_column
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from hotline.lib.privacy import normalise_phone
-from hotline.privacy.keys import KeyConfigError, load_keyring, new_key_line, phone_lookup_hash
 from hotline.tickets.models import Requester
+from hotline.vault.keys import KeyConfigError, load_keyring, new_key_line, phone_lookup_hash
 from tests.base import HotlineTestCase
 from tests.privacy.support import key_set
 
@@ -91,8 +91,8 @@ class TestPhoneLookup(HotlineTestCase):
 
 
 def test_it_warns_check_deploy_about_the_generated_development_key_file(tmp_path):
-    from hotline.privacy.checks import key_set_not_generated
-    from hotline.privacy.keys import reset_keyring
+    from hotline.vault.checks import key_set_not_generated
+    from hotline.vault.keys import reset_keyring
 
     try:
         with _env(HOTLINE_DATA_DIR=str(tmp_path)):

@@ -7,9 +7,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from hotline.privacy import rotation
-from hotline.privacy.crypto import key_id_of
 from hotline.tickets.models import Requester
+from hotline.vault import rotation
+from hotline.vault.crypto import key_id_of
 from tests.base import HotlineTestCase
 from tests.privacy.support import key_set, raw_column
 

@@ -1,12 +1,12 @@
 """Seal the events written before the chain existed, then make the event table append-only on each database.
 
-The triggers are RunSQL per vendor (SQLite and PostgreSQL); `hotline.privacy.triggers` holds the statements and
+The triggers are RunSQL per vendor (SQLite and PostgreSQL); `hotline.vault.triggers` holds the statements and
 puts them back after any later migration that rebuilds the table on SQLite.
 """
 
 from django.db import migrations
 
-from hotline.privacy import triggers
+from hotline.vault import triggers
 
 
 class VendorRunSQL(migrations.RunSQL):
@@ -26,7 +26,7 @@ class VendorRunSQL(migrations.RunSQL):
 
 
 def seal_existing(apps, schema_editor):
-    from hotline.privacy.audit import event_mac, head_mac
+    from hotline.vault.seal import event_mac, head_mac
 
     Event = apps.get_model("tickets", "Event")
     Head = apps.get_model("privacy", "AuditChainHead")

@@ -8,14 +8,14 @@ import uuid
 
 from django.db import migrations, models
 
-import hotline.privacy.fields
+import hotline.vault.fields
 
 PERSONAL = ("name", "phone", "id_number", "address", "ip")
 
 
 def encrypt_existing(apps, schema_editor):
-    from hotline.privacy.crypto import FORMAT, binding, encrypt
-    from hotline.privacy.keys import phone_lookup_hash
+    from hotline.vault.crypto import FORMAT, binding, encrypt
+    from hotline.vault.keys import phone_lookup_hash
 
     Requester = apps.get_model("tickets", "Requester")
     for row in Requester.objects.order_by("pk").iterator(chunk_size=500):
@@ -29,7 +29,7 @@ def encrypt_existing(apps, schema_editor):
 
 
 def decrypt_existing(apps, schema_editor):
-    from hotline.privacy.crypto import FORMAT, binding, decrypt
+    from hotline.vault.crypto import FORMAT, binding, decrypt
 
     Requester = apps.get_model("tickets", "Requester")
     for row in Requester.objects.order_by("pk").iterator(chunk_size=500):
@@ -43,7 +43,7 @@ def decrypt_existing(apps, schema_editor):
 
 
 def _encrypted(label):
-    return hotline.privacy.fields.EncryptedTextField(blank=True, default="", verbose_name=label)
+    return hotline.vault.fields.EncryptedTextField(blank=True, default="", verbose_name=label)
 
 
 class Migration(migrations.Migration):

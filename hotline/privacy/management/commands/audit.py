@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from hotline.directory.models import Staff
 from hotline.lib.errors import DomainError
-from hotline.privacy import audit, reveal
+from hotline.privacy import reveal
+from hotline.tickets import chain
 
 KIND_LABELS = {"changed": "被修改", "inserted": "被插入", "deleted": "被删除", "head": "链头异常",
                "trigger": "触发器缺失"}
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             self._access_log(**options)
 
     def _verify(self) -> None:
-        report = audit.verify()
+        report = chain.verify()
         for finding in report.findings:
             where = f"工单#{finding.ticket_id}" if finding.ticket_id else "数据库"
             self.stdout.write(f"[{KIND_LABELS.get(finding.kind, finding.kind)}] {where}: {finding.detail}")

@@ -1,75 +1,20 @@
-"""The tamper-evident event log: a keyed hash chain per ticket, sealed on insert and verified on demand.
-
-Each event's `hash` is HMAC-SHA256 (key derived from the stable secret, not stored in the database) over the
-canonical JSON of the row and the previous event's hash. A chain per ticket keeps concurrent tickets from contending;
-`AuditChainHead` seals the last position so a deleted last event is caught too. Someone who can write the database
-but holds no key can neither repair a chain after editing nor forge a new link.
-"""
+"""Walking each ticket's event chain on demand (`verify`, `hotline audit verify`); events are sealed on insert by
+`hotline.tickets.models.seal` with the MACs of `hotline.vault.seal`."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import hmac
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import Any
 
 from django.db import connection
 from django.db.models import F
 
-from hotline.privacy import triggers
-from hotline.privacy.keys import KeyRing, keyring
-from hotline.privacy.models import AuditChainHead
-from hotline.tickets.models import Event, Ticket
-
-PURPOSE = "audit-chain/v1"
-
-
-def canonical(event: Any) -> bytes:
-    """The row as sorted, compact JSON: the exact bytes the MAC covers."""
-    at = event.at.astimezone(dt.UTC).isoformat(timespec="microseconds")
-    body = {
-        "ticket": event.ticket_id, "seq": event.seq, "prev": event.prev_hash, "action": str(event.action),
-        "from": str(event.from_status), "to": str(event.to_status), "actor": event.actor_id,
-        "actor_unit": event.actor_unit_id, "at": at, "reason": event.reason, "article": event.article,
-        # Round-trip through JSON so the MAC covers what the database hands back, not the caller's Python types.
-        "data": json.loads(json.dumps(event.data if event.data is not None else {})),
-    }
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def event_mac(event: Any, ring: KeyRing | None = None) -> str:
-    """The hash an untouched event must carry."""
-    return hmac.new((ring or keyring()).derive(PURPOSE), canonical(event), hashlib.sha256).hexdigest()
-
-
-def head_mac(ticket_id: int, seq: int, last_hash: str, ring: KeyRing | None = None) -> str:
-    """The MAC sealing a chain's end, so truncating the chain needs the key too."""
-    message = f"{ticket_id}:{seq}:{last_hash}".encode()
-    return hmac.new((ring or keyring()).derive(PURPOSE), message, hashlib.sha256).hexdigest()
-
-
-def seal(event: Event) -> AuditChainHead:
-    """Give an unsaved event its place in the ticket's chain; returns the moved head, to be saved after the insert.
-
-    Must run inside the event's transaction. The ticket row lock serialises writers of one chain on PostgreSQL
-    (transitions already hold it from their compare-and-swap; sweep alerts do not). On SQLite the write lock was
-    taken at BEGIN IMMEDIATE (settings), so the SELECT ... FOR UPDATE is dropped by Django and nothing else is needed.
-    """
-    ring = keyring()
-    list(Ticket.objects.select_for_update().filter(pk=event.ticket_id).values_list("pk", flat=True))
-    head = AuditChainHead.objects.filter(pk=event.ticket_id).first()
-    if head is None:
-        head = AuditChainHead(ticket_id=event.ticket_id, seq=0, hash="")
-    event.seq = head.seq + 1
-    event.prev_hash = head.hash
-    event.hash = event_mac(event, ring)
-    head.seq, head.hash = event.seq, event.hash
-    head.mac = head_mac(event.ticket_id, head.seq, head.hash, ring)
-    return head
+from hotline.tickets.models import AuditChainHead, Event
+from hotline.vault import triggers
+from hotline.vault.keys import KeyRing, keyring
+from hotline.vault.seal import event_mac, head_mac
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.commands.flush import Command as FlushCommand
 
-from hotline.privacy import triggers
+from hotline.vault import triggers
 
 
 class Command(FlushCommand):

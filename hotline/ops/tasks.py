@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from hotline import schedule
-from hotline.celery import app
+from celery import shared_task
+
+from hotline.ops import schedule
 
 
-@app.task(name="hotline.tickets.tasks.run_sweep_job", ignore_result=False)
+@shared_task(name="hotline.ops.tasks.run_sweep_job", ignore_result=False)
 def run_sweep_job(name: str) -> int:
-    """Run one job of `hotline.schedule.SCHEDULE` until it has nothing left; returns how many items it handled."""
+    """Run one job of `hotline.ops.schedule.SCHEDULE` until it has nothing left; returns how many items it handled."""
     return schedule.run_job(name)
 
 
-@app.task(name="hotline.tickets.tasks.run_all_sweeps")
+@shared_task(name="hotline.ops.tasks.run_all_sweeps")
 def run_all_sweeps() -> dict[str, int]:
     """Every job once (the same as `hotline sweep`), for an operator who wants to trigger a round by hand."""
     return schedule.run_all()

@@ -14,7 +14,7 @@ import secrets
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from hotline.privacy.keys import KeyRing, keyring
+from hotline.vault.keys import KeyRing, keyring
 
 FORMAT = "aesgcm1"
 NONCE_BYTES = 12  # the GCM standard nonce; random per value, 2^-32 collision bound far above our volume per key

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
-from hotline.privacy.keys import KeyConfigError, keyring
+from hotline.vault.keys import KeyConfigError, keyring
 
 
 @register("hotline")

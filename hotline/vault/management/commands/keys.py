@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from hotline.privacy import rotation
-from hotline.privacy.keys import LOOKUP_ID, keyring, new_key_line
+from hotline.vault import rotation
+from hotline.vault.keys import LOOKUP_ID, keyring, new_key_line
 
 
 class Command(BaseCommand):

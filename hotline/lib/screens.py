@@ -4,7 +4,9 @@ A view that handles a form calls `parse(request, form)`; it raises `InvalidInput
 remembers the form on the request. When anything in the view raises a DomainError, `domain_errors` catches it: an
 invisible object is 404; any other error is written on the remembered form (on its field when the error names one)
 and the page is rendered again by the view's failure renderer with the typed input kept and the error's status
-(400 invalid input, 403 forbidden, 409 state conflict). Every 404 and 403 is recorded as a security event.
+(400 invalid input, 403 forbidden, 409 state conflict); a renderer may answer with a redirect instead. Every 404 and
+403 is recorded as a security event by `hotline.privacy.security.DenialMiddleware`, with the error's code that
+`note_denial` leaves on the request. Every HTML view of every app maps errors here; the API has its own one place.
 """
 
 from __future__ import annotations
@@ -15,14 +17,27 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseRedirectBase
 from django.shortcuts import render
 
 from hotline.lib.errors import DomainError, InvalidInput, NotFound
-from hotline.privacy.security import record_denial
 
 F = TypeVar("F", bound=forms.Form)
 FailureRenderer = Callable[..., HttpResponse]
 _FORM_ATTR = "_hotline_web_form"
+# The stable code of the DomainError behind a 403 or 404, for the security event the denial middleware records.
+DENIAL_CODE_ATTR = "_hotline_denial_code"
+
+
+def note_denial(request: HttpRequest, code: str) -> None:
+    """Leave the error's code on the request; the denial middleware writes it into the security event."""
+    setattr(request, DENIAL_CODE_ATTR, code)
+
+
+def not_found(request: HttpRequest, error: NotFound) -> Http404:
+    """The 404 for an invisible or unknown object, its code noted for the security event."""
+    note_denial(request, error.code)
+    return Http404(error.message)
 
 
 def parse(request: HttpRequest, form: F) -> F:
@@ -61,19 +76,19 @@ def domain_errors(render_failure: FailureRenderer) -> Callable[[View], View]:
             try:
                 return view(request, *args, **kwargs)
             except NotFound as exc:
-                record_denial(request, what=f"{request.path} {exc.code}")
-                raise Http404(exc.message) from exc
+                raise not_found(request, exc) from exc
             except DomainError as exc:
                 if exc.status == 403:  # a visible ticket, a forbidden action: who tried what is audited
-                    record_denial(request, what=f"{request.path} {exc.code}")
+                    note_denial(request, exc.code)
                 form = sent_form(request)
                 if form is not None:
                     _attach(form, exc)
                 try:
                     response = render_failure(request, exc, form, *args, **kwargs)
                 except NotFound as inner:
-                    raise Http404(inner.message) from inner
-                response.status_code = exc.status
+                    raise not_found(request, inner) from inner
+                if not isinstance(response, HttpResponseRedirectBase):
+                    response.status_code = exc.status
                 return response
 
         return wrapped

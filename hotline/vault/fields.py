@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Lookup
 from django.db.models.query_utils import DeferredAttribute
 
-from hotline.privacy.crypto import binding, decrypt, encrypt
+from hotline.vault.crypto import binding, decrypt, encrypt
 
 
 class Ciphertext(str):

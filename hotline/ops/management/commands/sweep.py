@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from hotline import schedule
+from hotline.ops import schedule
 
 
 class Command(BaseCommand):

@@ -15,10 +15,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from hotline import demo, schedule
+from hotline.demo import build as demo
 from hotline.demo import logins
 from hotline.demo.secret import secret_key
 from hotline.directory.models import Staff
+from hotline.ops import schedule
 
 
 class Command(BaseCommand):

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import models, transaction
 
-from hotline.privacy.crypto import encrypt, key_id_of
-from hotline.privacy.fields import Ciphertext, EncryptedTextField
-from hotline.privacy.keys import keyring
+from hotline.vault.crypto import encrypt, key_id_of
+from hotline.vault.fields import Ciphertext, EncryptedTextField
+from hotline.vault.keys import keyring
 
 
 @dataclass
