@@ -10,21 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from hotline.channels.acceptance import script
 from hotline.channels.models import Deputy, DeputyTicket, FlagState, NuisanceFlag
 from hotline.directory.choices import Role
 from hotline.directory.models import Staff, Topic, Unit
 from hotline.lib.errors import Conflict, Forbidden, InvalidInput
 from hotline.lib.privacy import mask_phone
-from hotline.tickets import workflow
-from hotline.tickets.choices import Channel, DeclineReason, Status
+from hotline.tickets.choices import Status
 from hotline.tickets.models import Ticket
 from hotline.vault.keys import phone_lookup_hash as phone_hash
 
@@ -186,85 +183,6 @@ def record_deputy_ticket(deputy: Deputy, ticket: Ticket) -> DeputyTicket:
     entry, _ = DeputyTicket.objects.get_or_create(deputy=deputy, ticket=ticket,
                                                   defaults={"recorded_at": timezone.now()})
     return entry
-
-
-def take_call(*, by: Staff, data: dict[str, Any]) -> Ticket:
-    """Register a call and carry out the operator's decision in one transaction: nothing half-written on failure.
-
-    An emergency topic taken by a dispatcher is dispatched at once to its unit (Art. 12.2); a deputy's call is
-    flagged as the deputy channel and entered in the ledger (Art. 18).
-    """
-    deputy = deputy_for(data.get("phone", ""))
-    channel = Channel.DEPUTY if deputy and data["channel"] == Channel.PHONE else data["channel"]
-    with transaction.atomic():
-        ticket = workflow.create_ticket(
-            by=by, channel=channel, request_type=data["request_type"], content=data["content"],
-            address=data.get("address", ""), topic=data.get("topic"), region=data.get("region"),
-            requester={"name": data.get("name", ""), "phone": data.get("phone", ""),
-                       "id_number": data.get("id_number", "")},
-            is_confidential=bool(data.get("is_confidential")), is_complex=bool(data.get("is_complex")),
-        )
-        _decide(ticket, by=by, data=data)
-        if deputy is not None:
-            record_deputy_ticket(deputy, ticket)
-    return ticket
-
-
-def _decide(ticket: Ticket, *, by: Staff, data: dict[str, Any]) -> None:
-    action = data["action"]
-    if action == "answer":
-        _answer(ticket, by=by, text=data["answer_text"], article_id=data.get("knowledge_article") or "")
-    elif action == "consult":
-        workflow.consult(ticket, by=by, unit=data["consult_unit"])
-    elif action == "decline":
-        explanation = (data.get("decline_explanation") or "").strip() or script(data["decline_reason"]).full_text
-        if data["decline_reason"] == DeclineReason.REPEATED and (data.get("merge_into") or "").strip():
-            # Art. 10.4: declined as a repeat, with the original ticket named so the requester can follow it.
-            original = _ticket_by_number(data["merge_into"])
-            explanation += f"原工单编号：{original.number}（{Status(original.status).label}）。"
-        workflow.decline(ticket, by=by, reason_code=data["decline_reason"], explanation=explanation)
-    elif action == "merge":
-        workflow.merge(ticket, by=by, into=_ticket_by_number(data["merge_into"]), note="来电并单")
-    elif action == "hand_off":
-        summary = (data.get("hand_off_summary") or "").strip() or ticket.content[:200]
-        workflow.hand_off(ticket, by=by, line=data["hand_off_line"], summary=summary)
-    elif action == "transfer":
-        _transfer(ticket, by=by, lead_unit=data.get("lead_unit"))
-
-
-def _answer(ticket: Ticket, *, by: Staff, text: str, article_id: str) -> None:
-    """Answer on the spot; from a knowledge-base article, the two are linked and the article's use counted
-    (Art. 12.1, 22)."""
-    if not article_id:
-        workflow.answer(ticket, by=by, text=text)
-        return
-    from hotline.knowledge.models import Article
-    from hotline.knowledge.services import answer_from_article
-
-    article = Article.objects.filter(pk=article_id).first() if article_id.isdigit() else None
-    if article is None:
-        raise InvalidInput("所引用的知识库文章不存在", field="answer_text", code="unknown_article")
-    answer_from_article(ticket, article, by=by, text=text)
-
-
-def _ticket_by_number(number: str) -> Ticket:
-    ticket = Ticket.objects.filter(number=(number or "").strip()).first()
-    if ticket is None:
-        raise InvalidInput(f"工单 {number} 不存在", field="merge_into", code="unknown_ticket")
-    return ticket
-
-
-def _transfer(ticket: Ticket, *, by: Staff, lead_unit: Unit | None) -> None:
-    """Dispatch at once when the desk user may dispatch: to the chosen unit, or an emergency topic's unit
-    (Art. 12.2); otherwise the ticket waits in the dispatch queue with its 2-hour clock running (Art. 13)."""
-    if lead_unit is not None:
-        if by.role not in workflow.DISPATCH_ROLES:
-            raise Forbidden("只有派单员可以直接转派；请留空承办单位，工单将进入待派单队列", code="role_not_allowed")
-        workflow.dispatch(ticket, by=by, lead_unit=lead_unit, note="来电受理直接转派")
-        return
-    unit = emergency_unit(ticket.topic)
-    if unit is not None and by.role in workflow.DISPATCH_ROLES:
-        workflow.dispatch(ticket, by=by, lead_unit=unit, note="紧急事项，按第十二条第二项转报")
 
 
 # Cue words for the request type (Art. 9, 14), checked in order: the first cue found decides, and is the reason shown.

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from hotline.channels import desk
+from hotline.channels import desk, intake
 from hotline.channels.acceptance import all_scripts
 from hotline.channels.desk_forms import CallForm, FlagForm
 from hotline.channels.models import Deputy, FlagState, NuisanceFlag
@@ -50,7 +50,7 @@ def call(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, CallForm(initial={"phone": request.GET.get("phone", "")}))
     form = parse(request, CallForm(request.POST))
-    ticket = desk.take_call(by=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
+    ticket = intake.take_call(by=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
     return redirect(f"{request.path}?done={ticket.number}")
 
 

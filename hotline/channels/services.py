@@ -12,13 +12,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from hotline.channels import intake
 from hotline.channels.models import ChannelKey, CitizenRating, InboundNonce, Tracking
 from hotline.directory.choices import UnitKind
 from hotline.directory.models import Topic, Unit
 from hotline.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from hotline.tickets import workflow
 from hotline.tickets.choices import Channel, RequestType, Satisfaction, Status
 from hotline.tickets.models import Ticket
+from hotline.tickets.workflow import Contact
 
 # Art. 7: a signed transfer older or newer than this is refused; nonces are kept at least this long.
 SIGNATURE_WINDOW = dt.timedelta(minutes=5)
@@ -33,17 +34,18 @@ def _digest(value: str, purpose: str) -> str:
 
 
 def submit(channel: str, data: dict[str, Any]) -> Ticket:
-    """Create a ticket from a channel's payload (no staff actor); topic and region are given by code."""
+    """A contact from a channel without staff (portal, gateways, 110, Open311), through the one intake service;
+    topic and region are given by code."""
     if channel not in Channel.values:
         raise InvalidInput("来源渠道不正确", field="channel", code="invalid_channel")
     topic = _lookup(Topic, data.get("topic"), "topic", "事项分类")
     region = _lookup(Unit, data.get("region"), "region", "所属区县", kind=UnitKind.COUNTY)
     request_type = data.get("request_type") or RequestType.HELP
-    return workflow.create_ticket(
-        by=None, channel=channel, request_type=request_type, content=data.get("content") or "",
+    return intake.take(Contact(
+        channel=channel, request_type=request_type, content=data.get("content") or "",
         address=data.get("address") or "", topic=topic, region=region, requester=data.get("requester") or None,
         title=data.get("title") or "", is_confidential=bool(data.get("is_confidential")),
-    )
+    ), by=None)
 
 
 def _lookup(model: Any, code: Any, field: str, label: str, **filters: Any) -> Any:

@@ -29,6 +29,7 @@ from hotline.lib.errors import DomainError
 from hotline.ops import schedule
 from hotline.tickets import workflow
 from hotline.tickets.models import Ticket
+from hotline.tickets.workflow import Contact
 
 log = logging.getLogger(__name__)
 
@@ -109,9 +110,9 @@ class Cast:
 
     # -- people and places
 
-    def intake(self, topic: Topic, *, request_type: str, by: Staff | None = None, county: Unit | None = None,
-               like: Ticket | None = None) -> Ticket:
-        """Accept a contact now, with wording for its topic placed in a county of Shaoyang."""
+    def contact(self, topic: Topic, *, request_type: str, county: Unit | None = None,
+                like: Ticket | None = None) -> Contact:
+        """A contact with wording for its topic, placed in a county of Shaoyang."""
         rng = self.rng
         county = county or rng.choice(self.counties)
         if like is not None:
@@ -119,11 +120,21 @@ class Cast:
         else:
             towns = [u.name.removeprefix(county.name) for u in county.children.all() if u.kind == UnitKind.TOWN]
             title, content, address = texts.request_text(rng, topic.code, county.name, rng.choice(towns))
+        return Contact(
+            channel=rng.choice(CHANNELS), request_type=request_type, content=content, title=title, address=address,
+            topic=topic, region=county, requester=texts.requester(rng, next(self.requesters)),
+            is_confidential=rng.random() < 0.05, is_complex=request_type != "consultation" and rng.random() < 0.06,
+        )
+
+    def intake(self, topic: Topic, *, request_type: str, by: Staff | None = None, county: Unit | None = None,
+               like: Ticket | None = None) -> Ticket:
+        """Accept a contact now, with wording for its topic placed in a county of Shaoyang."""
+        by = by or self.rng.choice([self.operator, self.operator, self.dispatcher])
+        c = self.contact(topic, request_type=request_type, county=county, like=like)
         return workflow.create_ticket(
-            by=by or rng.choice([self.operator, self.operator, self.dispatcher]), channel=rng.choice(CHANNELS),
-            request_type=request_type, content=content, title=title, address=address, topic=topic, region=county,
-            requester=texts.requester(rng, next(self.requesters)), is_confidential=rng.random() < 0.05,
-            is_complex=request_type != "consultation" and rng.random() < 0.06,
+            by=by, channel=c.channel, request_type=c.request_type, content=c.content, title=c.title,
+            address=c.address, topic=c.topic, region=c.region, requester=c.requester,
+            is_confidential=c.is_confidential, is_complex=c.is_complex,
         )
 
     def lead_for(self, ticket: Ticket) -> Unit:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from hotline.channels import intake
+from hotline.channels.intake import Decision
 from hotline.demo import texts
 from hotline.demo.replay import Cast, Story
 from hotline.directory.models import Topic, Unit
@@ -179,12 +181,13 @@ def consulted(cast: Cast, plan: Plan, topic: Topic) -> Story:
 
 
 def declined(cast: Cast, plan: Plan, topic: Topic) -> Story:
-    """Not accepted for one of the reasons of Art. 10, with what the requester was told."""
+    """Not accepted at the call desk for one of the reasons of Art. 10, with what the requester was told: registered
+    and declined in one step (no accept, no dispatch clock)."""
     yield start(cast, plan)
-    ticket = cast.intake(topic, request_type=request_type(cast, topic))
-    yield cast.later(2, 6)
+    contact = cast.contact(topic, request_type=request_type(cast, topic))
     code, explanation = cast.rng.choice(texts.DECLINES)
-    workflow.decline(ticket, by=cast.operator, reason_code=code, explanation=explanation)
+    intake.take(contact, by=cast.operator,
+                decision=Decision(action="decline", decline_reason=code, decline_explanation=explanation))
 
 
 def handed_off(cast: Cast, plan: Plan, topic: Topic) -> Story:

@@ -16,8 +16,14 @@ class Role(models.TextChoices):
     UNIT_MANAGER = "unit_manager", "单位管理员"
 
 
+# The role groups, defined once: who may do which kind of work (the workflow, the knowledge base, the screens).
 HOTLINE_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.REVIEWER, Role.FOLLOWUP, Role.SUPERVISOR, Role.MANAGER})
 UNIT_ROLES = frozenset({Role.UNIT_HANDLER, Role.UNIT_MANAGER})
+INTAKE_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.MANAGER})  # take contacts in (Art. 9-12)
+# Dispatch is the dispatchers' and the manager's: operators accept into the queue (a role split of ours).
+DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.MANAGER})
+REVIEW_ROLES = frozenset({Role.REVIEWER, Role.MANAGER})  # returns, extensions, replies, knowledge articles
+FOLLOWUP_ROLES = frozenset({Role.FOLLOWUP, Role.MANAGER})
 
 
 class UnitKind(models.TextChoices):

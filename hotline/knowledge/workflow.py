@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from hotline.directory.choices import Role, UnitKind
+from hotline.directory.choices import REVIEW_ROLES, UNIT_ROLES, Role, UnitKind
 from hotline.directory.models import Topic, Unit
 from hotline.knowledge.choices import TRANSITIONS, ArticleAction, ArticleState, UpdateRequestState
 from hotline.knowledge.models import Article, ArticleVersion, UpdateRequest
@@ -24,8 +25,6 @@ from hotline.lib.errors import ConcurrentChange, Forbidden, InvalidInput, Transi
 if TYPE_CHECKING:
     from hotline.directory.models import Staff
 
-REVIEW_ROLES = (Role.REVIEWER, Role.MANAGER)
-UNIT_ROLES = (Role.UNIT_HANDLER, Role.UNIT_MANAGER)
 CONTENT_FIELDS = ("title", "questions", "answer", "topic", "owner_unit", "region", "valid_from", "valid_to",
                   "review_due", "source_document", "is_emergency", "emergency_event", "expires_at")
 MAX_ANSWER_CHARS = 20000
@@ -34,7 +33,7 @@ MAX_ANSWER_CHARS = 20000
 # ---------------------------------------------------------------- helpers
 
 
-def _require_role(by: Staff | None, roles: tuple[str, ...], action: str) -> None:
+def _require_role(by: Staff | None, roles: Collection[str], action: str) -> None:
     if by is None or not by.is_active or by.role not in roles:
         raise Forbidden(f"当前角色无权执行“{ArticleAction(action).label}”", code="role_not_allowed")
 

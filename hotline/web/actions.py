@@ -6,7 +6,7 @@ and is the authority (STYLE 1, 7). `perform` is one workflow call: no status is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +41,7 @@ def _status_allows(action: str, ticket: Ticket) -> bool:
     return ticket.status in TRANSITIONS[action]
 
 
-def _roles(action: str, roles: tuple[str, ...] | frozenset[str]) -> Allowed:
+def _roles(action: str, roles: Collection[str]) -> Allowed:
     return lambda user, ticket: user.role in roles and _status_allows(action, ticket)
 
 
@@ -76,7 +76,7 @@ def _can_arrive(user: Staff, ticket: Ticket) -> bool:
 
 def _can_contact(user: Staff, ticket: Ticket) -> bool:
     if user.is_hotline:
-        return _roles(Action.CONTACT_ATTEMPT, workflow.INTAKE_ROLES + workflow.FOLLOWUP_ROLES)(user, ticket)
+        return _roles(Action.CONTACT_ATTEMPT, workflow.INTAKE_ROLES | workflow.FOLLOWUP_ROLES)(user, ticket)
     return _lead_unit(Action.CONTACT_ATTEMPT)(user, ticket)
 
 
@@ -163,7 +163,7 @@ ACTIONS: dict[str, TicketAction] = {a.verb: a for a in (
     TicketAction("follow_up", "回访", F.FollowUpForm, _follow_up, _roles(A.FOLLOW_UP, _FOLLOWUP),
                  hint="满意或非承办单位原因不满意的归档；承办单位原因不满意的发回重办（第十七条）"),
     TicketAction("rework", "发回重办", F.ReworkForm, _fields(workflow.rework),
-                 _and(_roles(A.REWORK, _FOLLOWUP + _REVIEW), _rework_due), "danger", "重办时限5个工作日（第十七条）"),
+                 _and(_roles(A.REWORK, _FOLLOWUP | _REVIEW), _rework_due), "danger", "重办时限5个工作日（第十七条）"),
 )}
 
 

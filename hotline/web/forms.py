@@ -81,8 +81,8 @@ class NewTicketForm(StyledForm):
     is_confidential = forms.BooleanField(label="服务对象要求保密（第二十三条）", required=False)
     is_complex = forms.BooleanField(label="情况复杂（办理时限10个工作日，第十四条）", required=False)
 
-    def workflow_kwargs(self) -> dict[str, Any]:
-        """The keyword arguments of `workflow.create_ticket`."""
+    def contact_fields(self) -> dict[str, Any]:
+        """The fields of the contact, for the intake service (`hotline.channels.intake.take`)."""
         data = self.cleaned_data
         return {
             "channel": data["channel"], "request_type": data["request_type"], "topic": data["topic"],

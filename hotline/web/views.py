@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from hotline.channels import intake
 from hotline.directory.choices import Role
 from hotline.directory.models import Staff
 from hotline.lib.errors import DomainError
@@ -29,6 +30,7 @@ from hotline.tickets import workflow
 from hotline.tickets.access import access_ticket, visible_tickets
 from hotline.tickets.models import Ticket
 from hotline.tickets.sweeps import overdue_q
+from hotline.tickets.workflow import Contact
 from hotline.web import actions, queues
 from hotline.web.forms import NewTicketForm, TicketFilterForm
 from hotline.web.ticket_page import ticket_context
@@ -110,7 +112,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST":
         form = parse(request, NewTicketForm(request.POST))
-        ticket = workflow.create_ticket(by=staff(request), **form.workflow_kwargs())
+        ticket = intake.take(Contact(**form.contact_fields()), by=staff(request))
         messages.success(request, f"已受理工单 {ticket.number}")
         return redirect("web:ticket", number=ticket.number)
     return _page(request, "web/desk.html", "web/_queue.html", _desk_context(request, None))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from hotline.channels import desk
+from hotline.channels import desk, intake
 from hotline.channels.acceptance import all_scripts, script
 from hotline.channels.models import DeputyTicket, FlagState
 from hotline.directory.choices import EmergencyCategory, UnitKind
@@ -55,7 +55,7 @@ class TestCallerHistoryAndRepeats(HotlineTestCase):
 
     def test_merging_keeps_each_requesters_own_follow_up(self):
         original = self.new_ticket()
-        repeat = desk.take_call(by=self.operator, data={
+        repeat = intake.take_call(by=self.operator, data={
             "channel": "phone", "request_type": "complaint", "content": "路灯还是不亮", "phone": "13711112222",
             "name": "王五", "action": "merge", "merge_into": original.number})
         assert repeat.status == Status.MERGED
@@ -100,7 +100,7 @@ class TestNuisanceFlags(HotlineTestCase):
     def test_a_flagged_caller_can_still_make_a_genuine_new_request(self):
         flag = desk.raise_flag(by=self.operator, phone="13600001111", kind="repeat", evidence="反复来电20次")
         desk.review_flag(flag, by=self.manager, confirm=True)
-        ticket = desk.take_call(by=self.operator, data={
+        ticket = intake.take_call(by=self.operator, data={
             "channel": "phone", "request_type": "help", "content": "家门口井盖丢失，有安全隐患",
             "phone": "13600001111", "action": "transfer"})
         assert ticket.status == Status.PENDING_DISPATCH
@@ -119,7 +119,7 @@ class TestEmergencyAndDeputies(HotlineTestCase):
         assert desk.emergency_unit(self.topic_streetlight) is None
 
     def test_a_dispatcher_taking_an_emergency_call_dispatches_it_at_once(self):
-        ticket = desk.take_call(by=self.dispatcher, data={
+        ticket = intake.take_call(by=self.dispatcher, data={
             "channel": "phone", "request_type": "help", "content": "山体滑坡堵住了村道", "topic": self.disaster,
             "action": "transfer"})
         assert ticket.status == Status.DISPATCHED
@@ -127,7 +127,7 @@ class TestEmergencyAndDeputies(HotlineTestCase):
         assert "第十二条第二项" in Event.objects.get(ticket=ticket, action="dispatch").reason
 
     def test_an_operator_hands_off_to_119_with_line_time_and_summary(self):
-        ticket = desk.take_call(by=self.operator, data={
+        ticket = intake.take_call(by=self.operator, data={
             "channel": "phone", "request_type": "help", "content": "楼道起火冒烟", "action": "hand_off",
             "hand_off_line": "119", "hand_off_summary": "北塔区某小区楼道起火，已转119"})
         assert ticket.status == Status.HANDED_OFF
@@ -136,7 +136,7 @@ class TestEmergencyAndDeputies(HotlineTestCase):
 
     def test_a_deputys_call_is_flagged_and_entered_in_the_ledger(self):
         deputy = desk.register_deputy(name="刘代表", delegation="双清区代表团", level="city", phone="13811112222")
-        ticket = desk.take_call(by=self.operator, data={
+        ticket = intake.take_call(by=self.operator, data={
             "channel": "phone", "request_type": "suggestion", "content": "建议增设公交站点", "phone": "138 1111 2222",
             "action": "transfer"})
         assert ticket.channel == Channel.DEPUTY
@@ -200,7 +200,7 @@ class TestCallPage(HotlineTestCase):
 class TestEachArticle10Reason(HotlineTestCase):
     def test_it_declines_a_call_for_each_reason_with_its_script_and_article(self):
         for code in DeclineReason.values:
-            ticket = desk.take_call(by=self.operator, data={
+            ticket = intake.take_call(by=self.operator, data={
                 "channel": "phone", "request_type": "help", "content": f"第{code}类不予受理的来电内容",
                 "action": "decline", "decline_reason": code})
             assert ticket.status == Status.DECLINED
@@ -212,7 +212,7 @@ class TestEachArticle10Reason(HotlineTestCase):
 
     def test_a_repeat_declined_with_a_link_names_the_original(self):
         original = self.new_ticket()
-        ticket = desk.take_call(by=self.operator, data={
+        ticket = intake.take_call(by=self.operator, data={
             "channel": "phone", "request_type": "complaint", "content": "路灯的事情我再说一遍",
             "action": "decline", "decline_reason": "4", "merge_into": original.number})
         assert f"原工单编号：{original.number}" in ticket.explanation
@@ -228,7 +228,7 @@ class TestAnswerFromKnowledge(HotlineTestCase):
         article = Article.objects.create(title="社保卡补办", answer="携带身份证到社保服务网点办理",
                                          owner_unit=self.unit_b, state=ArticleState.PUBLISHED, created_at=now,
                                          updated_at=now, published_at=now)
-        ticket = desk.take_call(by=self.operator, data={
+        ticket = intake.take_call(by=self.operator, data={
             "channel": "phone", "request_type": "consultation", "content": "社保卡丢了怎么补办", "action": "answer",
             "answer_text": article.answer, "knowledge_article": str(article.pk)})
         assert ticket.status == Status.ANSWERED
@@ -237,7 +237,7 @@ class TestAnswerFromKnowledge(HotlineTestCase):
 
     def test_an_unknown_article_leaves_nothing_behind(self):
         try:
-            desk.take_call(by=self.operator, data={
+            intake.take_call(by=self.operator, data={
                 "channel": "phone", "request_type": "consultation", "content": "社保卡丢了怎么补办",
                 "action": "answer", "answer_text": "答复", "knowledge_article": "999999"})
             raise AssertionError("an unknown article must be refused")

@@ -39,12 +39,20 @@ class DemoBuiltOnAMondayMorning(TestCase):
     def test_it_writes_one_unbroken_event_chain_per_ticket_ending_in_its_status(self):
         for ticket in Ticket.objects.all():
             events = list(ticket.events.order_by("at", "id"))
-            assert events[0].action == Action.ACCEPT and events[0].to_status == Status.PENDING_DISPATCH
+            # A contact is registered and accepted, or registered and declined in one event (Art. 10, 11).
+            first = (events[0].action, events[0].from_status, events[0].to_status)
+            assert first in {(Action.ACCEPT, "", Status.PENDING_DISPATCH), (Action.DECLINE, "", Status.DECLINED)}
             for before, after in zip(events, events[1:], strict=False):
                 assert after.from_status == before.to_status, (ticket.number, before.action, after.action)
                 assert after.at >= before.at
             assert events[-1].to_status == ticket.status
             assert events[0].at == ticket.created_at
+
+    def test_it_declines_at_intake_without_an_accept_or_a_dispatch_clock(self):
+        declined = Ticket.objects.filter(status=Status.DECLINED)
+        assert declined.exists()
+        for ticket in declined:
+            assert [e.action for e in ticket.events.all()] == [Action.DECLINE] and ticket.dispatch_due is None
 
     def test_it_puts_nothing_in_the_future(self):
         assert not Event.objects.filter(at__gt=self.now).exists()

@@ -74,5 +74,10 @@ class WorkflowTestCase(HotlineTestCase):
         assert self.events(ticket) == before_events
         return caught.value
 
+    @staticmethod
+    def against(due: dt.datetime | None, late: bool) -> dict[str, Any]:
+        """What an event that ends a clock records: the deadline it was measured against, and whether it was late."""
+        return {"due": due.astimezone(dt.UTC).isoformat() if due is not None else None, "late": late}
+
     def reload(self, ticket: Ticket) -> Ticket:
         return Ticket.objects.get(pk=ticket.pk)

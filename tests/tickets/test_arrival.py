@@ -23,13 +23,13 @@ class TestArrival(WorkflowTestCase):
         assert (stored.status, stored.arrived_at) == (Status.DISPATCHED, ARRIVAL_DUE - MINUTE)
         event = self.assert_event(ticket, 2, action=Action.ARRIVE, actor=self.unit_a_handler, unit=self.unit_a,
                                   frm=Status.DISPATCHED, to=Status.DISPATCHED, article="第二十条")
-        assert event.data == {"remote": False, "late": False}
+        assert event.data == {"remote": False, **self.against(ticket.arrival_due, False)}
 
     def test_it_marks_an_arrival_a_minute_after_the_hour_as_late(self):
         ticket = self.noise()
         self.move_to(ARRIVAL_DUE + MINUTE)
         workflow.record_arrival(ticket, by=self.unit_a_handler, remote=True)
-        assert ticket.events.last().data == {"remote": True, "late": True}
+        assert ticket.events.last().data == {"remote": True, **self.against(ticket.arrival_due, True)}
 
     def test_it_lets_an_assisting_unit_record_the_arrival(self):
         ticket = self.noise()

@@ -19,7 +19,8 @@ class TestDispatch(WorkflowTestCase):
         assert roles == {("cgzf", AssignmentRole.LEAD), ("zjj", AssignmentRole.ASSIST)}
         event = self.assert_event(ticket, 1, action=Action.DISPATCH, actor=self.dispatcher, unit=self.dispatcher.unit,
                                   frm=Status.PENDING_DISPATCH, to=Status.DISPATCHED, article="第十三条")
-        assert event.data == {"lead_unit": "cgzf", "assisting_units": ["zjj"]}
+        assert event.data == {"lead_unit": "cgzf", "assisting_units": ["zjj"],
+                              **self.against(ticket.dispatch_due, False)}
 
     def test_it_counts_the_signing_day_over_the_weekend(self):
         self.move_to(local(2026, 3, 13, 16, 0))  # Friday

@@ -29,7 +29,8 @@ class TestReply(WorkflowTestCase):
         assert (stored.status, stored.replied_at) == (Status.REPLIED, MONDAY)
         event = self.assert_event(ticket, 3, action=Action.REPLY, actor=self.unit_a_handler, unit=self.unit_a,
                                   frm=Status.IN_PROGRESS, to=Status.REPLIED, article="第十五条")
-        assert event.data == {"reply": rep.pk, "late": False}
+        assert event.data == {"reply": rep.pk, "clock": "handling",
+                              **self.against(self.reload(ticket).handling_due, False)}
 
     def test_it_marks_a_reply_after_the_handling_deadline_as_late(self):
         ticket = self.signed_ticket()

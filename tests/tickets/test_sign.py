@@ -22,7 +22,7 @@ class TestSign(WorkflowTestCase):
         assert (stored.handling_days, stored.handling_due) == (5, local(2026, 3, 17))
         event = self.assert_event(ticket, 2, action=Action.SIGN, actor=self.unit_a_handler, unit=self.unit_a,
                                   frm=Status.DISPATCHED, to=Status.IN_PROGRESS, article="第十三条、第十四条第三项")
-        assert event.data == {"late": False}
+        assert event.data == self.against(ticket.sign_due, False)
 
     def test_it_gives_a_consultation_one_working_day(self):
         ticket = workflow.sign(self.dispatched_ticket(request_type="consultation"), by=self.unit_a_manager)
@@ -53,7 +53,7 @@ class TestSign(WorkflowTestCase):
         stored = self.reload(ticket)
         assert stored.handling_due == local(2026, 3, 18)
         assert stored.desk_return_due == SIGN_DUE
-        assert ticket.events.last().data == {"late": False}
+        assert ticket.events.last().data == self.against(ticket.sign_due, False)
 
     def test_it_counts_a_late_signature_from_the_signing_deadline_like_a_deemed_one(self):
         ticket = self.dispatched_ticket()
@@ -64,7 +64,7 @@ class TestSign(WorkflowTestCase):
         assert stored.signed_at == SIGN_DUE + dt.timedelta(hours=9)
         assert (stored.handling_due, stored.return_due) == (local(2026, 3, 18), local(2026, 3, 13))
         assert stored.desk_return_due == SIGN_DUE
-        assert ticket.events.last().data == {"late": True}
+        assert ticket.events.last().data == self.against(ticket.sign_due, True)
 
     def test_it_refuses_another_unit_and_an_assisting_unit(self):
         ticket = self.new_ticket()

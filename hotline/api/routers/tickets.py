@@ -13,12 +13,13 @@ from ninja import Query, Router, Status
 from hotline.api import lookups, present
 from hotline.api.schemas import ErrorOut, EventOut, TicketFilters, TicketIn, TicketOut, TicketPage
 from hotline.api.security import staff
+from hotline.channels import intake
 from hotline.deadlines.calendar import LOCAL_TZ
 from hotline.lib.errors import InvalidInput
-from hotline.tickets import workflow
 from hotline.tickets.access import access_ticket, visible_tickets
 from hotline.tickets.models import Assignment, Ticket
 from hotline.tickets.sweeps import overdue_q
+from hotline.tickets.workflow import Contact
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff
@@ -40,13 +41,14 @@ def render(user: Staff, number: str) -> dict[str, Any]:
 
 @router.post("", response={201: TicketOut, **ERRORS})
 def create(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any]]:
-    """Accept a contact as a ticket waiting for dispatch (Art. 11); intake roles only."""
-    ticket = workflow.create_ticket(
-        by=staff(request), channel=payload.channel, request_type=payload.request_type, content=payload.content,
+    """Accept a contact as a ticket waiting for dispatch (Art. 11) through the one intake service; intake roles
+    only."""
+    ticket = intake.take(Contact(
+        channel=payload.channel, request_type=payload.request_type, content=payload.content,
         address=payload.address, title=payload.title, topic=lookups.topic(payload.topic, "topic"),
         region=lookups.unit(payload.region, "region"), is_confidential=payload.is_confidential,
         is_complex=payload.is_complex, requester=payload.requester.model_dump() if payload.requester else None,
-    )
+    ), by=staff(request))
     return Status(201, render(staff(request), ticket.number))
 
 

@@ -1,0 +1,125 @@
+"""Handling (Art. 14, 15, 20): extensions, the reply, contact attempts, on-site arrival and clock alerts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from hotline.deadlines.policy import MAX_EXTENSION_WORKING_DAYS, MAX_EXTENSIONS, Clock
+from hotline.directory.choices import FOLLOWUP_ROLES, INTAKE_ROLES, UNIT_ROLES
+from hotline.lib.errors import Forbidden, InvalidInput, TransitionNotAllowed
+from hotline.tickets.choices import Action, AlertKind, ReviewState, Status
+from hotline.tickets.models import ClockAlert, ContactAttempt, ExtensionRequest, Reply, Ticket
+
+if TYPE_CHECKING:
+    from hotline.directory.models import Staff
+
+from hotline.tickets.workflow._core import (
+    _against,
+    _event,
+    _handling_due,
+    _move,
+    _require_lead_unit,
+    _require_role,
+    _text,
+)
+
+
+def request_extension(ticket: Ticket, *, by: Staff, working_days: int, reason: str) -> ExtensionRequest:
+    """Ask once, before the deadline, for at most 10 more working days (Art. 14)."""
+    unit_id = _require_lead_unit(ticket, by, Action.REQUEST_EXTENSION)
+    reason = _text(reason, "reason", "延期理由")
+    # bool is an int in Python; `True` must not pass as "1 working day".
+    valid = isinstance(working_days, int) and not isinstance(working_days, bool)
+    if not valid or not 1 <= working_days <= MAX_EXTENSION_WORKING_DAYS:
+        raise InvalidInput(f"延期天数须为1至{MAX_EXTENSION_WORKING_DAYS}个工作日", field="working_days",
+                           code="invalid_extension_days")
+    now = timezone.now()
+    due = _handling_due(ticket)
+    if due is None or now >= due:
+        raise TransitionNotAllowed("延期申请须在办理时限届满前提出", code="deadline_passed")
+    if ticket.extension_count >= MAX_EXTENSIONS or ticket.extension_requests.exclude(
+            state=ReviewState.REJECTED).exists():
+        raise TransitionNotAllowed("每件工单原则上只能延期1次", code="extension_used")
+    with transaction.atomic():
+        er = ExtensionRequest.objects.create(ticket=ticket, unit_id=unit_id, working_days=working_days,
+                                             reason=reason, old_due=due, requested_by=by, requested_at=now)
+        _move(ticket, Action.REQUEST_EXTENSION, by, to=ticket.status, now=now, reason=reason, article="第十四条",
+              data={"extension_request": er.pk, "working_days": working_days})
+    return er
+
+
+def reply(ticket: Ticket, *, by: Staff, handler_name: str, handled_at: dt.datetime, process: str, result: str,
+          contact_note: str, contacted: bool = True) -> Reply:
+    """The unit's report: who, when, how, the result and how the requester was contacted (Art. 15)."""
+    unit_id = _require_lead_unit(ticket, by, Action.REPLY)
+    handler_name = _text(handler_name, "handler_name", "办理机构或人员", max_chars=100)
+    process = _text(process, "process", "办理过程")
+    result = _text(result, "result", "办理结果")
+    contact_note = _text(contact_note, "contact_note", "联系服务对象情况")
+    now = timezone.now()
+    if handled_at is None or handled_at.tzinfo is None or handled_at > now + dt.timedelta(minutes=5):
+        raise InvalidInput("办理时间须为带时区的过去时间", field="handled_at", code="invalid_handled_at")
+    with transaction.atomic():
+        rep = Reply.objects.create(ticket=ticket, unit_id=unit_id, handler_name=handler_name,
+                                   handled_at=handled_at, process=process, result=result, contact_note=contact_note,
+                                   contacted=contacted, submitted_by=by, submitted_at=now)
+        _move(ticket, Action.REPLY, by, to=Status.REPLIED, now=now, reason=result, article="第十五条",
+              replied_at=now, data={"reply": rep.pk, "clock": "rework" if ticket.rework_due else "handling",
+                                    **_against(_handling_due(ticket), now)})
+    return rep
+
+
+def record_contact_attempt(ticket: Ticket, *, by: Staff, method: str, reached: bool, note: str = "") -> ContactAttempt:
+    """One attempt to reach the requester; an unreachable consultation needs three in 24 hours (Art. 14.2)."""
+    if by is not None and by.is_hotline:
+        _require_role(by, INTAKE_ROLES | FOLLOWUP_ROLES, Action.CONTACT_ATTEMPT)
+    else:
+        _require_lead_unit(ticket, by, Action.CONTACT_ATTEMPT)
+    if method not in ("call", "sms"):
+        raise InvalidInput("联系方式须为回拨电话或短信", field="method", code="invalid_method")
+    now = timezone.now()
+    with transaction.atomic():
+        attempt = ContactAttempt.objects.create(ticket=ticket, by=by, at=now, method=method, reached=reached,
+                                                note=_text(note, "note", "备注", required=False, max_chars=200))
+        _move(ticket, Action.CONTACT_ATTEMPT, by, to=ticket.status, now=now, reason=note, article="第十四条第二项",
+              data={"method": method, "reached": reached})
+    return attempt
+
+
+def record_arrival(ticket: Ticket, *, by: Staff, remote: bool = False, note: str = "") -> Ticket:
+    """On-site arrival (or remote handling) for fumes and noise, due within 1 hour of dispatch (Art. 20)."""
+    _require_role(by, UNIT_ROLES, Action.ARRIVE)
+    # Lead and assisting units alike may be the ones on site.
+    if by.unit_id is None or not ticket.assignments.filter(is_active=True, unit_id=by.unit_id).exists():
+        raise Forbidden("只有承办本工单的单位可以记录到场处置", code="not_assigned_unit")
+    if ticket.arrived_at is not None:
+        raise TransitionNotAllowed("已记录到场处置", code="already_arrived")
+    now = timezone.now()
+    with transaction.atomic():
+        _move(ticket, Action.ARRIVE, by, to=ticket.status, now=now, reason=note, article="第二十条", arrived_at=now,
+              data={"remote": remote, **_against(ticket.arrival_due, now)})
+    return ticket
+
+
+def record_alert(ticket: Ticket, *, clock: str, kind: str, due: dt.datetime, now: dt.datetime) -> bool:
+    """Record that `clock` is near (warning) or past (breach) its due time; False if already recorded."""
+    try:
+        with transaction.atomic():
+            ClockAlert.objects.create(ticket=ticket, clock=clock, kind=kind, due=due, unit_id=ticket.lead_unit_id,
+                                      created_at=now)
+            _event(ticket, Action.MARK_OVERDUE if kind == AlertKind.BREACH else Action.WARN, None,
+                   frm=ticket.status, to=ticket.status, at=now, article=_clock_article(clock),
+                   data={"clock": clock, "due": due.isoformat()})
+    except IntegrityError:
+        return False
+    return True
+
+
+def _clock_article(clock: str) -> str:
+    from hotline.deadlines.policy import RULES
+
+    return RULES[Clock(clock)].article
