@@ -56,9 +56,11 @@ def unit_of() -> Case:
 
 def _reply_after_rework() -> Q:
     """A reply after the ticket's first rework answers the 5-working-day rework clock (Art. 17), not handling."""
-    # The cheap test comes first: both databases evaluate AND left to right, so only replies run the EXISTS.
-    return Q(Q(action=Action.REPLY),
-             Exists(Event.objects.filter(ticket=OuterRef("ticket"), action=Action.REWORK, id__lt=OuterRef("id"))))
+    # The cheap test comes first: both databases evaluate AND left to right, so only replies run the EXISTS. The
+    # bound on `at` lets the (ticket, at) index find the ticket's earlier events; `id` orders two in one instant.
+    earlier_rework = Event.objects.filter(ticket=OuterRef("ticket"), at__lte=OuterRef("at"), action=Action.REWORK,
+                                          id__lt=OuterRef("id"))
+    return Q(Q(action=Action.REPLY), Exists(earlier_rework))
 
 
 def clock_of() -> Case:
