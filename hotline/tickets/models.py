@@ -214,7 +214,12 @@ class Event(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "工单事件"
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["ticket", "at"]), models.Index(fields=["action", "at"])]
+        indexes = [
+            models.Index(fields=["ticket", "at"]),
+            # Reports read a period's events of some actions (hotline.reports.facts), and one unit's own in a period.
+            models.Index(fields=["action", "at"]),
+            models.Index(fields=["actor_unit", "action", "at"]),
+        ]
         constraints = [
             # Two writers that both took the same chain head would fork the chain; the second fails instead.
             models.UniqueConstraint(fields=["ticket", "seq"], name="one_event_per_chain_position"),

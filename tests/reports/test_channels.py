@@ -11,6 +11,7 @@ from hotline.reports.channels import channel_report
 from hotline.tickets import workflow
 from hotline.tickets.choices import Channel
 from tests.base import PASSWORD, HotlineTestCase, local
+from tests.reports.support import declined_at_intake
 
 
 class TestChannelReport(HotlineTestCase):
@@ -20,8 +21,7 @@ class TestChannelReport(HotlineTestCase):
         with time_machine.travel(local(2026, 11, 3, 0, 30), tick=False):
             answered = self.new_ticket(channel=Channel.PHONE)
             workflow.answer(answered, by=self.operator, text="已答复")
-            declined = self.new_ticket(channel=Channel.PHONE)
-            workflow.decline(declined, by=self.operator, reason_code="9", explanation="骚扰电话")
+            declined_at_intake(self.operator, channel=Channel.PHONE, reason_code="9")
             self.new_ticket(channel=Channel.DEPUTY)
         with time_machine.travel(local(2026, 11, 4, 9), tick=False):
             self.new_ticket(channel=Channel.LEADER_DAY)  # outside the period

@@ -1,0 +1,74 @@
+"""Follow-up facts (Art. 17 回访, Art. 26 回访情况): every FOLLOW_UP event with what the call found, from its data:
+`reached`, `satisfaction` (GB/T 39734 level, "" when not reached), `unit_contacted` and `unit_at_fault`.
+
+Each call counts, including a merged requester's own call (并单); the unit is the lead unit at the time of the
+call, for a merged ticket the original's. Weights of the levels (基本满意 as satisfied or not) are the assessment's
+choice, so the levels are counted apart here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
+
+from hotline.reports.facts.expressions import lead_unit_at
+from hotline.reports.facts.period import AnnotatedEvents, Period, events_in
+from hotline.tickets.choices import DISSATISFIED_LEVELS, Action, Satisfaction
+
+
+@dataclass(frozen=True)
+class FollowUpCounts:
+    """Follow-up calls in a period and what they found."""
+
+    calls: int = 0
+    reached: int = 0
+    unit_contacted: int = 0  # the requester said the unit contacted them (Art. 17, Art. 27 未及时联系)
+    unit_at_fault: int = 0  # dissatisfied through the unit's fault: grounds for rework (Art. 17)
+    satisfaction: Mapping[str, int] = field(default_factory=dict)  # per Satisfaction value, every level present
+
+    @property
+    def unreached(self) -> int:
+        return self.calls - self.reached
+
+    @property
+    def dissatisfied(self) -> int:
+        return sum(self.satisfaction.get(level, 0) for level in DISSATISFIED_LEVELS)
+
+
+def _counts() -> dict[str, Count]:
+    counts = {
+        "calls": Count("id"),
+        "reached": Count("id", filter=Q(data__reached=True)),
+        "unit_contacted": Count("id", filter=Q(data__unit_contacted=True)),
+        "unit_at_fault": Count("id", filter=Q(data__unit_at_fault=True)),
+    }
+    for level in Satisfaction.values:
+        counts[f"level_{level}"] = Count("id", filter=Q(data__satisfaction=level))
+    return counts
+
+
+def _build(row: dict[str, Any]) -> FollowUpCounts:
+    levels = {level: row[f"level_{level}"] for level in Satisfaction.values}
+    return FollowUpCounts(calls=row["calls"], reached=row["reached"], unit_contacted=row["unit_contacted"],
+                          unit_at_fault=row["unit_at_fault"], satisfaction=levels)
+
+
+def follow_up_events(period: Period) -> AnnotatedEvents:
+    """FOLLOW_UP events in the period annotated with `unit`: the lead unit then (a merged ticket's original's)."""
+    unit = Coalesce(lead_unit_at("ticket"), lead_unit_at("ticket__merged_into"))
+    return events_in(period, Action.FOLLOW_UP).annotate(unit=unit)
+
+
+def follow_up_totals(period: Period) -> FollowUpCounts:
+    """All follow-up calls of the period."""
+    return _build(events_in(period, Action.FOLLOW_UP).aggregate(**_counts()))
+
+
+def follow_ups_by_unit(period: Period) -> dict[int | None, FollowUpCounts]:
+    """Follow-up calls per unit id."""
+    rows = follow_up_events(period).values("unit").annotate(**_counts())
+    return {row["unit"]: _build(row) for row in rows}
