@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hotline.lib.privacy import mask_address, mask_id_number, mask_name, mask_phone
 from hotline.tickets.choices import Action, AssignmentRole, Status
+from hotline.tickets.masking import requester_view
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff, Topic, Unit
@@ -24,18 +24,12 @@ def _ref(obj: Unit | Topic | None) -> dict[str, str] | None:
 
 
 def requester(ticket: Ticket, viewer: Staff) -> dict[str, Any] | None:
-    """Hotline staff see the requester in full; unit staff see masked values, and nothing on confidential tickets:
-    Art. 23 binds units to secrecy, and a requester who asked for it (or a fumes, noise or building complaint) must
-    never be identifiable by the unit complained to."""
-    person = ticket.requester
-    if person is None or (ticket.is_confidential and not viewer.is_hotline):
+    """The requester as `viewer` may see them (`hotline.tickets.masking`); None when hidden or absent."""
+    view = requester_view(viewer, ticket)
+    if view is None or view.hidden:
         return None
-    if viewer.is_hotline:
-        return {"name": person.name, "phone": person.phone, "id_number": person.id_number,
-                "address": person.address, "is_company": person.is_company, "masked": False}
-    return {"name": mask_name(person.name), "phone": mask_phone(person.phone),
-            "id_number": mask_id_number(person.id_number), "address": mask_address(person.address),
-            "is_company": person.is_company, "masked": True}
+    return {"name": view.name, "phone": view.phone, "id_number": view.id_number, "address": view.address,
+            "is_company": view.is_company, "masked": view.masked}
 
 
 def ticket(obj: Ticket, viewer: Staff) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from hotline.directory.models import Topic, Unit
 from hotline.lib.errors import DomainError
 from hotline.lib.screens import domain_errors, parse
 from hotline.tickets import workflow
+from hotline.tickets.access import visible_tickets
 from hotline.tickets.choices import Status
 from hotline.tickets.models import Ticket
 
@@ -31,7 +32,7 @@ def _intake_staff(request: HttpRequest) -> None:
 
 
 def _page(request: HttpRequest, form: CallForm, *, error: str = "", status: int = 200) -> HttpResponse:
-    done = Ticket.objects.filter(number=request.GET.get("done", "")).first()
+    done = visible_tickets(request.user).filter(number=request.GET.get("done", "")).first()  # type: ignore[arg-type]
     return render(request, "channels/desk/call.html", {
         "form": form, "error": error, "scripts": all_scripts(), "done": done,
         "status_label": Status(done.status).label if done else "",

@@ -24,8 +24,9 @@ from django.db import transaction
 from hotline.channels.acceptance import script
 from hotline.channels.desk import deputy_for, emergency_unit, find_repeats, record_deputy_ticket
 from hotline.directory.models import Staff, Unit
-from hotline.lib.errors import Forbidden, InvalidInput
+from hotline.lib.errors import Forbidden, InvalidInput, NotFound
 from hotline.tickets import workflow
+from hotline.tickets.access import access_ticket
 from hotline.tickets.choices import Channel, DeclineReason, Status
 from hotline.tickets.models import Ticket
 from hotline.tickets.workflow.intake import Contact
@@ -119,7 +120,7 @@ def _decline(contact: Contact, *, by: Staff | None, decision: Decision, facts: d
     explanation = decision.decline_explanation.strip() or script(reason).full_text
     if reason == DeclineReason.REPEATED and decision.merge_into.strip():
         # Art. 10.4: declined as a repeat, with the original ticket named so the requester can follow it.
-        original = _ticket_by_number(decision.merge_into)
+        original = _ticket_by_number(decision.merge_into, by)
         explanation += f"原工单编号：{original.number}（{Status(original.status).label}）。"
     return workflow.register_declined(by=by, contact=contact, reason_code=reason, explanation=explanation,
                                       data=facts)
@@ -134,7 +135,7 @@ def _carry_out(ticket: Ticket, *, by: Staff | None, decision: Decision, emergenc
     elif action == "consult":
         workflow.consult(ticket, by=by, unit=_required_unit(decision.consult_unit, "consult_unit"))
     elif action == "merge":
-        workflow.merge(ticket, by=by, into=_ticket_by_number(decision.merge_into), note="来电并单")
+        workflow.merge(ticket, by=by, into=_ticket_by_number(decision.merge_into, by), note="来电并单")
     elif action == "hand_off":
         summary = decision.hand_off_summary.strip() or ticket.content[:200]
         workflow.hand_off(ticket, by=by, line=decision.hand_off_line, summary=summary)
@@ -163,11 +164,12 @@ def _answer(ticket: Ticket, *, by: Staff, text: str, article_id: str) -> None:
     answer_from_article(ticket, article, by=by, text=text)
 
 
-def _ticket_by_number(number: str) -> Ticket:
-    ticket = Ticket.objects.filter(number=(number or "").strip()).first()
-    if ticket is None:
-        raise InvalidInput(f"工单 {number} 不存在", field="merge_into", code="unknown_ticket")
-    return ticket
+def _ticket_by_number(number: str, by: Staff) -> Ticket:
+    """The original a repeat names, within what the desk user may see; typed by hand, so a miss is bad input."""
+    try:
+        return access_ticket(by, (number or "").strip())
+    except NotFound as exc:
+        raise InvalidInput(f"工单 {number} 不存在", field="merge_into", code="unknown_ticket") from exc
 
 
 def _transfer(ticket: Ticket, *, by: Staff, lead_unit: Unit | None, emergency: Unit | None) -> None:

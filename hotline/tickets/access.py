@@ -1,4 +1,8 @@
-"""The only permission-checked way to load tickets (STYLE 7): invisible tickets are 404, never an existence oracle."""
+"""The only permission-checked way to load tickets (STYLE 7): invisible tickets are 404, never an existence oracle.
+
+Both functions read within a `Scope` (`hotline.tickets.selectors`): the user's own by default, or one given by the
+caller (a report or an export that reads for someone). Writes are checked again by the workflow (role, unit, state).
+"""
 
 from __future__ import annotations
 
@@ -8,26 +12,21 @@ from django.db.models import QuerySet
 
 from hotline.lib.errors import NotFound
 from hotline.tickets.models import Ticket
+from hotline.tickets.selectors import Scope
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff
 
 
-def visible_tickets(user: Staff) -> QuerySet[Ticket]:
-    """Hotline staff see every ticket; a unit's staff see the tickets their unit is or was assigned (DESIGN §5)."""
-    qs = Ticket.objects.select_related("topic", "lead_unit", "region")
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if user.is_hotline:
-        return qs
-    if user.unit_id is None:
-        return qs.none()
-    return qs.filter(assignments__unit_id=user.unit_id).distinct()
+def visible_tickets(user: Staff | None = None, *, scope: Scope | None = None) -> QuerySet[Ticket]:
+    """The tickets in `scope`, by default the user's (DESIGN §5: the hotline sees every ticket; a unit's staff the
+    tickets their unit is or was assigned)."""
+    return (scope or Scope.of(user)).tickets()
 
 
-def access_ticket(user: Staff, number: str, *, for_write: bool = False) -> Ticket:
-    """The ticket `number` if `user` may see it; NotFound otherwise. Writes are checked again by the workflow."""
-    ticket = visible_tickets(user).filter(number=number).first()
+def access_ticket(user: Staff | None, number: str, *, scope: Scope | None = None) -> Ticket:
+    """The ticket `number` if it is in the scope (the user's by default); NotFound otherwise."""
+    ticket = visible_tickets(user, scope=scope).filter(number=number).first()
     if ticket is None:
         raise NotFound("工单不存在或无权查看", code="ticket_not_found")
     return ticket

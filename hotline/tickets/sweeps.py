@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from hotline.deadlines.policy import RULES, Clock
@@ -15,33 +15,9 @@ from hotline.lib.errors import ConcurrentChange, TransitionNotAllowed
 from hotline.tickets import workflow
 from hotline.tickets.choices import AlertKind, Status
 from hotline.tickets.models import ClockAlert, Ticket
+from hotline.tickets.selectors import CLOCK_COLUMNS, running
 
 log = logging.getLogger(__name__)
-
-# Which stored column each clock reads, and in which statuses it is running.
-CLOCK_COLUMNS: dict[Clock, tuple[str, tuple[str, ...], Q]] = {
-    Clock.DISPATCH: ("dispatch_due", (Status.PENDING_DISPATCH,), Q()),
-    Clock.CONSULT: ("consult_due", (Status.CONSULTING,), Q()),
-    Clock.SIGN: ("sign_due", (Status.DISPATCHED,), Q()),
-    Clock.HANDLING: ("handling_due", (Status.IN_PROGRESS, Status.RETURN_REQUESTED), Q(rework_due__isnull=True)),
-    Clock.REWORK: ("rework_due", (Status.IN_PROGRESS,), Q()),
-    Clock.ARRIVAL: ("arrival_due", (Status.DISPATCHED, Status.IN_PROGRESS), Q(arrived_at__isnull=True)),
-}
-
-
-def running(clock: Clock) -> Q:
-    """Tickets on which `clock` is running now."""
-    column, statuses, extra = CLOCK_COLUMNS[clock]
-    return Q(status__in=statuses, **{f"{column}__isnull": False}) & extra
-
-
-def overdue_q(now: dt.datetime) -> Q:
-    """Tickets with any running clock past its due time (the "overdue" filter of lists and the API)."""
-    q = Q(pk__in=[])
-    for clock, (column, _statuses, _extra) in CLOCK_COLUMNS.items():
-        q |= running(clock) & Q(**{f"{column}__lte": now})
-    return q
-
 
 def deem_one_signed(now: dt.datetime | None = None) -> bool:
     """Deem one unsigned ticket signed whose signing deadline has passed (Art. 13)."""

@@ -65,13 +65,14 @@ def rewriting(connection: BaseDatabaseWrapper) -> Iterator[None]:
     Only for a migration that corrects how history was recorded and re-seals the chains it touches (the rewrite
     shows in the migration history, and `hotline audit verify` passes afterwards)."""
     if connection.vendor == "postgresql":
+        # ALTER TABLE is transactional: if the body fails, the rollback re-arms the trigger by itself.
         with connection.cursor() as cursor:
             cursor.execute(f"ALTER TABLE {EVENT_TABLE} DISABLE TRIGGER {EVENT_TABLE}_append_only")
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f"ALTER TABLE {EVENT_TABLE} ENABLE TRIGGER {EVENT_TABLE}_append_only")
+        yield
+        with connection.cursor() as cursor:
+            # Rows updated twice leave deferred foreign-key checks queued, and ALTER TABLE refuses to run over them.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {EVENT_TABLE} ENABLE TRIGGER {EVENT_TABLE}_append_only")
     else:
         with maintenance():
             yield

@@ -10,7 +10,7 @@ from django.db.models import BooleanField, Case, Value, When
 from hotline.deadlines.policy import COMPLEX_WORKING_DAYS, HANDLING_WORKING_DAYS, RULES, Clock, ClockRule
 from hotline.tickets.choices import Status
 from hotline.tickets.models import Ticket
-from hotline.tickets.sweeps import CLOCK_COLUMNS, running
+from hotline.tickets.selectors import CLOCK_COLUMNS, running
 from hotline.web.timefmt import Countdown, countdown, format_due
 
 

@@ -21,6 +21,7 @@ from hotline.tickets.choices import (
     Satisfaction,
     Status,
 )
+from hotline.tickets.selectors import TicketFilter
 
 APPROVE_CHOICES = [("yes", "通过"), ("no", "不通过")]
 
@@ -246,7 +247,7 @@ class TicketFilterForm(StyledForm):
     q = forms.CharField(label="关键词", required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": "编号、标题、内容或地点"}))
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *Status.choices])
-    unit = forms.ModelChoiceField(label="承办单位", required=False, queryset=Unit.objects.none(),
+    unit = forms.ModelChoiceField(label="牵头承办单位", required=False, queryset=Unit.objects.none(),
                                   empty_label="全部单位")
     overdue = forms.BooleanField(label="仅超时", required=False)
     date_from = forms.DateField(label="受理日期自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -263,6 +264,13 @@ class TicketFilterForm(StyledForm):
         if start and end and start > end:
             self.add_error("date_to", "结束日期不能早于开始日期")
         return data
+
+    def ticket_filter(self) -> TicketFilter:
+        """The filters as the one list filter of `hotline.tickets.selectors` reads them."""
+        data = self.cleaned_data
+        return TicketFilter(text=(data.get("q") or "").strip(), status=data.get("status") or "",
+                            unit=data.get("unit"), overdue=True if data.get("overdue") else None,
+                            created_from=data.get("date_from"), created_to=data.get("date_to"))
 
 
 class RevealForm(StyledForm):

@@ -12,38 +12,13 @@ from django.utils import timezone
 
 from hotline.directory.models import Staff
 from hotline.lib.errors import DomainError
-from hotline.lib.privacy import mask_address, mask_id_number, mask_name, mask_phone
 from hotline.privacy.reveal import may_reveal
 from hotline.tickets.choices import Status
+from hotline.tickets.masking import requester_view
 from hotline.tickets.models import Event, Ticket
 from hotline.web import actions
 from hotline.web.clocks import clock_rows, rules_table
 from hotline.web.forms import RevealForm
-
-
-@dataclass(frozen=True)
-class RequesterView:
-    """The requester as this user may see them: in full (hotline), masked (units), or not at all."""
-
-    hidden: bool
-    name: str = ""
-    phone: str = ""
-    id_number: str = ""
-    address: str = ""
-    masked: bool = False
-
-
-def requester_view(user: Staff, ticket: Ticket) -> RequesterView | None:
-    """Hotline staff see the requester; units see masked values, and nothing on a confidential ticket (Art. 23)."""
-    requester = ticket.requester
-    if requester is None:
-        return None
-    if user.is_hotline:
-        return RequesterView(False, requester.name, requester.phone, requester.id_number, requester.address)
-    if ticket.is_confidential:
-        return RequesterView(hidden=True)
-    return RequesterView(False, mask_name(requester.name), mask_phone(requester.phone),
-                         mask_id_number(requester.id_number), mask_address(requester.address), masked=True)
 
 
 @dataclass(frozen=True)

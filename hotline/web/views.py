@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,10 +26,9 @@ from hotline.directory.choices import Role
 from hotline.directory.models import Staff
 from hotline.lib.errors import DomainError
 from hotline.lib.screens import domain_errors, parse, plain_failure
-from hotline.tickets import workflow
+from hotline.tickets import selectors, workflow
 from hotline.tickets.access import access_ticket, visible_tickets
 from hotline.tickets.models import Ticket
-from hotline.tickets.sweeps import overdue_q
 from hotline.tickets.workflow import Contact
 from hotline.web import actions, queues
 from hotline.web.forms import NewTicketForm, TicketFilterForm
@@ -134,31 +133,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- list and search
 
 
-def _filtered(qs: QuerySet[Ticket], data: dict[str, Any]) -> QuerySet[Ticket]:
-    if data.get("q"):
-        text = data["q"].strip()
-        qs = qs.filter(Q(number__icontains=text) | Q(title__icontains=text) | Q(content__icontains=text)
-                       | Q(address__icontains=text))
-    if data.get("status"):
-        qs = qs.filter(status=data["status"])
-    if data.get("unit"):
-        qs = qs.filter(assignments__unit=data["unit"]).distinct()
-    if data.get("overdue"):
-        qs = qs.filter(overdue_q(timezone.now()))
-    if data.get("date_from"):
-        qs = qs.filter(created_at__date__gte=data["date_from"])
-    if data.get("date_to"):
-        qs = qs.filter(created_at__date__lte=data["date_to"])
-    return qs
-
-
 @login_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
     """Search every ticket the user may see, with filters and pages."""
     form = TicketFilterForm(request.GET or None)
     qs = visible_tickets(staff(request))
     if form.is_bound and form.is_valid():
-        qs = _filtered(qs, form.cleaned_data)
+        qs = selectors.filtered(qs, form.ticket_filter(), timezone.now())
     elif form.is_bound:
         qs = qs.none()
     page = Paginator(qs.order_by("-created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -194,7 +175,7 @@ def ticket_action(request: HttpRequest, number: str, verb: str) -> HttpResponse:
     action = actions.ACTIONS.get(verb)
     if action is None:
         raise Http404("没有这个操作")
-    ticket = access_ticket(staff(request), number, for_write=True)
+    ticket = access_ticket(staff(request), number)
     form = parse(request, action.form(request.POST, request.FILES))
     action.perform(ticket, staff(request), form)
     messages.success(request, f"{action.label}：已完成")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
@@ -14,11 +13,11 @@ from hotline.api import lookups, present
 from hotline.api.schemas import ErrorOut, EventOut, TicketFilters, TicketIn, TicketOut, TicketPage
 from hotline.api.security import staff
 from hotline.channels import intake
-from hotline.deadlines.calendar import LOCAL_TZ
 from hotline.lib.errors import InvalidInput
+from hotline.tickets import selectors
 from hotline.tickets.access import access_ticket, visible_tickets
 from hotline.tickets.models import Assignment, Ticket
-from hotline.tickets.sweeps import overdue_q
+from hotline.tickets.selectors import TicketFilter
 from hotline.tickets.workflow import Contact
 
 if TYPE_CHECKING:
@@ -52,29 +51,14 @@ def create(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any]]:
     return Status(201, render(staff(request), ticket.number))
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=LOCAL_TZ)
-
-
 def filtered(qs: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Ticket]:
-    """Apply the list filters; dates are Beijing dates, both ends included."""
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.unit:
-        qs = qs.filter(lead_unit=lookups.unit(filters.unit, "unit"))
-    if filters.overdue is not None:
-        overdue = overdue_q(timezone.now())
-        qs = qs.filter(overdue) if filters.overdue else qs.exclude(overdue)
+    """Apply the list filters (`hotline.tickets.selectors.filtered`); dates are Beijing dates, both ends included."""
     if filters.created_from and filters.created_to and filters.created_from > filters.created_to:
         raise InvalidInput("起始日期不能晚于截止日期", field="created_from", code="invalid_date_range")
-    if filters.created_from:
-        qs = qs.filter(created_at__gte=_local_midnight(filters.created_from))
-    if filters.created_to:
-        qs = qs.filter(created_at__lt=_local_midnight(filters.created_to + dt.timedelta(days=1)))
-    if filters.q:
-        qs = qs.filter(Q(number__icontains=filters.q) | Q(title__icontains=filters.q)
-                       | Q(content__icontains=filters.q))
-    return qs
+    return selectors.filtered(qs, TicketFilter(
+        text=filters.q or "", status=filters.status or "",
+        unit=lookups.unit(filters.unit, "unit") if filters.unit else None, overdue=filters.overdue,
+        created_from=filters.created_from, created_to=filters.created_to), timezone.now())
 
 
 @router.get("", response={200: TicketPage, **ERRORS})

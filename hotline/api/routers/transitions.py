@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from ninja import Router
 
-from hotline.api import lookups
-from hotline.api.routers.tickets import ERRORS, render
+from hotline.api import lookups, present
+from hotline.api.routers.tickets import ERRORS
 from hotline.api.schemas import (
     AnswerIn,
     ArrivalIn,
@@ -44,8 +44,9 @@ RESPONSES: dict[int, Any] = {200: TicketOut, **ERRORS}
 
 
 def _load(request: HttpRequest, number: str) -> tuple[Staff, Ticket]:
+    """The caller and the ticket, loaded once: the transition moves this object, and the answer renders it."""
     user = staff(request)
-    return user, access_ticket(user, number, for_write=True)
+    return user, access_ticket(user, number)
 
 
 @router.post("/{number}/decline", response=RESPONSES)
@@ -53,7 +54,7 @@ def decline(request: HttpRequest, number: str, payload: DeclineIn) -> dict[str, 
     """不予受理: one of the ten reasons of Art. 10 and the explanation given to the requester."""
     user, ticket = _load(request, number)
     workflow.decline(ticket, by=user, reason_code=payload.reason_code, explanation=payload.explanation)
-    return render(user, number)
+    return present.ticket(ticket, user)
 
 
 @router.post("/{number}/answer", response=RESPONSES)
@@ -61,7 +62,7 @@ def answer(request: HttpRequest, number: str, payload: AnswerIn) -> dict[str, An
     """直接答复 from the knowledge base, or after consulting a unit (Art. 12.1)."""
     user, ticket = _load(request, number)
     workflow.answer(ticket, by=user, text=payload.text, article_ref=payload.article_ref)
-    return render(user, number)
+    return present.ticket(ticket, user)
 
 
 @router.post("/{number}/consult", response=RESPONSES)
@@ -69,7 +70,7 @@ def consult(request: HttpRequest, number: str, payload: ConsultIn) -> dict[str, 
     """咨询单位: answer within 24 clock hours (Art. 12.1)."""
     user, ticket = _load(request, number)
     workflow.consult(ticket, by=user, unit=lookups.required_unit(payload.unit, "unit"), note=payload.note)
-    return render(user, number)
+    return present.ticket(ticket, user)
 
 
 @router.post("/{number}/dispatch", response=RESPONSES)
@@ -78,7 +79,7 @@ def dispatch(request: HttpRequest, number: str, payload: DispatchIn) -> dict[str
     user, ticket = _load(request, number)
     workflow.dispatch(ticket, by=user, lead_unit=lookups.required_unit(payload.lead_unit, "lead_unit"),
                       assisting_units=lookups.units(payload.assisting_units, "assisting_units"), note=payload.note)
-    return render(user, number)
+    return present.ticket(ticket, user)
 
 
 @router.post("/{number}/sign", response=RESPONSES)
@@ -86,7 +87,7 @@ def sign(request: HttpRequest, number: str) -> dict[str, Any]:
     """签收 by the lead unit; the handling clock starts (Art. 13, 14)."""
     user, ticket = _load(request, number)
     workflow.sign(ticket, by=user)
-    return render(user, number)
+    return present.ticket(ticket, user)
 
 
 _RETURN_PROPERTIES: dict[str, Any] = {
@@ -121,7 +122,7 @@ def request_return(request: HttpRequest, number: str) -> dict[str, Any]:
     user, ticket = _load(request, number)
     workflow.request_return(ticket, by=user, kind=payload.kind, reason=payload.reason, basis=payload.basis,
                             suggested_unit=lookups.unit(payload.suggested_unit, "suggested_unit"), photos=photos)
-    return render(user, number)
+    return present.ticket(ticket, user)
 
 
 @router.post("/{number}/return-review", response=RESPONSES)
@@ -129,7 +130,7 @@ def review_return(request: HttpRequest, number: str, payload: ReviewIn) -> dict[
     """审核退回: approve (back to dispatch) or reject with a reason (Art. 13)."""
     user, ticket = _load(request, number)
     workflow.review_return(ticket, by=user, approve=payload.approve, note=payload.note)
-    return render(user, number)
+    return present.ticket(ticket, user)
 
 
 @router.post("/{number}/extension", response=RESPONSES)
@@ -137,7 +138,7 @@ def request_extension(request: HttpRequest, number: str, payload: ExtensionIn) -
     """申请延期: once, before the deadline, at most 10 working days (Art. 14)."""
     user, ticket = _load(request, number)
     workflow.request_extension(ticket, by=user, working_days=payload.working_days, reason=payload.reason)
-    return render(user, number)
+    return present.ticket(ticket, user)
 
 
 @router.post("/{number}/extension-review", response=RESPONSES)
@@ -145,7 +146,7 @@ def review_extension(request: HttpRequest, number: str, payload: ReviewIn) -> di
     """审核延期: approve (the deadline moves) or reject with a reason (Art. 14)."""
     user, ticket = _load(request, number)
     workflow.review_extension(ticket, by=user, approve=payload.approve, note=payload.note)
-    return render(user, number)
+    return present.ticket(ticket, user)
 
 
 @router.post("/{number}/reply", response=RESPONSES)
@@ -155,7 +156,7 @@ def reply(request: HttpRequest, number: str, payload: ReplyIn) -> dict[str, Any]
     workflow.reply(ticket, by=user, handler_name=payload.handler_name, handled_at=payload.handled_at,
                    process=payload.process, result=payload.result, contact_note=payload.contact_note,
                    contacted=payload.contacted)
-    return render(user, number)
+    return present.ticket(ticket, user)
 
 
 @router.post("/{number}/reply-review", response=RESPONSES)
@@ -163,7 +164,7 @@ def review_reply(request: HttpRequest, number: str, payload: ReviewIn) -> dict[s
     """审核办结: approve (resolved) or reject back to the unit (Art. 16)."""
     user, ticket = _load(request, number)
     workflow.review_reply(ticket, by=user, approve=payload.approve, note=payload.note)
-    return render(user, number)
+    return present.ticket(ticket, user)
 
 
 @router.post("/{number}/follow-up", response=RESPONSES)
@@ -172,7 +173,7 @@ def follow_up(request: HttpRequest, number: str, payload: FollowUpIn) -> dict[st
     user, ticket = _load(request, number)
     workflow.follow_up(ticket, by=user, reached=payload.reached, satisfaction=payload.satisfaction or "",
                        unit_contacted=payload.unit_contacted, unit_at_fault=payload.unit_at_fault, note=payload.note)
-    return render(user, number)
+    return present.ticket(ticket, user)
 
 
 @router.post("/{number}/rework", response=RESPONSES)
@@ -180,7 +181,7 @@ def rework(request: HttpRequest, number: str, payload: NoteIn) -> dict[str, Any]
     """发回重办 after a dissatisfied follow-up through the unit's fault; 5 working days (Art. 17)."""
     user, ticket = _load(request, number)
     workflow.rework(ticket, by=user, note=payload.note)
-    return render(user, number)
+    return present.ticket(ticket, user)
 
 
 @router.post("/{number}/merge", response=RESPONSES)
@@ -188,7 +189,7 @@ def merge(request: HttpRequest, number: str, payload: MergeIn) -> dict[str, Any]
     """并单: a repeated request joins the original ticket (Art. 10.4)."""
     user, ticket = _load(request, number)
     workflow.merge(ticket, by=user, into=lookups.other_ticket(user, payload.into, "into"), note=payload.note)
-    return render(user, number)
+    return present.ticket(ticket, user)
 
 
 @router.post("/{number}/hand-off", response=RESPONSES)
@@ -196,7 +197,7 @@ def hand_off(request: HttpRequest, number: str, payload: HandOffIn) -> dict[str,
     """联动转出 to 110, 119, 120 or 122 (Art. 7)."""
     user, ticket = _load(request, number)
     workflow.hand_off(ticket, by=user, line=payload.line, summary=payload.summary)
-    return render(user, number)
+    return present.ticket(ticket, user)
 
 
 @router.post("/{number}/contact-attempt", response=RESPONSES)
@@ -205,7 +206,7 @@ def contact_attempt(request: HttpRequest, number: str, payload: ContactAttemptIn
     user, ticket = _load(request, number)
     workflow.record_contact_attempt(ticket, by=user, method=payload.method, reached=payload.reached,
                                     note=payload.note)
-    return render(user, number)
+    return present.ticket(ticket, user)
 
 
 @router.post("/{number}/arrival", response=RESPONSES)
@@ -213,4 +214,4 @@ def arrival(request: HttpRequest, number: str, payload: ArrivalIn) -> dict[str, 
     """到场处置 for fumes and noise, within 1 hour of dispatch (Art. 20)."""
     user, ticket = _load(request, number)
     workflow.record_arrival(ticket, by=user, remote=payload.remote, note=payload.note)
-    return render(user, number)
+    return present.ticket(ticket, user)

@@ -1,0 +1,187 @@
+"""Every read of tickets in one place: the scope a user reads within, the work queues, the list filter and the
+overdue predicate, shared by the screens, the API and reports (STYLE 7).
+
+A `Scope` says which tickets a reader may see: the whole city for the hotline's staff, the tickets a unit is or was
+assigned for the unit's staff, nothing for anyone else. County platforms (Art. 30) add a kind of scope here, not a
+rewrite of every view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from hotline.deadlines.calendar import LOCAL_TZ
+from hotline.deadlines.policy import Clock
+from hotline.tickets.choices import ReviewState, Status
+from hotline.tickets.models import Assignment, ExtensionRequest, FollowUp, Ticket
+
+if TYPE_CHECKING:
+    from hotline.directory.models import Staff, Unit
+
+FOLLOW_UP_CALLS = 3  # after three unanswered calls a requester is filed as unreached (Art. 17; the workflow's limit)
+
+
+# ---------------------------------------------------------------- scope
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which tickets a reader may see: `city` (every ticket), one `unit`'s, or none."""
+
+    city: bool = False
+    unit_id: int | None = None
+
+    @classmethod
+    def of(cls, user: Staff | None) -> Scope:
+        """The scope of a logged-in staff member (DESIGN §5): the hotline sees the city, a unit its own tickets."""
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return cls()
+        if user.is_hotline:
+            return cls(city=True)
+        return cls(unit_id=user.unit_id)
+
+    def tickets(self) -> QuerySet[Ticket]:
+        """The tickets in scope. A unit's are those it is or was assigned: an EXISTS over its assignments, so no
+        join multiplies the rows and no DISTINCT sorts them."""
+        qs = Ticket.objects.select_related("topic", "lead_unit", "region")
+        if self.city:
+            return qs
+        if self.unit_id is None:
+            return qs.none()
+        return qs.filter(Exists(Assignment.objects.filter(ticket=OuterRef("pk"), unit_id=self.unit_id)))
+
+
+# ---------------------------------------------------------------- clocks and overdue
+
+# Which stored column each clock reads, and in which statuses it is running.
+CLOCK_COLUMNS: dict[Clock, tuple[str, tuple[str, ...], Q]] = {
+    Clock.DISPATCH: ("dispatch_due", (Status.PENDING_DISPATCH,), Q()),
+    Clock.CONSULT: ("consult_due", (Status.CONSULTING,), Q()),
+    Clock.SIGN: ("sign_due", (Status.DISPATCHED,), Q()),
+    Clock.HANDLING: ("handling_due", (Status.IN_PROGRESS, Status.RETURN_REQUESTED), Q(rework_due__isnull=True)),
+    Clock.REWORK: ("rework_due", (Status.IN_PROGRESS,), Q()),
+    Clock.ARRIVAL: ("arrival_due", (Status.DISPATCHED, Status.IN_PROGRESS), Q(arrived_at__isnull=True)),
+}
+
+
+def running(clock: Clock) -> Q:
+    """Tickets on which `clock` is running now."""
+    column, statuses, extra = CLOCK_COLUMNS[clock]
+    return Q(status__in=statuses, **{f"{column}__isnull": False}) & extra
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    """Tickets with any running clock past its due time: the overdue queue, list filter, API filter and sweeps."""
+    q = Q(pk__in=[])
+    for clock, (column, _statuses, _extra) in CLOCK_COLUMNS.items():
+        q |= running(clock) & Q(**{f"{column}__lte": now})
+    return q
+
+
+# ---------------------------------------------------------------- the list filter
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """The ticket list's filters, one meaning for the screens and the API: `text` in the number, title, content or
+    place; `unit` is the lead unit (牵头承办单位); dates are Beijing dates, both ends included."""
+
+    text: str = ""
+    status: str = ""
+    unit: Unit | None = None
+    overdue: bool | None = None
+    created_from: dt.date | None = None
+    created_to: dt.date | None = None
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=LOCAL_TZ)
+
+
+def filtered(qs: QuerySet[Ticket], f: TicketFilter, now: dt.datetime) -> QuerySet[Ticket]:
+    """Apply the filters; a date range is two comparisons of `created_at` with local midnights (its index applies)."""
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.unit is not None:
+        qs = qs.filter(lead_unit=f.unit)
+    if f.overdue is not None:
+        qs = qs.filter(overdue_q(now)) if f.overdue else qs.exclude(overdue_q(now))
+    if f.created_from:
+        qs = qs.filter(created_at__gte=_local_midnight(f.created_from))
+    if f.created_to:
+        qs = qs.filter(created_at__lt=_local_midnight(f.created_to + dt.timedelta(days=1)))
+    if f.text:
+        qs = qs.filter(Q(number__icontains=f.text) | Q(title__icontains=f.text) | Q(content__icontains=f.text)
+                       | Q(address__icontains=f.text))
+    return qs
+
+
+# ---------------------------------------------------------------- work queues
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One tab: a key for the URL, a Chinese label and the filter over the user's visible tickets."""
+
+    key: str
+    label: str
+    select: Callable[[QuerySet[Ticket], dt.datetime], QuerySet[Ticket]]
+
+
+def _status(*statuses: str, order: str = "created_at") -> Callable[[QuerySet[Ticket], dt.datetime], QuerySet[Ticket]]:
+    return lambda qs, now: qs.filter(status__in=statuses).order_by(order)
+
+
+def _pending_extension(qs: QuerySet[Ticket], now: dt.datetime) -> QuerySet[Ticket]:
+    pending = ExtensionRequest.objects.filter(ticket=OuterRef("pk"), state=ReviewState.PENDING)
+    return qs.filter(Exists(pending)).order_by("handling_due")
+
+
+def to_follow_up(qs: QuerySet[Ticket], now: dt.datetime | None = None) -> QuerySet[Ticket]:
+    """Resolved tickets, and merged ones owed their requester's own call: the original resolved, the requester not
+    reached yet and fewer than three calls made (并单, Art. 17) — the same rule as `workflow.merged_follow_up_due`."""
+    reached = FollowUp.objects.filter(ticket=OuterRef("pk"), reached=True)
+    calls = (FollowUp.objects.filter(ticket=OuterRef("pk")).order_by().values("ticket")
+             .annotate(n=Count("pk")).values("n"))
+    merged_due = (Q(status=Status.MERGED, merged_into__status__in=(Status.RESOLVED, Status.CLOSED))
+                  & ~Q(Exists(reached)) & Q(follow_up_calls__lt=FOLLOW_UP_CALLS))
+    return (qs.annotate(follow_up_calls=Coalesce(Subquery(calls, output_field=IntegerField()), 0))
+            .filter(Q(status=Status.RESOLVED) | merged_due).order_by("resolved_at", "created_at"))
+
+
+def _overdue(qs: QuerySet[Ticket], now: dt.datetime) -> QuerySet[Ticket]:
+    return qs.filter(overdue_q(now)).order_by("created_at")
+
+
+RECENT_DAYS = 30
+
+
+def _recently_done(qs: QuerySet[Ticket], now: dt.datetime) -> QuerySet[Ticket]:
+    since = now - dt.timedelta(days=RECENT_DAYS)
+    return qs.filter(status__in=(Status.RESOLVED, Status.CLOSED), resolved_at__gte=since).order_by("-resolved_at")
+
+
+# The hotline desk (Art. 11-17): intake to dispatch, reviews of returns, extensions and replies, follow-up calls.
+DESK_QUEUES: tuple[Queue, ...] = (
+    Queue("dispatch", "待派单", _status(Status.PENDING_DISPATCH, Status.CONSULTING, order="dispatch_due")),
+    Queue("returns", "退回待审", _status(Status.RETURN_REQUESTED, order="updated_at")),
+    Queue("extensions", "延期待审", _pending_extension),
+    Queue("review", "办结待审", _status(Status.REPLIED, order="replied_at")),
+    Queue("followup", "待回访", to_follow_up),
+    Queue("overdue", "已超时", _overdue),
+)
+
+# The unit inbox (Art. 13-15): sign within 1 working day, handle, reply.
+INBOX_QUEUES: tuple[Queue, ...] = (
+    Queue("sign", "待签收", _status(Status.DISPATCHED, order="sign_due")),
+    Queue("progress", "办理中", _status(Status.IN_PROGRESS, order="handling_due")),
+    Queue("returned", "退回待审", _status(Status.RETURN_REQUESTED, order="updated_at")),
+    Queue("replied", "已反馈待审", _status(Status.REPLIED, order="replied_at")),
+    Queue("done", "近期办结", _recently_done),
+)
