@@ -5,6 +5,13 @@ than TF-IDF cosine over 1-3-grams (docs/routing.md), and needs no word segmentat
 minutes. A query gathers candidates from the postings of its rarest terms only (the common ones would touch most of
 the corpus), drops those outside the time window and county, then scores the best few hundred exactly. Repeated requests
 found this way can be merged (并单, 第十条第四项).
+
+Why the BM25 is written here and not taken from bm25s (pinned for knowledge search): measured paired on the same
+synthetic tickets, bm25s ranks the same (recall@1 0.4209, @5 0.6012 either way) but builds 3 times slower at 100,000
+tickets and 5.6 times slower at 1,000,000 (206 s against 37 s, 10.4 GiB peak against 3.9 GiB), counting each document's
+tokens in Python; its own query path sums every posting of every query gram with no pruning (p95 42 ms against 2.6 ms
+at 100,000); and it cannot add a ticket to a built index, so this formula would stay for new tickets anyway. The
+figures are in docs/routing.md.
 """
 
 from __future__ import annotations
