@@ -1,48 +1,22 @@
-"""The operator's intake desk services: caller history, repeated requests, nuisance flags, emergencies, deputies.
+"""The operator's intake desk services: caller history, nuisance flags, emergencies and deputies.
 
-Repeated requests (Art. 10.4; 并单): a new contact from the same requester about the same matter while the first is
-open, or closed with no new facts, is merged into it or declined with a link. The score combines the phone hash,
-the text and the place, and the operator sees and can overrule it.
+Repeated requests (Art. 10.4; 并单) are found by `hotline.intake.repeats.find_repeats`, over the similar-ticket index.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
 
 from hotline.channels.models import Deputy, DeputyTicket, FlagState, NuisanceFlag
 from hotline.directory.choices import Role
 from hotline.directory.models import Staff, Topic, Unit
 from hotline.lib.errors import Conflict, Forbidden, InvalidInput
 from hotline.lib.privacy import mask_phone
-from hotline.tickets.choices import Status
 from hotline.tickets.models import Ticket
 from hotline.vault.keys import phone_lookup_hash as phone_hash
-
-REPEAT_WINDOW = dt.timedelta(days=90)
-REPEAT_THRESHOLD = 0.55  # at or above: the desk proposes merging; the operator decides
-_MAX_CANDIDATES = 400
-# Weights of the repeat score; text similarity carries most, the same caller and the same place add to it.
-W_TEXT, W_PHONE, W_PLACE = 0.6, 0.25, 0.15
-
-
-@dataclass
-class RepeatCandidate:
-    """An earlier ticket that may be the same matter, with its score and the reasons the operator sees."""
-
-    ticket: Ticket
-    score: float
-    reasons: list[str] = field(default_factory=list)
-
-    @property
-    def proposed(self) -> bool:
-        return self.score >= REPEAT_THRESHOLD
 
 
 def caller_history(phone: str, *, limit: int = 20) -> list[Ticket]:
@@ -52,66 +26,6 @@ def caller_history(phone: str, *, limit: int = 20) -> list[Ticket]:
         return []
     return list(Ticket.objects.filter(requester__phone_hash=digest).select_related("lead_unit", "topic")
                 .order_by("-created_at")[:limit])
-
-
-_PUNCT = set("，。！？；：、,.!?;:（）()《》“”\"' \n\t")
-
-
-def _bigrams(text: str) -> set[str]:
-    chars = [c for c in text if c not in _PUNCT]
-    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
-
-
-def _containment(a: set[str], b: set[str]) -> float:
-    """Share of the shorter text's character bigrams found in the other: a paraphrase keeps its key pairs."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
-
-
-def _place_match(a: str, b: str, region_a: int | None, region_b: int | None) -> bool:
-    if a and b and (a in b or b in a or a[:8] == b[:8]):
-        return True
-    return bool(region_a and region_a == region_b)
-
-
-def find_repeats(*, content: str, phone: str = "", address: str = "", region: Unit | None = None,
-                 now: dt.datetime | None = None, exclude: Ticket | None = None) -> list[RepeatCandidate]:
-    """Earlier tickets that may be the same matter, best first (at most five)."""
-    content = (content or "").strip()
-    if len(content) < 4:
-        return []
-    now = now or timezone.now()
-    digest = phone_hash(phone) if phone else ""
-    pool = (Ticket.objects.filter(created_at__gte=now - REPEAT_WINDOW)
-            .exclude(status__in=[Status.DECLINED, Status.MERGED, Status.HANDED_OFF])
-            .select_related("lead_unit", "requester").order_by("-created_at"))
-    if exclude is not None:
-        pool = pool.exclude(pk=exclude.pk)
-    candidates = list(pool[:_MAX_CANDIDATES])
-    if not candidates:
-        return []
-    # Character bigrams suit short Chinese texts without a segmenter; fitted on this small pool only.
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)
-    matrix = vectorizer.fit_transform([content] + [t.content for t in candidates])
-    sims = cosine_similarity(matrix[0], matrix[1:]).ravel()
-    query_grams = _bigrams(content)
-    scored = []
-    for ticket, cosine in zip(candidates, sims, strict=True):
-        sim = max(float(cosine), _containment(query_grams, _bigrams(ticket.content)))
-        same_phone = bool(digest and ticket.requester and ticket.requester.phone_hash == digest)
-        same_place = _place_match(address, ticket.address, region.pk if region else None, ticket.region_id)
-        score = W_TEXT * sim + W_PHONE * same_phone + W_PLACE * same_place
-        if score < 0.3:
-            continue
-        reasons = [f"内容相似度 {sim:.2f}"]
-        if same_phone:
-            reasons.append("同一来电号码")
-        if same_place:
-            reasons.append("同一地点或区县")
-        scored.append(RepeatCandidate(ticket=ticket, score=round(score, 3), reasons=reasons))
-    scored.sort(key=lambda c: c.score, reverse=True)
-    return scored[:5]
 
 
 def nuisance_flags(phone: str) -> list[NuisanceFlag]:

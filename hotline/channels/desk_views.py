@@ -17,6 +17,7 @@ from hotline.channels.desk_forms import CallForm, FlagForm
 from hotline.channels.models import Deputy, FlagState, NuisanceFlag
 from hotline.directory.choices import Role
 from hotline.directory.models import Topic, Unit
+from hotline.intake.repeats import find_repeats
 from hotline.lib.errors import DomainError
 from hotline.lib.screens import domain_errors, parse
 from hotline.tickets import workflow
@@ -83,8 +84,7 @@ def assist_panel(request: HttpRequest) -> HttpResponse:
         "request_type": request_type, "type_reason": type_reason,
         "type_label": dict(CallForm.base_fields["request_type"].choices).get(request_type),  # type: ignore[attr-defined]
         "routing": _routing(content, address, region),
-        "repeats": desk.find_repeats(content=content, phone=request.GET.get("phone", ""), address=address,
-                                     region=region),
+        "repeats": find_repeats(content=content, phone=request.GET.get("phone", ""), address=address, region=region),
         "emergency": desk.emergency_unit(topic), "topic": topic,
     })
 

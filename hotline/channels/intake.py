@@ -22,8 +22,9 @@ from typing import Any
 from django.db import transaction
 
 from hotline.channels.acceptance import script
-from hotline.channels.desk import deputy_for, emergency_unit, find_repeats, record_deputy_ticket
+from hotline.channels.desk import deputy_for, emergency_unit, record_deputy_ticket
 from hotline.directory.models import Staff, Unit
+from hotline.intake.repeats import find_repeats
 from hotline.lib.errors import Forbidden, InvalidInput, NotFound
 from hotline.tickets import workflow
 from hotline.tickets.access import access_ticket

@@ -42,7 +42,6 @@ OPEN_STATUSES = frozenset({
     Status.PENDING_DISPATCH, Status.CONSULTING, Status.DISPATCHED, Status.RETURN_REQUESTED, Status.IN_PROGRESS,
     Status.REPLIED,
 })
-FINAL_STATUSES = frozenset({Status.ANSWERED, Status.DECLINED, Status.CLOSED, Status.MERGED, Status.HANDED_OFF})
 
 
 class Action(models.TextChoices):

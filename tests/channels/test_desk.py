@@ -1,5 +1,5 @@
-"""The intake desk: Art. 10 reasons and scripts, caller history, repeated requests, nuisance callers, emergencies,
-deputies, and the call page taking a call of each kind in one step."""
+"""The intake desk: Art. 10 reasons and scripts, caller history, merging repeated requests, nuisance callers,
+emergencies, deputies, and the call page taking a call of each kind in one step (finding repeats: test_repeats)."""
 
 from __future__ import annotations
 
@@ -36,22 +36,6 @@ class TestCallerHistoryAndRepeats(HotlineTestCase):
         assert desk.caller_history("139 8765 4321") == [first]
         assert desk.caller_history("+86 139-8765-4321") == [first]
         assert desk.caller_history("") == []
-
-    def test_it_scores_the_same_matter_from_the_same_caller_above_the_threshold(self):
-        original = self.new_ticket(content="双清区龙须塘街道建设路路灯不亮已经一周了", address="双清区龙须塘街道建设路")
-        self.new_ticket(content="大祥区某小区物业乱收停车费", address="大祥区城西街道",
-                        requester={"phone": "13911112222"})
-        [best, *_rest] = desk.find_repeats(content="建设路的路灯还是不亮，已经一个多星期", phone="13987654321",
-                                           address="双清区龙须塘街道建设路")
-        assert best.ticket == original
-        assert best.proposed
-        assert "同一来电号码" in best.reasons
-        assert "同一地点或区县" in best.reasons
-
-    def test_it_does_not_propose_an_unrelated_matter(self):
-        self.new_ticket(content="小区门口路灯不亮已经一周", requester={"phone": "13911112222"})
-        candidates = desk.find_repeats(content="咨询城乡居民医保缴费标准和缴费时间", phone="13700001111")
-        assert not any(c.proposed for c in candidates)
 
     def test_merging_keeps_each_requesters_own_follow_up(self):
         original = self.new_ticket()

@@ -7,6 +7,7 @@ import tempfile
 from io import StringIO
 from pathlib import Path
 
+import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import override_settings
@@ -42,6 +43,21 @@ def test_it_leaves_out_excluded_ids_and_unrelated_texts():
     hits = _index().search("建设路路灯不亮", exclude={14})
     assert 14 not in {h.id for h in hits}
     assert _index().search("完全无关的字句ＸＹＺ", min_similarity=0.15) == []
+
+
+def test_it_scores_given_texts_as_a_search_scores_them():
+    index = _index()
+    found = {h.id: h.similarity for h in index.search("建设路路灯不亮", limit=6)}
+    direct = index.similarity("建设路路灯不亮", [TEXTS[i - 10] for i in found])
+    assert direct.tolist() == pytest.approx(list(found.values()), rel=1e-5)
+    assert index.similarity("建设路路灯不亮", []).tolist() == []
+
+
+def test_an_index_of_no_tickets_finds_nothing_until_tickets_are_added():
+    index = SimilarIndex.build([], [])
+    assert index.search("建设路路灯不亮") == []
+    index.add([20], ["化龙桥小区停水两天了"], [1], [T0])
+    assert [h.id for h in index.search("化龙桥小区停水")] == [20]
 
 
 def test_it_finds_tickets_added_after_the_build():
