@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/request-update/", views.request_update, name="request_update"),
+    path("<int:pk>/request-update/cancel/", views.cancel_update, name="cancel_update"),
     path("<int:pk>/wrong/", views.report_wrong, name="report_wrong"),
     path("<int:pk>/attach/", views.attach, name="attach"),
     path("<int:pk>/<slug:action>/", views.transition, name="transition"),

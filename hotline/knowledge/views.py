@@ -221,6 +221,21 @@ def request_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
+def cancel_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """The hotline withdraws an update request it no longer needs (the request named in the form)."""
+    article = access_article(request.user, pk)  # type: ignore[arg-type]
+    raw = (request.POST.get("request") or "").strip()
+    update = article.update_requests.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if update is None:
+        raise InvalidInput("没有这条更新提醒", field="request", code="unknown_update_request")
+    workflow.cancel_update_request(update, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, "已撤回更新提醒")
+    return redirect("knowledge:detail", pk=pk)
+
+
+@login_required
+@require_POST
+@domain_errors
 def report_wrong(request: HttpRequest, pk: int) -> HttpResponse:
     """"This answer was wrong" from an operator."""
     article = access_article(request.user, pk)  # type: ignore[arg-type]

@@ -96,6 +96,7 @@ PAGES: dict[str, Entry] = {
     "knowledge:detail": entry(hotline=200, unit=200, anonymous=LOGIN, note="本单位维护的条目"),
     "knowledge:edit": entry(hotline=200, unit=200, anonymous=LOGIN, note="本单位维护的条目"),
     "knowledge:request_update": entry(hotline=302, unit=302, anonymous=LOGIN, method="POST"),
+    "knowledge:cancel_update": entry(hotline=302, unit=302, anonymous=LOGIN, method="POST"),
     "knowledge:report_wrong": entry(hotline=302, unit=302, anonymous=LOGIN, method="POST"),
     "knowledge:attach": entry(hotline=302, unit=302, anonymous=LOGIN, method="POST"),
     "knowledge:transition": entry(hotline=302, unit=302, anonymous=LOGIN, method="POST"),
