@@ -97,7 +97,9 @@ TEMPLATES = [
 ]
 
 _default_sqlite = f"sqlite:///{DATA_DIR / 'hotline.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+# Health checks: a pooled connection that died with a database restart is replaced before the request uses it.
+DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_sqlite), conn_max_age=60,
+                                              conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE makes a writing transaction take the lock at BEGIN,
     # so two concurrent transitions queue instead of failing with "database is locked" half-way.
