@@ -59,7 +59,9 @@ class TestAdaptersWithoutTheirApps:
         assert sources.rosters_by_unit(MARCH.start, []) == {}
 
 
-class TestMarch(FactsTestCase):
+class MarchStory(FactsTestCase):
+    """Six tickets of unit A and one of unit B in March, every clock kept or missed on purpose."""
+
     def build_march(self) -> None:
         # A: accepted Mon 2 Mar 09:00, dispatched 10:00 (due 11:00), signed 15:00 (due 24:00 Tue 3 Mar), replied
         # Thu 5 Mar (due 24:00 Mon 9 Mar), resolved, follow-up Fri 6 Mar 非常满意, the unit had called.
@@ -152,6 +154,8 @@ class TestMarch(FactsTestCase):
         while sweeps.mark_one_overdue():
             pass
 
+
+class TestMarch(MarchStory):
     def test_it_counts_unit_a_as_worked_out_event_by_event(self):
         self.build_march()
         a = unit_figures(MARCH)[self.unit_a.pk]
