@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from hotline.reports.bulletin import charts
 from hotline.reports.indicators import GROUPS, show
 from hotline.reports.models import MonthClose
 
@@ -75,6 +74,9 @@ def group_rows(snap: dict[str, Any], group: str) -> list[dict[str, Any]]:
 
 
 def _charts(snap: dict[str, Any]) -> list[Block]:
+    # matplotlib takes a second to load: only a bulletin being rendered pays for it, not every process start.
+    from hotline.reports.bulletin import charts
+
     channel = snap["intake"]["channel"]
     last = snap["intake_last_month"]["channel"]
     labels = sorted(set(channel) | set(last))
