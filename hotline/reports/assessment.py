@@ -191,10 +191,9 @@ def score(items: list[dict[str, Any]], figures: Figures, evidence: Mapping[str, 
         weight_scored += item["weight"]
         gained += points
         lines.append(Line(item["key"], item["label"], "指标", f"{r:.2f}%", round(points, 2)))
-    if weight_scored == 0:
-        return Sheet(None, lines, rule_set)
-    total = gained * weight_all / weight_scored
-    if weight_scored < weight_all:
+    # Without any rate the unit has no score and no rank, but its deductions are still listed with their evidence.
+    total = gained * weight_all / weight_scored if weight_scored else 0.0
+    if 0 < weight_scored < weight_all:
         lines.append(Line("scaled", "无数据指标按比例折算", "指标", f"×{weight_all / weight_scored:.3f}",
                           round(total - gained, 2)))
     counts = derived_counts(figures)
@@ -208,7 +207,7 @@ def score(items: list[dict[str, Any]], figures: Figures, evidence: Mapping[str, 
         total += sign * points
         lines.append(Line(item["key"], item["label"], item.get("section", ""), f"{n}次", round(sign * points, 2),
                           [asdict(e) for e in found]))
-    return Sheet(round(total, 2), lines, rule_set)
+    return Sheet(round(total, 2) if weight_scored else None, lines, rule_set)
 
 
 def rank(scores: Mapping[Any, float | None]) -> dict[Any, int]:

@@ -7,6 +7,7 @@ from hotline.reports.assessment import capped, grade, rank, rate_points, red_and
 from hotline.reports.facts import Period
 from hotline.reports.indicators import Figures
 from hotline.reports.models import AssessmentEntry, RuleSet
+from hotline.reports.sources import Evidence
 from tests.reports.test_indicators import MarchStory
 
 
@@ -39,9 +40,11 @@ class TestFormulas:
     def test_grades_follow_the_published_bands(self):
         assert [grade(s) for s in (95, 85, 60, 59.99)] == ["优秀", "良好", "合格", "不合格"]
 
-    def test_a_unit_without_any_rate_has_no_score(self):
-        sheet = assessment.score(assessment.DEFAULT_ITEMS, Figures(), {})
+    def test_a_unit_without_any_rate_has_no_score_but_keeps_its_evidence(self):
+        evidence = {"upper_late": [Evidence("entry", "1", "省平台工单逾期", "/admin/")]}
+        sheet = assessment.score(assessment.DEFAULT_ITEMS, Figures(), evidence)
         assert sheet.score is None
+        assert [(line.key, line.points) for line in sheet.lines if line.evidence] == [("upper_late", -2)]
 
 
 class TestUnitASheet(MarchStory):
