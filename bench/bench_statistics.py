@@ -44,6 +44,7 @@ from hotline.directory.models import Staff, Topic, Unit  # noqa: E402
 from hotline.reports import closing  # noqa: E402
 from hotline.reports.bulletin import render_all  # noqa: E402
 from hotline.reports.facts import Period  # noqa: E402
+from hotline.reports.models import MonthClose  # noqa: E402
 from hotline.tickets.models import Assignment, Event, Ticket  # noqa: E402
 
 UTC = dt.UTC
@@ -273,6 +274,8 @@ def main() -> None:
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
             timed("VACUUM ANALYZE", lambda: cursor.execute("VACUUM ANALYZE"))
         print(f"history: {args.tickets:,} tickets, {n_events:,} events over {args.months} months")
+    else:
+        MonthClose.objects.filter(year=year, month=month).delete()  # measured again from scratch
     with connection.cursor() as cursor:
         cursor.execute("SET jit = off")  # PostgreSQL's JIT more than doubles these queries (docs/statistics.md)
     manager = Staff.objects.get(username="manager")

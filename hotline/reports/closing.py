@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from hotline.directory.choices import Role
@@ -20,7 +21,7 @@ from hotline.directory.models import Staff, Topic, Unit
 from hotline.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hotline.reports import assessment
 from hotline.reports.bulletin import render_all
-from hotline.reports.facts import Dimension, Period, declines_by_reason, intake_by, intake_totals, received_by_day
+from hotline.reports.facts import Dimension, Period, declines_by_reason, events_in, received_by_day
 from hotline.reports.indicators import (
     GROUP_OF_KIND,
     GROUPS,
@@ -32,7 +33,7 @@ from hotline.reports.indicators import (
 )
 from hotline.reports.models import MonthClose, MonthState
 from hotline.reports.sources import Evidence
-from hotline.tickets.choices import Channel, DeclineReason, RequestType
+from hotline.tickets.choices import Action, Channel, DeclineReason, RequestType
 
 DIMENSIONS: tuple[Dimension, ...] = ("channel", "request_type", "topic", "region")
 
@@ -61,7 +62,19 @@ def previous(year: int, month: int, back: int = 1) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _intake(period: Period) -> dict[str, dict[str, int]]:
+# The ticket columns of each breakdown: one grouped query per month gives all four (and the hot topics).
+COLUMNS = {"channel": "ticket__channel", "request_type": "ticket__request_type", "topic": "ticket__topic",
+           "region": "ticket__region"}
+
+
+def _received(period: Period) -> list[dict[str, Any]]:
+    """Contacts received in the month (each at its first event) per channel, type, topic and region together."""
+    first = events_in(period, Action.ACCEPT, Action.DECLINE).filter(from_status="")
+    return list(first.values(*COLUMNS.values()).annotate(n=Count("id")))
+
+
+def _intake(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """The month's received counts per channel, type, root topic and county, by label (Art. 26)."""
     topics = {t.pk: t for t in Topic.objects.all()}
 
     def root(pk: Any) -> str:
@@ -77,21 +90,28 @@ def _intake(period: Period) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for dim in DIMENSIONS:
         counts: dict[str, int] = defaultdict(int)
-        for key, c in intake_by(period, dim).items():
+        for row in rows:
+            key = row[COLUMNS[dim]]
             label = root(key) if dim == "topic" else names[dim].get(key, "未填写") if key else "未填写"
-            counts[label] += c.received
+            counts[label] += row["n"]
         out[dim] = dict(counts)
     return out
 
 
-def _hot(period: Period, last: Period) -> list[dict[str, Any]]:
+def _by_topic(rows: list[dict[str, Any]]) -> dict[int, int]:
+    out: dict[int, int] = defaultdict(int)
+    for row in rows:
+        if row["ticket__topic"]:
+            out[row["ticket__topic"]] += row["n"]
+    return out
+
+
+def _hot(now_rows: list[dict[str, Any]], last_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The month's ten most frequent matters (leaf topics), with last month's count beside them."""
-    now = intake_by(period, "topic")
-    before = intake_by(last, "topic")
-    names = {t.pk: " / ".join(t.path_names()) for t in Topic.objects.filter(pk__in=[k for k in now if k])}
-    rows = sorted(((c.received, key) for key, c in now.items() if key), reverse=True)[:10]
-    return [{"topic": names.get(key, ""), "count": n, "last_month": before[key].received if key in before else 0}
-            for n, key in rows]
+    now, before = _by_topic(now_rows), _by_topic(last_rows)
+    top = sorted(((n, key) for key, n in now.items()), reverse=True)[:10]
+    names = {t.pk: " / ".join(t.path_names()) for t in Topic.objects.filter(pk__in=[k for _, k in top])}
+    return [{"topic": names.get(key, ""), "count": n, "last_month": before.get(key, 0)} for n, key in top]
 
 
 def _units_snapshot(period: Period, raw: dict[int | None, Figures]) -> list[dict[str, Any]]:
@@ -140,6 +160,7 @@ def build_snapshot(year: int, month: int) -> dict[str, Any]:
             if row["group"] == group:
                 total.add(Figures(**row["counts"]))
         groups[group] = {"counts": total.counts(), "rates": total.rates()}
+    rows, last_rows, year_rows = _received(period), _received(last), _received(last_year)
     daily: dict[str, int] = defaultdict(int)
     for series in received_by_day(period, "channel").values():
         for day, n in series.items():
@@ -151,29 +172,28 @@ def build_snapshot(year: int, month: int) -> dict[str, Any]:
         "city": {"counts": city.counts(), "rates": city.rates()},
         "groups": groups,
         "units": units,
-        "intake": _intake(period), "intake_last_month": _intake(last), "intake_last_year": _intake(last_year),
-        "received_last_month": intake_totals(last).received, "received_last_year": intake_totals(last_year).received,
+        "intake": _intake(rows), "intake_last_month": _intake(last_rows), "intake_last_year": _intake(year_rows),
+        "received_last_month": sum(r["n"] for r in last_rows), "received_last_year": sum(r["n"] for r in year_rows),
         "declines": {DeclineReason(code).label if code in DeclineReason.values else "其他": n
                      for code, n in declines_by_reason(period).items()},
         "daily": dict(sorted(daily.items())),
-        "trend": _trend(year, month),
-        "hot": _hot(period, last),
+        "trend": _trend(year, month, city.rates()["satisfaction_rate"]),
+        "hot": _hot(rows, last_rows),
     }
 
 
-def _trend(year: int, month: int) -> list[dict[str, Any]]:
-    """Received and satisfaction over the twelve months to this one; closed months are read from their snapshot."""
-    out = []
-    closed = {(c.year, c.month): c.snapshot for c in MonthClose.objects.filter(year__in=(year - 1, year))}
-    for back in range(11, -1, -1):
-        y, m = previous(year, month, back)
-        snap = closed.get((y, m))
-        if snap and back:
-            received, satisfaction = snap["city"]["counts"]["received"], snap["city"]["rates"]["satisfaction_rate"]
-        else:
-            received, satisfaction = intake_totals(Period.month(y, m)).received, None
-        out.append({"month": f"{y}-{m:02d}", "received": received, "satisfaction_rate": satisfaction})
-    return out
+def _trend(year: int, month: int, satisfaction_now: float | None) -> list[dict[str, Any]]:
+    """Received and satisfaction over the twelve months to this one; satisfaction from the closed months'
+    snapshots (an earlier month never closed shows none) and this month's own."""
+    months = [previous(year, month, back) for back in range(11, -1, -1)]
+    # One index-range count per month: cheaper than grouping a year of events by a computed local month.
+    received = {(y, m): events_in(Period.month(y, m), Action.ACCEPT, Action.DECLINE).filter(from_status="").count()
+                for y, m in months}
+    closed = {(c.year, c.month): c.snapshot["city"]["rates"]["satisfaction_rate"]
+              for c in MonthClose.objects.filter(year__in=(year - 1, year)).only("year", "month", "snapshot")}
+    closed[(year, month)] = satisfaction_now
+    return [{"month": f"{y}-{m:02d}", "received": received.get((y, m), 0), "satisfaction_rate": closed.get((y, m))}
+            for y, m in months]
 
 
 def _require_manager(by: Staff) -> None:
