@@ -127,6 +127,7 @@ def month_action(request: HttpRequest, year: int, month: int, action: str) -> Ht
 @require_GET
 def bulletin_file(request: HttpRequest, year: int, month: int, fmt: str) -> HttpResponse:
     """A published month's bulletin as DOCX, PDF or XLSX, as kept at publication."""
+    _month(year, month)
     close = MonthClose.objects.filter(year=year, month=month, state=MonthState.PUBLISHED).first()
     if close is None or fmt not in bulletin.FORMATS:
         raise Http404("该月通报尚未发布")

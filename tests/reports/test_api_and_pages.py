@@ -33,6 +33,7 @@ class TestMonthlyApi(StatisticsTestCase):
         body = self.api("/statistics/monthly?month=2026-03", self.reviewer).json()
         assert body["state"] == "frozen" and body["number"] == "〔2026〕第1期"
         assert all(name in body["city"] for name in CONTRACT)
+        assert body["groups"]["city"]["dispatched"] == 7 and body["groups"]["county"]["reply_on_time_rate"] is None
         a = next(u for u in body["units"] if u["code"] == "cgzf")
         assert (a["replies_due"], a["replied_on_time"], a["reply_on_time_rate"]) == (5, 3, 60.0)
         assert a["solve_rate"] is None  # "—": no denominator, never 100 %
@@ -56,6 +57,9 @@ class TestMonthlyApi(StatisticsTestCase):
         assert response.status_code == 400 and response.json()["code"] == "invalid_month"
         assert "YYYY-MM" in response.json()["message"]
         assert self.api("/assessment/2026/13", self.manager).json()["code"] == "invalid_month"
+        assert self.api("/bulletins/99999999999/1.pdf", self.manager).json()["code"] == "invalid_month"
+        self.client.force_login(self.manager)
+        assert self.client.get("/reports/months/99999999999/1/bulletin.pdf").status_code == 404
 
 
 class TestAssessmentAndBulletinApi(StatisticsTestCase):

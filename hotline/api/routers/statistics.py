@@ -45,6 +45,7 @@ class MonthlyOut(Schema):
     state: Literal["open", "frozen", "reviewed", "published"]
     number: str | None
     city: CityFigures  # type: ignore[valid-type]
+    groups: dict[str, CityFigures]  # type: ignore[valid-type]
     units: list[UnitFigures]  # type: ignore[valid-type]
 
 
@@ -82,7 +83,7 @@ def _state(close: MonthClose | None) -> str:
 
 @router.get("/statistics/monthly", response={200: MonthlyOut, **ERRORS})
 def monthly(request: HttpRequest, params: Query[MonthlyQuery]) -> dict[str, Any]:
-    """The month's counts and rates for the city and each unit (or the one `unit`)."""
+    """The month's counts and rates for the city, each group (county, city, utility) and each unit (or `unit`)."""
     year, month = closing.parse_month(params.month)
     snap, close = closing.month_snapshot(year, month)
     rows = _visible(staff(request), snap)
@@ -92,8 +93,9 @@ def monthly(request: HttpRequest, params: Query[MonthlyQuery]) -> dict[str, Any]
             raise NotFound("没有该单位的统计", code="unknown_unit", field="unit")
     units = [{"code": r["code"], "name": r["name"], "group": r["group"], **r["counts"], **r["rates"]} for r in rows]
     city = {**snap["city"]["counts"], **snap["city"]["rates"]}
+    groups = {key: {**g["counts"], **g["rates"]} for key, g in snap["groups"].items()}
     return {"month": f"{year}-{month:02d}", "state": _state(close), "number": close.title_number if close else None,
-            "city": city, "units": units}
+            "city": city, "groups": groups, "units": units}
 
 
 @router.get("/assessment/{year}/{month}", response={200: AssessmentOut, **ERRORS})
@@ -111,6 +113,7 @@ def assessment(request: HttpRequest, year: int, month: int) -> dict[str, Any]:
 def bulletin_file(request: HttpRequest, year: int, month: int, fmt: Literal["docx", "pdf", "xlsx"]) -> HttpResponse:
     """A published month's bulletin (DOCX, PDF) or its annex (XLSX), as kept at publication."""
     staff(request)
+    closing.check_month(year, month)  # out-of-range numbers are a 400, never a database error
     close = MonthClose.objects.filter(year=year, month=month, state=MonthState.PUBLISHED).first()
     if close is None:
         raise NotFound("该月通报尚未发布", code="bulletin_not_published")
