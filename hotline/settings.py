@@ -213,6 +213,13 @@ SMS_GATEWAY_TOKEN = env_str("HOTLINE_SMS_GATEWAY_TOKEN")
 # Routing suggestions at or above this calibrated confidence are offered as one-click dispatch (hotline.intake).
 ROUTING_AUTO_CONFIDENCE = float(env_str("HOTLINE_ROUTING_AUTO_CONFIDENCE", "0.85"))
 
+# Monthly statistics and assessment (Art. 25, 26, 27; docs/statistics.md). The weight of 基本满意 in 满意率
+# (1, 0.8 or 0 are the published choices), and what an appeal upheld under Art. 25 does to a rating: leave the
+# denominator ("denominator") or count as not dissatisfied ("not_dissatisfied"). Red and black lists name this many.
+STATS_BASIC_SATISFIED_WEIGHT = float(env_str("HOTLINE_STATS_BASIC_SATISFIED_WEIGHT", "1"))
+STATS_APPEAL_READING = env_str("HOTLINE_STATS_APPEAL_READING", "denominator")
+STATS_LIST_SIZE = env_int("HOTLINE_STATS_LIST_SIZE", 5)
+
 # API tokens live this long (seconds).
 API_TOKEN_TTL_SECONDS = env_int("HOTLINE_API_TOKEN_TTL_SECONDS", 12 * 3600)
 
