@@ -77,6 +77,14 @@ class TestCreateTicket(ApiTestCase):
         body = {**BODY, "requester": {"name": "张三", "phone": "13987654321", "ip": "999.1.1.1"}}
         self.assert_error(self.post("/tickets", body, as_=self.operator), 400, "invalid_ip", "requester.ip")
 
+    def test_it_refuses_booleans_that_are_not_json_booleans(self):
+        for body in ({**BODY, "is_confidential": "false"}, {**BODY, "is_complex": 1},
+                     {**BODY, "requester": {"phone": "13987654321", "is_company": "yes"}}):
+            response = self.post("/tickets", body, as_=self.operator)
+            error = self.assert_error(response, 400, "invalid_input")
+            assert error["errors"][0]["message"] == "须为 true 或 false"
+        assert not Ticket.objects.exists()
+
     def test_it_refuses_a_misspelt_field_rather_than_ignoring_it(self):
         error = self.assert_error(self.post("/tickets", {**BODY, "contnet": "x"}, as_=self.operator), 400,
                                   "invalid_input", "contnet")
