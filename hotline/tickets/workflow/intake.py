@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 from hotline.tickets.workflow._core import (
     MAX_CONTENT_CHARS,
+    MIN_CONTENT_CHARS,
     _against,
     _cn_number,
     _event,
@@ -100,6 +101,8 @@ def _checked(contact: Contact) -> Contact:
     if contact.request_type not in RequestType.values:
         raise InvalidInput("诉求类型不正确", field="request_type", code="invalid_request_type")
     content = _text(contact.content, "content", "诉求内容", max_chars=MAX_CONTENT_CHARS)
+    if len(content) < MIN_CONTENT_CHARS:
+        raise InvalidInput(f"诉求内容至少{MIN_CONTENT_CHARS}个字", field="content", code="too_short")
     address = _text(contact.address, "address", "事发地点", required=False, max_chars=300)
     title = _text(contact.title, "title", "标题", required=False, max_chars=120) or content[:30]
     if contact.region is not None and contact.region.kind != UnitKind.COUNTY:
