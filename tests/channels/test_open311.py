@@ -25,7 +25,7 @@ REQUEST_FIELDS = {
 def xml(response) -> ET.Element:
     """The parsed XML answer, after checking it is XML."""
     assert response["Content-Type"] == "application/xml; charset=utf-8", response["Content-Type"]
-    return ET.fromstring(response.content)  # noqa: S314  (our own answer, built by ElementTree in the test)
+    return ET.fromstring(response.content)  # noqa: S314  (the server's own answer under test)
 
 
 def fields(element: ET.Element) -> dict[str, str | None]:
