@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, ConfigDict, StrictBool, StrictInt
 
-from hotline.deadlines.calendar import LOCAL_TZ
+from hotline.deadlines.calendar import FIRST_DAY, LAST_DAY, LOCAL_TZ
 from hotline.tickets.choices import Channel, EmergencyLine, RequestType, ReturnKind, Satisfaction, Status
 
 
@@ -30,8 +30,8 @@ def _local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(LOCAL_TZ)
 
 
-EARLIEST = dt.date(1970, 1, 1)
-LATEST = dt.date(2099, 12, 31)
+EARLIEST = FIRST_DAY
+LATEST = LAST_DAY
 RANGE_MESSAGE = f"须在 {EARLIEST} 至 {LATEST} 之间"
 
 

@@ -27,6 +27,7 @@ from django_ratelimit.decorators import ratelimit
 
 from hotline.channels import services
 from hotline.channels.models import Tracking
+from hotline.deadlines.calendar import FIRST_DAY, LAST_DAY
 from hotline.directory.models import Topic
 from hotline.lib.errors import DomainError
 from hotline.tickets.choices import OPEN_STATUSES, RequestType, Status
@@ -171,6 +172,9 @@ def _filtered(request: HttpRequest) -> QuerySet[Ticket] | str:
     end_at = parse_datetime(end) if end else None
     if (start and (start_at is None or start_at.tzinfo is None)) or (end and (end_at is None or end_at.tzinfo is None)):
         return "start_date and end_date must be ISO 8601 with a time zone"
+    # Checked on the dates as sent: year 1 or 9999 overflows once converted to UTC or moved by 90 days.
+    if any(moment is not None and not FIRST_DAY <= moment.date() <= LAST_DAY for moment in (start_at, end_at)):
+        return f"start_date and end_date must lie between {FIRST_DAY} and {LAST_DAY}"
     end_at = end_at or now
     start_at = start_at or end_at - DEFAULT_SPAN
     if end_at - start_at > DEFAULT_SPAN or end_at < start_at:

@@ -150,6 +150,15 @@ class TestGetRequests(Open311Case):
         assert self.client.get("/open311/v2/requests.json", {"start_date": "2026-01-01T00:00:00"}).status_code == 400
         assert self.client.get("/open311/v2/requests.json?status=pending").status_code == 400
 
+    def test_it_refuses_dates_in_year_one_or_9999_instead_of_overflowing(self):
+        for query in ({"start_date": "0001-01-01T00:00:00+08:00", "end_date": "0001-01-02T00:00:00+08:00"},
+                      {"end_date": "0001-01-01T00:00:00+08:00"},
+                      {"start_date": "9999-12-30T00:00:00+08:00", "end_date": "9999-12-31T23:00:00-08:00"}):
+            for fmt in ("json", "xml"):
+                response = self.client.get(f"/open311/v2/requests.{fmt}", query)
+                assert response.status_code == 400, (query, fmt)
+                assert b"must lie between 1970-01-01 and 2099-12-31" in response.content
+
     def test_it_does_not_publish_declined_contacts(self):
         ticket = self.new_ticket()
         workflow.decline(ticket, by=self.operator, reason_code="9", explanation="骚扰电话")
