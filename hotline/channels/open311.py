@@ -210,6 +210,20 @@ def requests_collection(request: HttpRequest, fmt: str = "json") -> HttpResponse
     return _answer(fmt, "service_requests", [_as_request(t) for t in qs.order_by("-created_at")[:MAX_RESULTS]])
 
 
+def _location(data: Any) -> str | None:
+    """The place as text: address_string, else `lat,long` (numbers of degrees), else the address_id."""
+    if address := data.get("address_string", "").strip():
+        return str(address)
+    lat, long = data.get("lat", "").strip(), data.get("long", "").strip()
+    if lat or long:
+        try:
+            inside = -90 <= float(lat) <= 90 and -180 <= float(long) <= 180  # false for NaN too
+        except ValueError:
+            return None
+        return f"{lat},{long}" if inside else None
+    return data.get("address_id", "").strip() or None
+
+
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     data = request.POST
     try:
@@ -219,17 +233,20 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     code = data.get("service_code", "").strip()
     if not code:
         return _error(fmt, 400, "service_code is required")
-    if not (data.get("address_string") or data.get("address_id") or (data.get("lat") and data.get("long"))):
-        return _error(fmt, 400, "a location is required: lat and long, address_string or address_id")
+    if (place := _location(data)) is None:
+        return _error(fmt, 400, "a location is required: lat and long (degrees), address_string or address_id")
     description = data.get("description", "").strip()
     if not description:
         return _error(fmt, 400, "description is required")
+    confidential = data.get("attribute[confidential]", "")
+    if confidential not in ("", "true", "false"):  # the attribute's keys (singlevaluelist); "yes" is not one
+        return _error(fmt, 400, "attribute[confidential] must be true or false")
     name = " ".join(p for p in (data.get("last_name", ""), data.get("first_name", "")) if p).strip()
     payload = {
         "topic": code, "content": description,
-        "address": data.get("address_string") or f"{data.get('lat', '')},{data.get('long', '')}",
+        "address": place,
         "request_type": data.get("attribute[request_type]") or RequestType.HELP,
-        "is_confidential": data.get("attribute[confidential]") == "true",
+        "is_confidential": confidential == "true",
         "requester": {"name": name, "phone": data.get("phone", "")},
     }
     try:

@@ -13,6 +13,7 @@ from georeport import GeoReport
 from hotline.channels import services
 from hotline.tickets import workflow
 from hotline.tickets.choices import Channel
+from hotline.tickets.models import Ticket
 from tests.base import HotlineTestCase, PersonaMixin, local
 
 REQUEST_FIELDS = {
@@ -103,6 +104,18 @@ class TestPostRequest(Open311Case):
     def test_it_requires_a_location_and_a_description(self):
         assert self.post_request(address_string="").status_code == 400
         assert self.post_request(description=" ").status_code == 400
+
+    def test_it_refuses_a_location_that_is_not_one_and_a_confidential_value_that_is_no_key(self):
+        for place in ({"lat": "abc", "long": "112.4"}, {"lat": "27.2", "long": ""}, {"lat": "91", "long": "112.4"},
+                      {"lat": "nan", "long": "112.4"}):
+            response = self.post_request(address_string="", **place)
+            assert response.status_code == 400, place
+        [created] = self.post_request(address_string="", lat="27.24", long="111.47").json()
+        assert Ticket.objects.get(number=created["service_request_id"]).address == "27.24,111.47"
+        for value in ("yes", "1", "TRUE"):
+            response = self.post_request(**{"attribute[confidential]": value})
+            assert response.status_code == 400, value
+            assert "attribute[confidential]" in response.json()[0]["description"]
 
     def test_it_reports_an_unknown_service_code(self):
         response = self.post_request(service_code="9999")
