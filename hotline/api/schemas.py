@@ -19,11 +19,15 @@ from hotline.deadlines.calendar import FIRST_DAY, LAST_DAY, LOCAL_TZ
 from hotline.tickets.choices import Channel, EmergencyLine, RequestType, ReturnKind, Satisfaction, Status
 
 
-def _no_nul(value: str) -> str:
-    # PostgreSQL refuses NUL in text columns; refuse it here as a 400 instead of failing in the database.
+def _refuse_nul(value: str) -> str:
+    # PostgreSQL refuses NUL in text columns and queries; refuse it here as a 400 instead of failing in the database.
     if "\x00" in value:
         raise ValueError("不能包含空字符（\\u0000）")
-    return value.strip()
+    return value
+
+
+def _no_nul(value: str) -> str:
+    return _refuse_nul(value).strip()
 
 
 def _local(value: dt.datetime) -> dt.datetime:
@@ -85,10 +89,11 @@ class ErrorOut(Schema):
 
 
 class TokenIn(In):
-    username: Annotated[str, Field(max_length=150)]
-    password: Annotated[str, Field(max_length=256)]
+    # Kept as typed (a password's spaces are part of it), but never with a NUL: it would fail the user look-up.
+    username: Annotated[str, Field(max_length=150), AfterValidator(_refuse_nul)]
+    password: Annotated[str, Field(max_length=256), AfterValidator(_refuse_nul)]
     # The authenticator's code, required while the deployment turns on two-factor (HOTLINE_TOTP_REQUIRED).
-    otp: Annotated[str, Field(max_length=10)] = ""
+    otp: Annotated[str, Field(max_length=10), AfterValidator(_refuse_nul)] = ""
 
 
 class TokenOut(Schema):

@@ -75,6 +75,11 @@ def _error(fmt: str, status: int, description: str) -> HttpResponse:
 
 
 def _check_jurisdiction(request: HttpRequest, fmt: str) -> HttpResponse | None:
+    """The first check of every view: the request names this jurisdiction, and carries no NUL character (no code,
+    id or token has one, and PostgreSQL refuses it in a query)."""
+    query = [*request.GET.lists(), *(request.POST.lists() if request.method == "POST" else ())]
+    if "\x00" in request.path or any("\x00" in value for _, values in query for value in values):
+        return _error(fmt, 400, "NUL characters are not allowed")
     wanted = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
     if wanted and wanted != settings.OPEN311_JURISDICTION:
         return _error(fmt, 404, f"jurisdiction_id {wanted} is not served here")

@@ -129,6 +129,8 @@ def create_key(name: str, channel: str, *, hmac_secret_env: str = "") -> tuple[C
 def authenticate_key(raw: str | None) -> ChannelKey:
     """The active key `prefix.secret`; Forbidden (401 at the edge) otherwise."""
     prefix, _, secret = (raw or "").strip().partition(".")
+    if "\x00" in prefix:  # no key has one, and PostgreSQL refuses it in a query
+        raise Forbidden("接入密钥无效", code="invalid_channel_key")
     key = ChannelKey.objects.filter(prefix=prefix, is_active=True).first()
     if key is None or not secret or not hmac.compare_digest(key.key_hash, _digest(secret, "channel-key")):
         raise Forbidden("接入密钥无效", code="invalid_channel_key")

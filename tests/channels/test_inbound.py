@@ -61,6 +61,10 @@ class TestGateway(HotlineTestCase):
             assert (response.json()["code"], response.json()["field"]) == ("invalid_type", field)
         assert not Ticket.objects.exists()
 
+    def test_it_refuses_a_key_with_a_nul_rather_than_failing_in_postgresql(self):
+        response = self.post({"content": "小区停水了"}, key="ab\x00cd.secret")
+        assert (response.status_code, response.json()["code"]) == (401, "invalid_channel_key")
+
     def test_it_refuses_a_deeply_nested_body_as_malformed(self):
         bad = self.client.post("/channels/tickets", "[" * 100_000 + "]" * 100_000, content_type="application/json",
                                HTTP_AUTHORIZATION=f"Key {self.raw}")

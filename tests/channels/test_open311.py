@@ -172,6 +172,16 @@ class TestGetRequests(Open311Case):
                 assert response.status_code == 400, (query, fmt)
                 assert b"must lie between 1970-01-01 and 2099-12-31" in response.content
 
+    def test_it_refuses_a_nul_anywhere_in_the_request_rather_than_failing_in_postgresql(self):
+        responses = [self.client.get(path) for path in (
+            "/open311/v2/requests/2026%00.json", "/open311/v2/tokens/a%00.xml", "/open311/v2/services/01%00.json",
+            "/open311/v2/requests.json?service_code=01%00", "/open311/v2/requests.xml?service_request_id=1%00",
+            "/open311/v2/requests.json?status=open&status=open%00")]
+        responses.append(self.post_request(api_key="a\x00b"))
+        for response in responses:
+            assert response.status_code == 400
+            assert b"NUL" in response.content
+
     def test_it_does_not_publish_declined_contacts(self):
         ticket = self.new_ticket()
         workflow.decline(ticket, by=self.operator, reason_code="9", explanation="骚扰电话")
