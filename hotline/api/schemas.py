@@ -1,6 +1,9 @@
 """Request and response shapes of the JSON API; the OpenAPI document is generated from these.
 
-Input schemas forbid unknown fields, so a misspelt field is a 400 rather than silently ignored.
+Input schemas forbid unknown fields, so a misspelt field is a 400 rather than silently ignored, and take body
+values at their JSON type only: a boolean is `true`/`false` (never `"yes"` or `1`), an integer is a JSON integer
+(never `"3"` or `true`), a datetime is a string with its offset (never a number). Dates and datetimes lie within
+`EARLIEST`..`LATEST`: outside it they name no hotline event, and year 1 or 9999 would overflow on conversion.
 Datetimes are answered in Beijing time (+08:00), the time the regulation's deadlines are counted in.
 """
 
@@ -10,27 +13,60 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, AwareDatetime, ConfigDict
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, ConfigDict, StrictBool, StrictInt
 
-from hotline.deadlines.calendar import LOCAL_TZ
+from hotline.deadlines.calendar import FIRST_DAY, LAST_DAY, LOCAL_TZ
 from hotline.tickets.choices import Channel, EmergencyLine, RequestType, ReturnKind, Satisfaction, Status
 
 
-def _no_nul(value: str) -> str:
-    # PostgreSQL refuses NUL in text columns; refuse it here as a 400 instead of failing in the database.
+def _refuse_nul(value: str) -> str:
+    # PostgreSQL refuses NUL in text columns and queries; refuse it here as a 400 instead of failing in the database.
     if "\x00" in value:
         raise ValueError("不能包含空字符（\\u0000）")
-    return value.strip()
+    return value
+
+
+def _no_nul(value: str) -> str:
+    return _refuse_nul(value).strip()
 
 
 def _local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(LOCAL_TZ)
 
 
+EARLIEST = FIRST_DAY
+LATEST = LAST_DAY
+RANGE_MESSAGE = f"须在 {EARLIEST} 至 {LATEST} 之间"
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(RANGE_MESSAGE)
+    return value
+
+
+def _datetime_in_range(value: dt.datetime) -> dt.datetime:
+    # Compared by the local date, before any conversion: converting 0001-01-01T00:00+08:00 to UTC overflows.
+    _date_in_range(value.date())
+    return value
+
+
+def _iso_string(value: object) -> object:
+    # A number would be read as Unix seconds (12345 is 1970-01-01T03:25:45Z): refuse it rather than guess.
+    if not isinstance(value, str):
+        raise ValueError("须为带时区的 ISO 8601 日期时间字符串，如 2026-02-13T10:00:00+08:00")
+    return value
+
+
 Text = Annotated[str, Field(max_length=5000), AfterValidator(_no_nul)]
 ShortText = Annotated[str, Field(max_length=300), AfterValidator(_no_nul)]
 Code = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_no_nul)]
 LocalDateTime = Annotated[dt.datetime, AfterValidator(_local)]
+# Body scalars at their JSON type only (see the module docstring).
+Bool = StrictBool
+Int = StrictInt
+When = Annotated[AwareDatetime, BeforeValidator(_iso_string), AfterValidator(_datetime_in_range)]
+Day = Annotated[dt.date, AfterValidator(_date_in_range)]
 
 
 class In(Schema):
@@ -53,10 +89,11 @@ class ErrorOut(Schema):
 
 
 class TokenIn(In):
-    username: Annotated[str, Field(max_length=150)]
-    password: Annotated[str, Field(max_length=256)]
+    # Kept as typed (a password's spaces are part of it), but never with a NUL: it would fail the user look-up.
+    username: Annotated[str, Field(max_length=150), AfterValidator(_refuse_nul)]
+    password: Annotated[str, Field(max_length=256), AfterValidator(_refuse_nul)]
     # The authenticator's code, required while the deployment turns on two-factor (HOTLINE_TOTP_REQUIRED).
-    otp: Annotated[str, Field(max_length=10)] = ""
+    otp: Annotated[str, Field(max_length=10), AfterValidator(_refuse_nul)] = ""
 
 
 class TokenOut(Schema):
@@ -76,11 +113,12 @@ class DeadlineOut(Schema):
 
 class RequesterIn(In):
     name: ShortText = ""
-    phone: Annotated[str, Field(max_length=32)] = ""
-    id_number: Annotated[str, Field(max_length=32)] = ""
+    phone: Annotated[str, Field(max_length=32), AfterValidator(_no_nul)] = ""
+    id_number: Annotated[str, Field(max_length=32), AfterValidator(_no_nul)] = ""
     address: ShortText = ""
-    ip: Annotated[str, Field(max_length=45, description="网站、移动端来件的来源 IP（加密保存，不在接口中返回）")] = ""
-    is_company: bool = False
+    ip: Annotated[str, Field(max_length=45, description="网站、移动端来件的来源 IP（加密保存，不在接口中返回）"),
+                  AfterValidator(_no_nul)] = ""
+    is_company: Bool = False
 
 
 class TicketIn(In):
@@ -91,8 +129,8 @@ class TicketIn(In):
     address: ShortText = ""
     topic: Code | None = Field(None, description="事项分类编码")
     region: Code | None = Field(None, description="所属县市区的单位编码")
-    is_confidential: bool = False
-    is_complex: bool = False
+    is_confidential: Bool = False
+    is_complex: Bool = False
     requester: RequesterIn | None = None
 
 
@@ -174,8 +212,8 @@ class TicketFilters(Schema):
     status: Status | None = None
     unit: Code | None = Field(None, description="牵头单位编码")
     overdue: bool | None = Field(None, description="true：有计时已超时；false：没有")
-    created_from: dt.date | None = Field(None, description="受理日期起（含），北京时间")
-    created_to: dt.date | None = Field(None, description="受理日期止（含），北京时间")
+    created_from: Day | None = Field(None, description="受理日期起（含），北京时间")
+    created_to: Day | None = Field(None, description="受理日期止（含），北京时间")
     q: Annotated[str, Field(max_length=100), AfterValidator(_no_nul)] | None = Field(
         None, description="在编号、标题、诉求内容中查找")
     limit: int = Field(20, ge=1, le=100)
@@ -227,29 +265,29 @@ class ReturnIn(In):
 
 
 class ReviewIn(In):
-    approve: bool
+    approve: Bool
     note: Text = ""
 
 
 class ExtensionIn(In):
-    working_days: int = Field(description="1-10 个工作日（第十四条）")
+    working_days: Int = Field(description="1-10 个工作日（第十四条）")
     reason: Text
 
 
 class ReplyIn(In):
     handler_name: ShortText
-    handled_at: AwareDatetime
+    handled_at: When = Field(description="办理时间：带时区的字符串，不早于转派、不晚于当前")
     process: Text
     result: Text
     contact_note: Text
-    contacted: bool = True
+    contacted: Bool = Field(description="是否已联系服务对象（第十五条），必填")
 
 
 class FollowUpIn(In):
-    reached: bool
+    reached: Bool
     satisfaction: Satisfaction | None = Field(None, description="五级满意度，联系上服务对象时必填（第十七条）")
-    unit_contacted: bool = False
-    unit_at_fault: bool = False
+    unit_contacted: Bool = False
+    unit_at_fault: Bool = False
     note: Text = ""
 
 
@@ -269,10 +307,10 @@ class HandOffIn(In):
 
 class ContactAttemptIn(In):
     method: Literal["call", "sms"]
-    reached: bool = False
+    reached: Bool = False
     note: ShortText = ""
 
 
 class ArrivalIn(In):
-    remote: bool = False
+    remote: Bool = False
     note: Text = ""

@@ -9,7 +9,7 @@ from hotline.directory.choices import UnitKind
 from hotline.directory.models import Topic, Unit
 from hotline.lib.privacy import is_valid_phone
 from hotline.tickets.choices import RequestType, Satisfaction
-from hotline.tickets.workflow import MAX_CONTENT_CHARS
+from hotline.tickets.workflow import MAX_CONTENT_CHARS, MIN_CONTENT_CHARS
 
 PORTAL_TYPES = [(v, label) for v, label in RequestType.choices]
 
@@ -22,9 +22,10 @@ class SubmitForm(forms.Form):
                                    queryset=Topic.objects.filter(is_active=True, parent__isnull=False))
     region = forms.ModelChoiceField(label="所在县市区（可不选）", required=False,
                                     queryset=Unit.objects.filter(kind=UnitKind.COUNTY, is_active=True))
-    content = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 6}), min_length=5,
-                              max_length=MAX_CONTENT_CHARS,
-                              error_messages={"required": "请填写诉求内容", "min_length": "诉求内容至少5个字",
+    content = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 6}),
+                              min_length=MIN_CONTENT_CHARS, max_length=MAX_CONTENT_CHARS,
+                              error_messages={"required": "请填写诉求内容",
+                                              "min_length": f"诉求内容至少{MIN_CONTENT_CHARS}个字",
                                               "max_length": f"诉求内容不能超过{MAX_CONTENT_CHARS}字"})
     address = forms.CharField(label="事发地点", max_length=300, required=False)
     name = forms.CharField(label="您的姓名", max_length=50, required=False)

@@ -25,7 +25,7 @@ def _json_error(exc: DomainError) -> JsonResponse:
 def _body(request: HttpRequest) -> dict[str, Any]:
     try:
         data = json.loads(request.body or b"{}")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:  # deep nesting exhausts the parser
         raise InvalidInput("请求体须为 JSON", code="malformed_json") from exc
     if not isinstance(data, dict):
         raise InvalidInput("请求体须为 JSON 对象", code="malformed_json")

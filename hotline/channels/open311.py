@@ -1,4 +1,8 @@
-"""Open311 GeoReport v2 at /open311/v2/ (JSON): topics as services, tickets as service requests.
+"""Open311 GeoReport v2 at /open311/v2/: topics as services, tickets as service requests.
+
+Every resource is served as `.xml` (the format the specification requires of every endpoint) and as `.json` (its
+optional one), errors included, in the shapes of the specification: `<services><service>`, `<service_definition>`,
+`<service_requests><request>`, `<errors><error>`. The views build one Python value and `_answer` renders it.
 
 Personal fields (name, phone, e-mail, device id) are accepted on POST and never returned; confidential tickets
 (Art. 23) show neither description nor address. `expected_datetime` is the statutory deadline now running and
@@ -8,11 +12,13 @@ Personal fields (name, phone, e-mail, device id) are accepted on POST and never 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
+from xml.etree import ElementTree as ET
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
@@ -21,6 +27,7 @@ from django_ratelimit.decorators import ratelimit
 
 from hotline.channels import services
 from hotline.channels.models import Tracking
+from hotline.deadlines.calendar import FIRST_DAY, LAST_DAY
 from hotline.directory.models import Topic
 from hotline.lib.errors import DomainError
 from hotline.tickets.choices import OPEN_STATUSES, RequestType, Status
@@ -30,14 +37,52 @@ MAX_RESULTS = 1000
 DEFAULT_SPAN = dt.timedelta(days=90)  # the spec's default window and largest span
 
 
-def _error(status: int, description: str) -> JsonResponse:
-    return JsonResponse([{"code": status, "description": description}], status=status, safe=False)
+# The element name of each list item in XML, by the name of the list (the specification's shapes).
+_ITEM = {"services": "service", "service_requests": "request", "errors": "error", "attributes": "attribute",
+         "values": "value"}
 
 
-def _check_jurisdiction(request: HttpRequest) -> JsonResponse | None:
+# Characters XML 1.0 cannot carry at all (a control character typed into a description would make the whole
+# answer unreadable to every XML parser); they are shown as U+FFFD.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_value(parent: ET.Element, value: Any) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _xml_value(ET.SubElement(parent, key), item)
+    elif isinstance(value, list):
+        for item in value:
+            _xml_value(ET.SubElement(parent, _ITEM[parent.tag]), item)
+    elif isinstance(value, bool):
+        parent.text = "true" if value else "false"
+    elif value is not None:
+        parent.text = _NOT_XML.sub("\ufffd", str(value))
+
+
+def _answer(fmt: str, root: str, body: Any, status: int = 200) -> HttpResponse:
+    """`body` as JSON, or as XML under the element `root` (a list's items named by `_ITEM`)."""
+    if fmt == "json":
+        return JsonResponse(body, status=status, safe=False)
+    element = ET.Element(root)
+    _xml_value(element, body)
+    text = '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="unicode")
+    return HttpResponse(text.encode(), status=status, content_type="application/xml; charset=utf-8")
+
+
+def _error(fmt: str, status: int, description: str) -> HttpResponse:
+    return _answer(fmt, "errors", [{"code": status, "description": description}], status=status)
+
+
+def _check_jurisdiction(request: HttpRequest, fmt: str) -> HttpResponse | None:
+    """The first check of every view: the request names this jurisdiction, and carries no NUL character (no code,
+    id or token has one, and PostgreSQL refuses it in a query)."""
+    query = [*request.GET.lists(), *(request.POST.lists() if request.method == "POST" else ())]
+    if "\x00" in request.path or any("\x00" in value for _, values in query for value in values):
+        return _error(fmt, 400, "NUL characters are not allowed")
     wanted = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
     if wanted and wanted != settings.OPEN311_JURISDICTION:
-        return _error(404, f"jurisdiction_id {wanted} is not served here")
+        return _error(fmt, 404, f"jurisdiction_id {wanted} is not served here")
     return None
 
 
@@ -57,9 +102,9 @@ def _attributes() -> list[dict[str, Any]]:
 
 
 @require_GET
-def services_list(request: HttpRequest) -> JsonResponse:
-    """GET services.json: every active topic that can be requested."""
-    if (err := _check_jurisdiction(request)) is not None:
+def services_list(request: HttpRequest, fmt: str = "json") -> HttpResponse:
+    """GET services.xml / services.json: every active topic that can be requested."""
+    if (err := _check_jurisdiction(request, fmt)) is not None:
         return err
     topics = Topic.objects.filter(is_active=True).select_related("parent").order_by("code")
     body = [{
@@ -67,17 +112,17 @@ def services_list(request: HttpRequest) -> JsonResponse:
         "metadata": True, "type": "realtime", "keywords": t.keywords.replace("，", ","),
         "group": t.parent.name if t.parent else t.name,
     } for t in topics]
-    return JsonResponse(body, safe=False)
+    return _answer(fmt, "services", body)
 
 
 @require_GET
-def service_definition(request: HttpRequest, code: str) -> JsonResponse:
-    """GET services/{service_code}.json: the attributes a request of this service may carry."""
-    if (err := _check_jurisdiction(request)) is not None:
+def service_definition(request: HttpRequest, code: str, fmt: str = "json") -> HttpResponse:
+    """GET services/{service_code}.xml / .json: the attributes a request of this service may carry."""
+    if (err := _check_jurisdiction(request, fmt)) is not None:
         return err
     if not Topic.objects.filter(code=code, is_active=True).exists():
-        return _error(404, f"service_code {code} not found")
-    return JsonResponse({"service_code": code, "attributes": _attributes()})
+        return _error(fmt, 404, f"service_code {code} not found")
+    return _answer(fmt, "service_definition", {"service_code": code, "attributes": _attributes()})
 
 
 def _status_notes(ticket: Ticket) -> str:
@@ -120,7 +165,8 @@ def _public() -> QuerySet[Ticket]:
     return Ticket.objects.exclude(status=Status.DECLINED).select_related("topic", "lead_unit")
 
 
-def _filtered(request: HttpRequest) -> QuerySet[Ticket] | JsonResponse:
+def _filtered(request: HttpRequest) -> QuerySet[Ticket] | str:
+    """The requests the query asks for, or the description of what is wrong with the query."""
     qs = _public()
     ids = request.GET.get("service_request_id")
     if ids:  # the spec: a list of ids overrides every other filter
@@ -130,18 +176,21 @@ def _filtered(request: HttpRequest) -> QuerySet[Ticket] | JsonResponse:
     start_at = parse_datetime(start) if start else None
     end_at = parse_datetime(end) if end else None
     if (start and (start_at is None or start_at.tzinfo is None)) or (end and (end_at is None or end_at.tzinfo is None)):
-        return _error(400, "start_date and end_date must be ISO 8601 with a time zone")
+        return "start_date and end_date must be ISO 8601 with a time zone"
+    # Checked on the dates as sent: year 1 or 9999 overflows once converted to UTC or moved by 90 days.
+    if any(moment is not None and not FIRST_DAY <= moment.date() <= LAST_DAY for moment in (start_at, end_at)):
+        return f"start_date and end_date must lie between {FIRST_DAY} and {LAST_DAY}"
     end_at = end_at or now
     start_at = start_at or end_at - DEFAULT_SPAN
     if end_at - start_at > DEFAULT_SPAN or end_at < start_at:
-        return _error(400, "the date range must run forwards and span at most 90 days")
+        return "the date range must run forwards and span at most 90 days"
     qs = qs.filter(created_at__gte=start_at, created_at__lte=end_at)
     if code := request.GET.get("service_code"):
         qs = qs.filter(topic__code__in=[c.strip() for c in code.split(",")])
     if status := request.GET.get("status"):
         wanted = {s.strip() for s in status.split(",")}
         if not wanted <= {"open", "closed"}:
-            return _error(400, "status must be open, closed or both")
+            return "status must be open, closed or both"
         if wanted == {"open"}:
             qs = qs.filter(status__in=OPEN_STATUSES)
         elif wanted == {"closed"}:
@@ -152,75 +201,88 @@ def _filtered(request: HttpRequest) -> QuerySet[Ticket] | JsonResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="30/m", method="POST", block=False)
-def requests_collection(request: HttpRequest) -> JsonResponse:
-    """GET requests.json lists service requests with the spec's filters; POST creates one (form-encoded)."""
-    if (err := _check_jurisdiction(request)) is not None:
+def requests_collection(request: HttpRequest, fmt: str = "json") -> HttpResponse:
+    """GET requests.xml / .json lists service requests with the spec's filters; POST creates one (form-encoded)."""
+    if (err := _check_jurisdiction(request, fmt)) is not None:
         return err
     if request.method == "POST":
         if getattr(request, "limited", False):
-            return _error(429, "too many requests, try again later")
-        return _create(request)
+            return _error(fmt, 429, "too many requests, try again later")
+        return _create(request, fmt)
     qs = _filtered(request)
-    if isinstance(qs, JsonResponse):
-        return qs
-    return JsonResponse([_as_request(t) for t in qs.order_by("-created_at")[:MAX_RESULTS]], safe=False)
+    if isinstance(qs, str):
+        return _error(fmt, 400, qs)
+    return _answer(fmt, "service_requests", [_as_request(t) for t in qs.order_by("-created_at")[:MAX_RESULTS]])
 
 
-def _create(request: HttpRequest) -> JsonResponse:
+def _location(data: Any) -> str | None:
+    """The place as text: address_string, else `lat,long` (numbers of degrees), else the address_id."""
+    if address := data.get("address_string", "").strip():
+        return str(address)
+    lat, long = data.get("lat", "").strip(), data.get("long", "").strip()
+    if lat or long:
+        try:
+            inside = -90 <= float(lat) <= 90 and -180 <= float(long) <= 180  # false for NaN too
+        except ValueError:
+            return None
+        return f"{lat},{long}" if inside else None
+    return data.get("address_id", "").strip() or None
+
+
+def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     data = request.POST
     try:
         key = services.authenticate_key(data.get("api_key"))
     except DomainError:
-        return _error(403, "api_key is missing or invalid")
+        return _error(fmt, 403, "api_key is missing or invalid")
     code = data.get("service_code", "").strip()
     if not code:
-        return _error(400, "service_code is required")
-    if not (data.get("address_string") or data.get("address_id") or (data.get("lat") and data.get("long"))):
-        return _error(400, "a location is required: lat and long, address_string or address_id")
+        return _error(fmt, 400, "service_code is required")
+    if (place := _location(data)) is None:
+        return _error(fmt, 400, "a location is required: lat and long (degrees), address_string or address_id")
     description = data.get("description", "").strip()
     if not description:
-        return _error(400, "description is required")
+        return _error(fmt, 400, "description is required")
+    confidential = data.get("attribute[confidential]", "")
+    if confidential not in ("", "true", "false"):  # the attribute's keys (singlevaluelist); "yes" is not one
+        return _error(fmt, 400, "attribute[confidential] must be true or false")
     name = " ".join(p for p in (data.get("last_name", ""), data.get("first_name", "")) if p).strip()
     payload = {
         "topic": code, "content": description,
-        "address": data.get("address_string") or f"{data.get('lat', '')},{data.get('long', '')}",
+        "address": place,
         "request_type": data.get("attribute[request_type]") or RequestType.HELP,
-        "is_confidential": data.get("attribute[confidential]") == "true",
+        "is_confidential": confidential == "true",
         "requester": {"name": name, "phone": data.get("phone", "")},
     }
     try:
         ticket = services.submit(key.channel, payload)
     except DomainError as exc:
-        return _error(404 if exc.code == "unknown_topic" else 400, f"{exc.field or ''} {exc.message}".strip())
+        return _error(fmt, 404 if exc.code == "unknown_topic" else 400, f"{exc.field or ''} {exc.message}".strip())
     services.issue_tracking(ticket)
-    return JsonResponse([{
+    return _answer(fmt, "service_requests", [{
         "service_request_id": ticket.number, "token": ticket.tracking.token,
         "service_notice": f"已受理，转派时限 {_iso(ticket.dispatch_due)}", "account_id": None,
-    }], safe=False)
-
-
-def _number(request_id: str) -> str:
-    return request_id.removesuffix(".json")
+    }])
 
 
 @require_GET
-def request_detail(request: HttpRequest, request_id: str) -> JsonResponse:
-    """GET requests/{service_request_id}.json: one request, as a one-element list."""
-    if (err := _check_jurisdiction(request)) is not None:
+def request_detail(request: HttpRequest, request_id: str, fmt: str = "json") -> HttpResponse:
+    """GET requests/{service_request_id}.xml / .json: one request, as a one-element list."""
+    if (err := _check_jurisdiction(request, fmt)) is not None:
         return err
-    ticket = _public().filter(number=_number(request_id)).first()
+    ticket = _public().filter(number=request_id).first()
     if ticket is None:
-        return _error(404, f"service_request_id {request_id} not found")
-    return JsonResponse([_as_request(ticket)], safe=False)
+        return _error(fmt, 404, f"service_request_id {request_id} not found")
+    return _answer(fmt, "service_requests", [_as_request(ticket)])
 
 
 @require_GET
-def token_detail(request: HttpRequest, token: str) -> JsonResponse:
-    """GET tokens/{token}.json: the service request id a token stands for."""
-    if (err := _check_jurisdiction(request)) is not None:
+def token_detail(request: HttpRequest, token: str, fmt: str = "json") -> HttpResponse:
+    """GET tokens/{token}.xml / .json: the service request id a token stands for."""
+    if (err := _check_jurisdiction(request, fmt)) is not None:
         return err
     tracking = Tracking.objects.select_related("ticket").filter(token=token).first()
     if tracking is None:
-        return _error(404, f"token {token} not found")
-    return JsonResponse([{"service_request_id": tracking.ticket.number, "token": token}], safe=False)
+        return _error(fmt, 404, f"token {token} not found")
+    return _answer(fmt, "service_requests", [{"service_request_id": tracking.ticket.number, "token": token}])
 

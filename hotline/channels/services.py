@@ -38,6 +38,7 @@ def submit(channel: str, data: dict[str, Any]) -> Ticket:
     topic and region are given by code."""
     if channel not in Channel.values:
         raise InvalidInput("来源渠道不正确", field="channel", code="invalid_channel")
+    _check_types(data)
     topic = _lookup(Topic, data.get("topic"), "topic", "事项分类")
     region = _lookup(Unit, data.get("region"), "region", "所属区县", kind=UnitKind.COUNTY)
     request_type = data.get("request_type") or RequestType.HELP
@@ -46,6 +47,34 @@ def submit(channel: str, data: dict[str, Any]) -> Ticket:
         address=data.get("address") or "", topic=topic, region=region, requester=data.get("requester") or None,
         title=data.get("title") or "", is_confidential=bool(data.get("is_confidential")),
     ), by=None)
+
+
+_TEXT = ("topic", "region", "request_type", "content", "address", "title")
+_REQUESTER_TEXT = ("name", "phone", "id_number", "address", "ip")
+
+
+def _check_types(data: dict[str, Any]) -> None:
+    """A gateway's JSON values at their type, never coerced: `"is_confidential": "no"` is not a yes, and a number
+    where text belongs is refused rather than failing further in."""
+    def text(value: Any, field: str) -> None:
+        if value is not None and not isinstance(value, str):
+            raise InvalidInput(f"{field} 须为字符串", field=field, code="invalid_type")
+
+    def flag(value: Any, field: str) -> None:
+        if value is not None and not isinstance(value, bool):
+            raise InvalidInput(f"{field} 须为 true 或 false", field=field, code="invalid_type")
+
+    for name in _TEXT:
+        text(data.get(name), name)
+    flag(data.get("is_confidential"), "is_confidential")
+    requester = data.get("requester")
+    if requester is None:
+        return
+    if not isinstance(requester, dict):
+        raise InvalidInput("requester 须为 JSON 对象", field="requester", code="invalid_type")
+    for name in _REQUESTER_TEXT:
+        text(requester.get(name), f"requester.{name}")
+    flag(requester.get("is_company"), "requester.is_company")
 
 
 def _lookup(model: Any, code: Any, field: str, label: str, **filters: Any) -> Any:
@@ -100,6 +129,8 @@ def create_key(name: str, channel: str, *, hmac_secret_env: str = "") -> tuple[C
 def authenticate_key(raw: str | None) -> ChannelKey:
     """The active key `prefix.secret`; Forbidden (401 at the edge) otherwise."""
     prefix, _, secret = (raw or "").strip().partition(".")
+    if "\x00" in prefix:  # no key has one, and PostgreSQL refuses it in a query
+        raise Forbidden("接入密钥无效", code="invalid_channel_key")
     key = ChannelKey.objects.filter(prefix=prefix, is_active=True).first()
     if key is None or not secret or not hmac.compare_digest(key.key_hash, _digest(secret, "channel-key")):
         raise Forbidden("接入密钥无效", code="invalid_channel_key")

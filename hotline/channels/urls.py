@@ -3,13 +3,20 @@ from django.urls import include, path, re_path
 from hotline.channels import desk_views, inbound, open311, portal
 
 app_name = "channels"
+XML = {"fmt": "xml"}
 
+# GeoReport v2: every resource as .xml (required of every endpoint) and .json (optional), one name per format.
 open311_patterns = [
     path("services.json", open311.services_list, name="open311-services"),
     re_path(r"^services/(?P<code>[^/]+)\.json$", open311.service_definition, name="open311-service"),
     path("requests.json", open311.requests_collection, name="open311-requests"),
     re_path(r"^requests/(?P<request_id>[^/]+)\.json$", open311.request_detail, name="open311-request"),
     re_path(r"^tokens/(?P<token>[^/]+)\.json$", open311.token_detail, name="open311-token"),
+    path("services.xml", open311.services_list, XML, name="open311-services-xml"),
+    re_path(r"^services/(?P<code>[^/]+)\.xml$", open311.service_definition, XML, name="open311-service-xml"),
+    path("requests.xml", open311.requests_collection, XML, name="open311-requests-xml"),
+    re_path(r"^requests/(?P<request_id>[^/]+)\.xml$", open311.request_detail, XML, name="open311-request-xml"),
+    re_path(r"^tokens/(?P<token>[^/]+)\.xml$", open311.token_detail, XML, name="open311-token-xml"),
 ]
 
 urlpatterns = [

@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+# The dates the hotline reasons about. A date a client sends outside them is a mistake, and year 1 or 9999 would
+# overflow once converted to UTC or counted forward; the API and Open311 refuse such dates with a 400.
+FIRST_DAY = dt.date(1970, 1, 1)
+LAST_DAY = dt.date(2099, 12, 31)
 # Longer than any real clock (10 wd + 10 wd extension); stops a corrupt calendar from looping for ever.
 _MAX_SCAN_DAYS = 3660
 

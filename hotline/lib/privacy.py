@@ -4,15 +4,21 @@ lives with the keys, in hotline.vault.keys.phone_lookup_hash."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{9,11}$")
-_SERVICE = re.compile(r"^(95|96|400|800)\d{4,8}$")
+# ASCII digits only: `\d` alone would also take Arabic-Indic and other scripts' digits.
+_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+_LANDLINE = re.compile(r"^0\d{9,11}$", re.ASCII)
+_SERVICE = re.compile(r"^(95|96|400|800)\d{4,8}$", re.ASCII)
+# What people put between digits when they write a number down; anything else is not part of a phone number.
+_SEPARATORS = re.compile(r"[ \t\-.()+]")
 
 
 def normalise_phone(raw: str) -> str:
-    """Digits only, without +86/0086; `139 8765 4321` and `+86-139-8765-4321` give the same value."""
-    digits = re.sub(r"\D", "", raw or "")
+    """Digits without separators or +86/0086: `139 8765 4321`, `+86-139-8765-4321` and full-width
+    `１３９８７６５４３２１` (NFKC) give the same value. Any other character (a letter, a NUL) is kept, so
+    `is_valid_phone` refuses it instead of the number being silently changed."""
+    digits = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or ""))
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) - len(prefix) >= 11:
             digits = digits[len(prefix):]
@@ -23,7 +29,7 @@ def normalise_phone(raw: str) -> str:
 def is_valid_phone(raw: str) -> bool:
     """A mainland mobile (11 digits), a landline with area code, or a service number."""
     digits = normalise_phone(raw)
-    return bool(_MOBILE.match(digits) or _LANDLINE.match(digits) or _SERVICE.match(digits))
+    return any(pattern.fullmatch(digits) for pattern in (_MOBILE, _LANDLINE, _SERVICE))
 
 
 def mask_phone(raw: str) -> str:

@@ -137,6 +137,12 @@ PAGES: dict[str, Entry] = {
     "channels:open311-requests": same(200, note="只列公开摘要"),
     "channels:open311-request": same(404, note="工单编号不是 Open311 请求号"),
     "channels:open311-token": same(404),
+    # Open311 in XML, the format GeoReport v2 requires of every endpoint: the same answers as the JSON names.
+    "channels:open311-services-xml": same(200),
+    "channels:open311-service-xml": same(404, note="事项代码不公开者"),
+    "channels:open311-requests-xml": same(200, note="只列公开摘要"),
+    "channels:open311-request-xml": same(404, note="工单编号不是 Open311 请求号"),
+    "channels:open311-token-xml": same(404),
     "channels:desk-call": entry(hotline=403, unit=403, anonymous=LOGIN, roles=DESK_ROLES),
     "channels:desk-caller": entry(hotline=403, unit=403, anonymous=LOGIN, roles=DESK_ROLES),
     "channels:desk-assist": entry(hotline=403, unit=403, anonymous=LOGIN, roles=DESK_ROLES),

@@ -38,7 +38,9 @@ def record(kind: str, *, staff: Staff | None = None, username: str = "", ip: str
            ticket: Ticket | None = None, detail: str = "") -> SecurityEvent:
     """Store one security event and write it, escaped, to the `hotline.security` log."""
     staff_obj: Any = staff if staff is not None and getattr(staff, "pk", None) else None
-    username = (username or getattr(staff_obj, "username", "") or "")[:150]
+    # A probe's path may carry a NUL, which PostgreSQL refuses in text: the event is still written, the NUL shown.
+    username = (username or getattr(staff_obj, "username", "") or "").replace("\x00", "\\x00")[:150]
+    detail = detail.replace("\x00", "\\x00")
     event = SecurityEvent.objects.create(at=timezone.now(), kind=kind, staff=staff_obj, username=username, ip=ip,
                                          ticket=ticket, detail=detail[:300])
     log.info("security kind=%s user=%s ip=%s ticket=%s detail=%s", kind, escape_log_text(username), ip or "-",

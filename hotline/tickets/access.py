@@ -26,6 +26,9 @@ def visible_tickets(user: Staff | None = None, *, scope: Scope | None = None) ->
 
 def access_ticket(user: Staff | None, number: str, *, scope: Scope | None = None) -> Ticket:
     """The ticket `number` if it is in the scope (the user's by default); NotFound otherwise."""
+    # Numbers are digits; anything else names no ticket, and a NUL would fail the query on PostgreSQL.
+    if not (number.isascii() and number.isdigit()):
+        raise NotFound("工单不存在或无权查看", code="ticket_not_found")
     ticket = visible_tickets(user, scope=scope).filter(number=number).first()
     if ticket is None:
         raise NotFound("工单不存在或无权查看", code="ticket_not_found")

@@ -26,7 +26,7 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "extension": {"working_days": 3, "reason": "需协调多个部门"},
     "extension-review": {"approve": True},
     "reply": {"handler_name": "李工", "handled_at": "2026-03-02T10:00:00+08:00", "process": "现场更换灯具",
-              "result": "路灯已修复", "contact_note": "电话告知服务对象"},
+              "result": "路灯已修复", "contact_note": "电话告知服务对象", "contacted": True},
     "reply-review": {"approve": True},
     "follow-up": {"reached": True, "satisfaction": "5", "unit_contacted": True},
     "rework": {"note": "服务对象反映问题未解决"},

@@ -79,6 +79,13 @@ class TestIssueToken(ApiTestCase):
         body = self.assert_error(response, 400, "invalid_input", field="password")
         assert body["errors"] == [{"field": "password", "message": "此项为必填"}]
 
+    def test_it_refuses_a_nul_in_the_username_or_password_instead_of_failing_in_the_database(self):
+        # PostgreSQL refuses NUL in text; the look-up and the lockout record both query by the username.
+        for body in ({"username": "oper\u0000ator", "password": "x"}, {"username": "operator", "password": "a\u0000"},
+                     {"username": "operator", "password": "x", "otp": "1\u00002"}):
+            response = self.client.post(f"{PREFIX}/auth/token", body, content_type="application/json")
+            self.assert_error(response, 400, "invalid_input")
+
 
 class TestBearerToken(ApiTestCase):
     def test_it_answers_401_unauthenticated_without_a_token(self):

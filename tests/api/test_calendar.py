@@ -80,6 +80,14 @@ class TestDeadline(ApiTestCase):
         self.assert_error(self.deadline(f"start={start}&hours=1e9"), 400, "amount_out_of_range", "hours")
         self.assert_error(self.deadline(f"start={start}&hours=nan"), 400, "amount_out_of_range", "hours")
 
+    def test_it_refuses_a_start_in_year_one_or_9999_instead_of_overflowing(self):
+        for start in ("9999-12-31T10:00:00+08:00", "0001-01-01T00:00:00+08:00", "0001-01-01T00:00:00-08:00",
+                      "2100-01-01T00:00:00+08:00"):
+            for amount in ("working_days=5", "hours=5"):
+                body = self.assert_error(self.deadline(f"start={quote(start)}&{amount}"), 400, "start_out_of_range",
+                                         "start")
+                assert body["message"] == "start 须在 1970-01-01 至 2099-12-31 之间"
+
     def test_it_refuses_a_non_integer_working_days_naming_the_field(self):
         start = quote("2026-03-02T09:00:00+08:00")
         body = self.assert_error(self.deadline(f"start={start}&working_days=1.5"), 400, "invalid_input",

@@ -50,6 +50,22 @@ class TestNever500(ApiTestCase):
             assert response.status_code == 400, (path, raw, response.status_code, response.content)
             assert response.json()["code"] in {"invalid_input", "malformed_body"}, (path, raw)
 
+    def test_it_answers_400_malformed_body_to_deeply_nested_json_on_every_verb(self):
+        # json.loads gives up with a RecursionError, not a ValueError, past about a thousand levels.
+        ticket = self.dispatched_ticket()
+        deep = "[" * 100_000 + "]" * 100_000
+        for verb in VALID_BODIES:
+            if verb == "sign":
+                continue  # takes no body
+            response = self.client.post(f"{PREFIX}/tickets/{ticket.number}/{verb}", deep,
+                                        content_type="application/json", headers=self.headers(self.unit_a_handler))
+            self.assert_error(response, 400, "malformed_body")
+
+    def test_it_answers_404_to_a_ticket_number_with_a_nul_rather_than_failing_in_postgresql(self):
+        for path in ("/tickets/2026%00", "/tickets/2026%00/events"):
+            self.assert_error(self.get(path, as_=self.manager), 404, "ticket_not_found")
+        self.assert_error(self.verb("2026\x00", "sign", as_=self.unit_a_handler), 404, "ticket_not_found")
+
     def test_it_answers_400_to_odd_query_strings(self):
         for query in ("offset=99999999999999999999", "limit=-1", "overdue=perhaps", "created_to=2026-02-30",
                       "q=" + "长" * 101):

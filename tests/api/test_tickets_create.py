@@ -73,9 +73,35 @@ class TestCreateTicket(ApiTestCase):
         body = {**BODY, "requester": {"name": "张三", "phone": "12345"}}
         self.assert_error(self.post("/tickets", body, as_=self.operator), 400, "invalid_phone", "requester.phone")
 
+    def test_it_refuses_a_nul_inside_the_phone_rather_than_stripping_it(self):
+        body = {**BODY, "requester": {"name": "张三", "phone": "139\u000087654321"}}
+        self.assert_error(self.post("/tickets", body, as_=self.operator), 400, "invalid_input", "requester.phone")
+        assert not Ticket.objects.exists()
+
+    def test_it_takes_a_phone_typed_with_full_width_digits(self):
+        body = {**BODY, "requester": {"name": "张三", "phone": "１３９－８７６５－４３２１"}}
+        number = self.post("/tickets", body, as_=self.operator).json()["number"]
+        assert Ticket.objects.get(number=number).requester.phone == "13987654321"
+
+    def test_it_refuses_an_invalid_ip_even_when_no_other_requester_field_is_given(self):
+        body = {**BODY, "channel": "web", "requester": {"ip": "999.1.1.1"}}
+        self.assert_error(self.post("/tickets", body, as_=self.operator), 400, "invalid_ip", "requester.ip")
+        assert not Ticket.objects.exists()
+        number = self.post("/tickets", {**BODY, "channel": "web", "requester": {"ip": "2001:db8::1"}},
+                           as_=self.operator).json()["number"]
+        assert Ticket.objects.get(number=number).requester.ip == "2001:db8::1"
+
     def test_it_refuses_an_invalid_requester_ip(self):
         body = {**BODY, "requester": {"name": "张三", "phone": "13987654321", "ip": "999.1.1.1"}}
         self.assert_error(self.post("/tickets", body, as_=self.operator), 400, "invalid_ip", "requester.ip")
+
+    def test_it_refuses_booleans_that_are_not_json_booleans(self):
+        for body in ({**BODY, "is_confidential": "false"}, {**BODY, "is_complex": 1},
+                     {**BODY, "requester": {"phone": "13987654321", "is_company": "yes"}}):
+            response = self.post("/tickets", body, as_=self.operator)
+            error = self.assert_error(response, 400, "invalid_input")
+            assert error["errors"][0]["message"] == "须为 true 或 false"
+        assert not Ticket.objects.exists()
 
     def test_it_refuses_a_misspelt_field_rather_than_ignoring_it(self):
         error = self.assert_error(self.post("/tickets", {**BODY, "contnet": "x"}, as_=self.operator), 400,

@@ -87,6 +87,15 @@ class TestListTickets(ApiTestCase):
         body = self.assert_error(self.get("/tickets", as_=self.operator, limit=1000), 400, "invalid_input", "limit")
         assert body["errors"][0]["message"] == "不能大于100"
 
+    def test_it_refuses_dates_outside_the_supported_range_instead_of_overflowing(self):
+        for field, value in (("created_from", "0001-01-01"), ("created_to", "9999-12-31"),
+                             ("created_from", "1969-12-31"), ("created_to", "2100-01-01")):
+            body = self.assert_error(self.get("/tickets", as_=self.operator, **{field: value}), 400,
+                                     "invalid_input", field)
+            assert body["errors"][0]["message"] == "须在 1970-01-01 至 2099-12-31 之间"
+        response = self.get("/tickets", as_=self.operator, created_from="1970-01-01", created_to="2099-12-31")
+        assert response.status_code == 200
+
     def test_it_reads_a_page_in_the_same_number_of_queries_however_long(self):
         self.freeze(local(2026, 3, 3, 10))
         headers = self.headers(self.operator)

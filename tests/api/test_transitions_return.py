@@ -47,6 +47,12 @@ class TestDeskReturn(ApiTestCase):
         self.assert_error(self.verb(self.ticket.number, "return", VALID_BODIES["return"], as_=self.unit_b_handler),
                           404, "ticket_not_found")
 
+    def test_it_answers_409_return_pending_to_a_second_return_while_one_waits(self):
+        self.verb(self.ticket.number, "return", VALID_BODIES["return"], as_=self.unit_a_handler)
+        body = self.assert_error(self.verb(self.ticket.number, "return", VALID_BODIES["return"],
+                                           as_=self.unit_a_manager), 409, "return_pending")
+        assert "视为签收" not in body["message"]
+
     def test_it_answers_409_once_the_signing_day_has_passed(self):
         workflow.sign(self.ticket, by=self.unit_a_handler)
         self.freeze(local(2026, 3, 3, 9))

@@ -28,6 +28,15 @@ class TestReturnReview(ApiTestCase):
         self.assert_error(self.verb(self.ticket.number, "return-review", {"approve": False}, as_=self.reviewer),
                           400, "required", "note")
 
+    def test_it_refuses_yes_for_approve_rather_than_approving(self):
+        # A client writing {"approve": "yes", "note": "不同意"} meant something; it is not an approval.
+        for approve in ("yes", "true", 1, "no", 0):
+            response = self.verb(self.ticket.number, "return-review", {"approve": approve, "note": "不同意"},
+                                 as_=self.reviewer)
+            error = self.assert_error(response, 400, "invalid_input", "approve")
+            assert error["errors"][0]["message"] == "须为 true 或 false"
+        assert self.get(f"/tickets/{self.ticket.number}", as_=self.reviewer).json()["status"] == "return_requested"
+
     def test_it_forbids_the_unit_reviewing_its_own_return(self):
         self.assert_error(self.verb(self.ticket.number, "return-review", {"approve": True}, as_=self.unit_a_manager),
                           403, "role_not_allowed")

@@ -68,6 +68,14 @@ class TestExtension(ApiTestCase):
                              as_=self.unit_a_handler)
         self.assert_error(response, 400, "invalid_extension_days", "working_days")
 
+    def test_it_refuses_working_days_that_are_not_a_json_integer(self):
+        for days in ("3", True, 3.0, "三"):
+            response = self.verb(self.ticket.number, "extension", {"working_days": days, "reason": "需协调"},
+                                 as_=self.unit_a_handler)
+            error = self.assert_error(response, 400, "invalid_input", "working_days")
+            assert error["errors"][0]["message"] == "须为整数"
+        assert not ExtensionRequest.objects.exists()
+
     def test_it_forbids_an_assisting_unit(self):
         self.assert_error(self.verb(self.ticket.number, "extension", VALID_BODIES["extension"],
                                     as_=self.unit_c_handler), 403, "not_lead_unit")
@@ -85,9 +93,13 @@ class TestExtension(ApiTestCase):
 
 class TestReply(ApiTestCase):
     def setUp(self):
-        self.freeze(local(2026, 3, 2, 11))
+        self.freeze(local(2026, 3, 2, 9, 30))
         self.ticket = self.new_ticket()
         workflow.dispatch(self.ticket, by=self.dispatcher, lead_unit=self.unit_a, assisting_units=[self.unit_c])
+        self.freeze(local(2026, 3, 2, 11))
+
+    def reply(self, **changes):
+        return self.verb(self.ticket.number, "reply", {**VALID_BODIES["reply"], **changes}, as_=self.unit_a_handler)
 
     def test_it_records_the_units_reply_for_review(self):
         workflow.sign(self.ticket, by=self.unit_a_handler)
@@ -101,6 +113,39 @@ class TestReply(ApiTestCase):
         error = self.assert_error(self.verb(self.ticket.number, "reply", body, as_=self.unit_a_handler), 400,
                                   "invalid_input", "handled_at")
         assert error["errors"][0]["message"] == "须带时区偏移，如 +08:00"
+
+    def test_it_refuses_a_handling_time_in_year_one_or_9999_instead_of_overflowing(self):
+        workflow.sign(self.ticket, by=self.unit_a_handler)
+        for when in ("0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-08:00"):
+            error = self.assert_error(self.reply(handled_at=when), 400, "invalid_input", "handled_at")
+            assert error["errors"][0]["message"] == "须在 1970-01-01 至 2099-12-31 之间"
+
+    def test_it_refuses_a_number_for_the_handling_time(self):
+        workflow.sign(self.ticket, by=self.unit_a_handler)
+        for when in (1772420400, 1772420400.5, True):
+            error = self.assert_error(self.reply(handled_at=when), 400, "invalid_input", "handled_at")
+            assert "字符串" in error["errors"][0]["message"]
+
+    def test_it_refuses_a_handling_time_before_the_ticket_was_dispatched(self):
+        workflow.sign(self.ticket, by=self.unit_a_handler)
+        error = self.assert_error(self.reply(handled_at="2026-03-02T09:29:00+08:00"), 400, "invalid_handled_at",
+                                  "handled_at")
+        assert error["message"] == "办理时间不能早于工单转派时间（2026-03-02 09:30）"
+
+    def test_it_refuses_a_handling_time_in_the_future(self):
+        workflow.sign(self.ticket, by=self.unit_a_handler)
+        self.assert_error(self.reply(handled_at="2026-03-02T11:01:00+08:00"), 400, "invalid_handled_at",
+                          "handled_at")
+
+    def test_it_needs_contacted_as_a_boolean(self):
+        workflow.sign(self.ticket, by=self.unit_a_handler)
+        body = {key: value for key, value in VALID_BODIES["reply"].items() if key != "contacted"}
+        error = self.assert_error(self.verb(self.ticket.number, "reply", body, as_=self.unit_a_handler), 400,
+                                  "invalid_input", "contacted")
+        assert error["errors"][0]["message"] == "此项为必填"
+        for value in ("yes", "true", 1, None):
+            self.assert_error(self.reply(contacted=value), 400, "invalid_input", "contacted")
+        assert self.reply(contacted=False).status_code == 200
 
     def test_it_refuses_a_blank_result(self):
         workflow.sign(self.ticket, by=self.unit_a_handler)
@@ -159,8 +204,9 @@ class TestArrival(ApiTestCase):
         assert (body["status"], body["arrived_at"]) == ("dispatched", "2026-03-02T09:00:00+08:00")
 
     def test_it_refuses_a_non_boolean_remote(self):
-        self.assert_error(self.verb(self.ticket.number, "arrival", {"remote": "maybe"}, as_=self.unit_a_handler),
-                          400, "invalid_input", "remote")
+        for remote in ("maybe", "true", 1):
+            self.assert_error(self.verb(self.ticket.number, "arrival", {"remote": remote}, as_=self.unit_a_handler),
+                              400, "invalid_input", "remote")
 
     def test_it_forbids_hotline_staff(self):
         self.assert_error(self.verb(self.ticket.number, "arrival", {}, as_=self.dispatcher), 403, "role_not_allowed")

@@ -46,6 +46,30 @@ class TestGateway(HotlineTestCase):
                                HTTP_AUTHORIZATION=f"Key {self.raw}")
         assert bad.json()["code"] == "malformed_json"
 
+    def test_it_refuses_values_of_the_wrong_json_type_instead_of_coercing_or_failing(self):
+        cases = [
+            ({"content": "小区停水了", "is_confidential": "no"}, "is_confidential"),
+            ({"content": 5}, "content"),
+            ({"content": "小区停水了", "topic": 101}, "topic"),
+            ({"content": "小区停水了", "requester": "张三"}, "requester"),
+            ({"content": "小区停水了", "requester": {"phone": 13900001111}}, "requester.phone"),
+            ({"content": "小区停水了", "requester": {"phone": "13900001111", "is_company": 1}}, "requester.is_company"),
+        ]
+        for body, field in cases:
+            response = self.post(body)
+            assert response.status_code == 400, (body, response.status_code)
+            assert (response.json()["code"], response.json()["field"]) == ("invalid_type", field)
+        assert not Ticket.objects.exists()
+
+    def test_it_refuses_a_key_with_a_nul_rather_than_failing_in_postgresql(self):
+        response = self.post({"content": "小区停水了"}, key="ab\x00cd.secret")
+        assert (response.status_code, response.json()["code"]) == (401, "invalid_channel_key")
+
+    def test_it_refuses_a_deeply_nested_body_as_malformed(self):
+        bad = self.client.post("/channels/tickets", "[" * 100_000 + "]" * 100_000, content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Key {self.raw}")
+        assert (bad.status_code, bad.json()["code"]) == (400, "malformed_json")
+
 
 @pytest.fixture(autouse=True)
 def _secret(monkeypatch):

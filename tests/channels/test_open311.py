@@ -1,22 +1,36 @@
-"""Open311 GeoReport v2 at /open311/v2/, checked field by field against the specification."""
+"""Open311 GeoReport v2 at /open311/v2/, checked field by field against the specification, in XML (required of
+every endpoint) and JSON, and read by a published client library (georeport) in both formats."""
 
 from __future__ import annotations
 
 import datetime as dt
+from xml.etree import ElementTree as ET
 
 import time_machine
-from django.test import Client
+from django.test import Client, LiveServerTestCase
+from georeport import GeoReport
 
 from hotline.channels import services
 from hotline.tickets import workflow
 from hotline.tickets.choices import Channel
-from tests.base import HotlineTestCase, local
+from hotline.tickets.models import Ticket
+from tests.base import HotlineTestCase, PersonaMixin, local
 
 REQUEST_FIELDS = {
     "service_request_id", "status", "status_notes", "service_name", "service_code", "description",
     "agency_responsible", "service_notice", "requested_datetime", "updated_datetime", "expected_datetime",
     "address", "address_id", "zipcode", "lat", "long", "media_url",
 }
+
+
+def xml(response) -> ET.Element:
+    """The parsed XML answer, after checking it is XML."""
+    assert response["Content-Type"] == "application/xml; charset=utf-8", response["Content-Type"]
+    return ET.fromstring(response.content)  # noqa: S314  (the server's own answer under test)
+
+
+def fields(element: ET.Element) -> dict[str, str | None]:
+    return {child.tag: child.text for child in element}
 
 
 class Open311Case(HotlineTestCase):
@@ -28,12 +42,12 @@ class Open311Case(HotlineTestCase):
     def setUp(self) -> None:
         self.client = Client()
 
-    def post_request(self, **overrides: str):
+    def post_request(self, fmt: str = "json", **overrides: str):
         data = {"api_key": self.api_key, "service_code": "0101", "address_string": "双清区龙须塘街道",
                 "description": "路灯不亮", "first_name": "三", "last_name": "张", "phone": "13911112222",
                 "email": "zhang@example.com", "device_id": "device-42"}
         data.update(overrides)
-        return self.client.post("/open311/v2/requests.json", data)
+        return self.client.post(f"/open311/v2/requests.{fmt}", data)
 
 
 class TestServices(Open311Case):
@@ -91,6 +105,18 @@ class TestPostRequest(Open311Case):
         assert self.post_request(address_string="").status_code == 400
         assert self.post_request(description=" ").status_code == 400
 
+    def test_it_refuses_a_location_that_is_not_one_and_a_confidential_value_that_is_no_key(self):
+        for place in ({"lat": "abc", "long": "112.4"}, {"lat": "27.2", "long": ""}, {"lat": "91", "long": "112.4"},
+                      {"lat": "nan", "long": "112.4"}):
+            response = self.post_request(address_string="", **place)
+            assert response.status_code == 400, place
+        [created] = self.post_request(address_string="", lat="27.24", long="111.47").json()
+        assert Ticket.objects.get(number=created["service_request_id"]).address == "27.24,111.47"
+        for value in ("yes", "1", "TRUE"):
+            response = self.post_request(**{"attribute[confidential]": value})
+            assert response.status_code == 400, value
+            assert "attribute[confidential]" in response.json()[0]["description"]
+
     def test_it_reports_an_unknown_service_code(self):
         response = self.post_request(service_code="9999")
         assert response.status_code == 404
@@ -137,7 +163,111 @@ class TestGetRequests(Open311Case):
         assert self.client.get("/open311/v2/requests.json", {"start_date": "2026-01-01T00:00:00"}).status_code == 400
         assert self.client.get("/open311/v2/requests.json?status=pending").status_code == 400
 
+    def test_it_refuses_dates_in_year_one_or_9999_instead_of_overflowing(self):
+        for query in ({"start_date": "0001-01-01T00:00:00+08:00", "end_date": "0001-01-02T00:00:00+08:00"},
+                      {"end_date": "0001-01-01T00:00:00+08:00"},
+                      {"start_date": "9999-12-30T00:00:00+08:00", "end_date": "9999-12-31T23:00:00-08:00"}):
+            for fmt in ("json", "xml"):
+                response = self.client.get(f"/open311/v2/requests.{fmt}", query)
+                assert response.status_code == 400, (query, fmt)
+                assert b"must lie between 1970-01-01 and 2099-12-31" in response.content
+
+    def test_it_refuses_a_nul_anywhere_in_the_request_rather_than_failing_in_postgresql(self):
+        responses = [self.client.get(path) for path in (
+            "/open311/v2/requests/2026%00.json", "/open311/v2/tokens/a%00.xml", "/open311/v2/services/01%00.json",
+            "/open311/v2/requests.json?service_code=01%00", "/open311/v2/requests.xml?service_request_id=1%00",
+            "/open311/v2/requests.json?status=open&status=open%00")]
+        responses.append(self.post_request(api_key="a\x00b"))
+        for response in responses:
+            assert response.status_code == 400
+            assert b"NUL" in response.content
+
     def test_it_does_not_publish_declined_contacts(self):
         ticket = self.new_ticket()
         workflow.decline(ticket, by=self.operator, reason_code="9", explanation="骚扰电话")
         assert self.client.get(f"/open311/v2/requests/{ticket.number}.json").status_code == 404
+
+
+class TestXml(Open311Case):
+    """The specification's XML shapes: every endpoint, errors included."""
+
+    def test_it_serves_services_as_xml(self):
+        root = xml(self.client.get("/open311/v2/services.xml"))
+        assert root.tag == "services"
+        light = next(fields(s) for s in root.findall("service") if s.findtext("service_code") == "0101")
+        assert light == {"service_code": "0101", "service_name": "路灯照明", "description": "城市管理 / 路灯照明",
+                         "metadata": "true", "type": "realtime", "keywords": light["keywords"], "group": "城市管理"}
+
+    def test_it_serves_a_service_definition_as_xml(self):
+        root = xml(self.client.get("/open311/v2/services/0101.xml"))
+        assert (root.tag, root.findtext("service_code")) == ("service_definition", "0101")
+        attribute = root.find("attributes/attribute")
+        assert attribute is not None and attribute.findtext("code") == "request_type"
+        assert attribute.findtext("variable") == "true" and attribute.findtext("required") == "false"
+        values = {v.findtext("key"): v.findtext("name") for v in attribute.findall("values/value")}
+        assert values["complaint"] == "投诉"
+
+    def test_it_creates_reads_and_finds_by_token_in_xml(self):
+        root = xml(self.post_request("xml"))
+        assert root.tag == "service_requests"
+        created = fields(root.find("request"))
+        assert set(created) == {"service_request_id", "token", "service_notice", "account_id"}
+        number, token = created["service_request_id"], created["token"]
+        request = xml(self.client.get(f"/open311/v2/requests/{number}.xml")).find("request")
+        assert {child.tag for child in request} == REQUEST_FIELDS
+        assert (request.findtext("status"), request.findtext("description")) == ("open", "路灯不亮")
+        assert request.findtext("lat") == "" and request.find("lat").text is None  # an empty element, as in the spec
+        listed = xml(self.client.get(f"/open311/v2/requests.xml?service_request_id={number}"))
+        assert [r.findtext("service_request_id") for r in listed.findall("request")] == [number]
+        found = xml(self.client.get(f"/open311/v2/tokens/{token}.xml")).find("request")
+        assert fields(found) == {"service_request_id": number, "token": token}
+
+    def test_it_answers_errors_in_xml_with_code_and_description(self):
+        cases = [
+            (self.client.get("/open311/v2/services/9999.xml"), 404),
+            (self.client.get("/open311/v2/services.xml?jurisdiction_id=beijing"), 404),
+            (self.client.get("/open311/v2/requests.xml?status=pending"), 400),
+            (self.client.get("/open311/v2/requests/1.xml"), 404),
+            (self.client.get("/open311/v2/tokens/nope.xml"), 404),
+            (self.post_request("xml", api_key="nope.nope"), 403),
+            (self.post_request("xml", description=" "), 400),
+        ]
+        for response, status in cases:
+            assert response.status_code == status
+            root = xml(response)
+            assert root.tag == "errors"
+            error = root.find("error")
+            assert error is not None and error.findtext("code") == str(status) and error.findtext("description")
+
+    def test_it_escapes_markup_in_values(self):
+        [created] = self.post_request(description="路灯<b>不亮</b> & 漏电").json()
+        request = xml(self.client.get(f"/open311/v2/requests/{created['service_request_id']}.xml")).find("request")
+        assert request.findtext("description") == "路灯<b>不亮</b> & 漏电"
+        [created] = self.post_request(description="路灯\x0b不亮").json()  # a control character XML cannot carry
+        request = xml(self.client.get(f"/open311/v2/requests/{created['service_request_id']}.xml")).find("request")
+        assert request.findtext("description") == "路灯\ufffd不亮"
+
+
+class TestWithAPublishedClient(PersonaMixin, LiveServerTestCase):
+    """georeport (PyPI), a thin GeoReport v2 client, against the running server in both of its formats."""
+
+    def setUp(self) -> None:
+        self.make_personas()
+        self.key, self.api_key = services.create_key("微信公众号", Channel.WECHAT)
+
+    def test_it_reads_services_definitions_and_requests_in_xml_and_json(self):
+        ticket = self.new_ticket(topic=self.topic_streetlight)
+        other = self.new_ticket(topic=self.topic_housing)
+        for fmt in ("xml", "json"):
+            client = GeoReport(f"{self.live_server_url}/open311/v2", jurisdiction="shaoyang", output_format=fmt)
+            services_list = client.get_service_list()
+            assert {s["service_code"] for s in services_list} >= {"0101", "02"}, fmt
+            definition = client.get_service_definition("0101")
+            assert definition["service_code"] == "0101", fmt
+            found = client.get_service_request(ticket.number)
+            if fmt == "xml":  # xmltodict gives the one <request> as a mapping, JSON a one-element list's item
+                assert isinstance(found, dict)
+            assert (found["service_request_id"], found["status"], found["service_name"]) == (
+                ticket.number, "open", "路灯照明"), fmt
+            listed = client.get_service_requests(service_request_id=f"{ticket.number},{other.number}")
+            assert {r["service_request_id"] for r in listed} == {ticket.number, other.number}, fmt

@@ -65,6 +65,11 @@ class TestSubmit(PortalCase):
         assert "请填写诉求内容" in self.submit(content="").content.decode()
         assert "不能超过5000字" in self.submit(content="字" * 5001).content.decode()
 
+    def test_it_takes_a_short_clear_matter(self):
+        self.submit(content="停水")
+        assert Ticket.objects.get().content == "停水"
+        assert "诉求内容至少2个字" in self.submit(content=" 水 ").content.decode()
+
     def test_it_rate_limits_a_flood_and_keeps_the_text(self):
         for _ in range(5):
             self.submit()

@@ -53,6 +53,7 @@ class TestCreateTicket(WorkflowTestCase):
             ({"channel": "fax"}, "channel"),
             ({"request_type": "gossip"}, "request_type"),
             ({"content": "   "}, "content"),
+            ({"content": " 水 "}, "content"),
             ({"content": "长" * 5001}, "content"),
             ({"address": "址" * 301}, "address"),
             ({"title": "题" * 121}, "title"),
@@ -65,6 +66,9 @@ class TestCreateTicket(WorkflowTestCase):
                 self.new_ticket(**overrides)
             assert caught.value.field == field, overrides
         assert Ticket.objects.count() == 0
+
+    def test_it_takes_a_two_character_matter(self):
+        assert self.new_ticket(content=" 停水 ").content == "停水"
 
     def test_it_accepts_a_county_as_region(self):
         assert self.new_ticket(region=self.county).region == self.county

@@ -38,7 +38,7 @@ class TestReply(WorkflowTestCase):
         assert send(ticket, self.unit_a_handler) and ticket.events.last().data["late"] is False
         ticket = self.signed_ticket()
         self.move_to(HANDLING_DUE + dt.timedelta(days=7))
-        send(ticket, self.unit_a_handler)
+        send(ticket, self.unit_a_handler, handled_at=HANDLING_DUE + dt.timedelta(days=7))
         assert ticket.events.last().data["late"] is True
 
     def test_it_refuses_missing_fields_naming_each(self):
@@ -51,6 +51,17 @@ class TestReply(WorkflowTestCase):
         for handled_at in (MONDAY + dt.timedelta(hours=1), dt.datetime(2026, 3, 9, 9, 0), None):
             self.assert_refused(InvalidInput, send, ticket, self.unit_a_handler, handled_at=handled_at,
                                 field="handled_at")
+
+    def test_it_refuses_a_handling_time_even_a_minute_ahead_of_the_clock(self):
+        ticket = self.signed_ticket()
+        self.assert_refused(InvalidInput, send, ticket, self.unit_a_handler, handled_at=MONDAY + MINUTE,
+                            field="handled_at")
+
+    def test_it_refuses_a_handling_time_before_the_ticket_was_dispatched(self):
+        ticket = self.signed_ticket()
+        with self.assertRaisesMessage(InvalidInput, "办理时间不能早于工单转派时间（2026-03-09 10:00）"):
+            send(ticket, self.unit_a_handler, handled_at=MONDAY - MINUTE)
+        assert send(ticket, self.unit_a_handler, handled_at=MONDAY).handled_at == MONDAY
 
     def test_it_refuses_another_unit_an_assisting_unit_and_hotline_staff(self):
         ticket = self.new_ticket()

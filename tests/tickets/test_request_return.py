@@ -55,6 +55,15 @@ class TestDeskReturn(WorkflowTestCase):
         self.assert_refused(TransitionNotAllowed, desk, ticket, self.unit_a_handler, code="return_window_closed")
 
 
+    def test_it_says_a_return_is_already_waiting_for_review_rather_than_the_window_closed(self):
+        ticket = self.signed_ticket()
+        desk(ticket, self.unit_a_handler)
+        error = self.assert_refused(TransitionNotAllowed, desk, ticket, self.unit_a_manager, code="return_pending")
+        assert "等待热线审核" in error.message
+        self.assert_refused(TransitionNotAllowed, onsite, ticket, self.unit_a_manager, code="return_pending",
+                            suggested=self.unit_b)
+
+
 class TestOnsiteReturn(WorkflowTestCase):
     def test_it_returns_within_two_working_days_of_signing_with_a_suggested_unit(self):
         ticket = self.signed_ticket()

@@ -102,8 +102,9 @@ class TestUnitActions(ActionCase):
         assert ExtensionRequest.objects.get(ticket=ticket).working_days == 3
 
     def test_it_replies_with_the_article_15_fields(self):
+        with time_machine.travel(local(2026, 11, 24, 14, 0), tick=False):
+            ticket = self.signed_ticket()  # handled at 14:30, after the dispatch
         with time_machine.travel(local(2026, 11, 24, 15, 0), tick=False):
-            ticket = self.signed_ticket()
             response = self.act(self.unit_a_handler, ticket, "reply", {
                 "handler_name": "李工", "handled_at": "2026-11-24T14:30", "process": "现场更换灯具",
                 "result": "路灯已恢复", "contact_note": "电话告知", "contacted": "on"})

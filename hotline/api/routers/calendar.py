@@ -8,7 +8,7 @@ import re
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from hotline.api.schemas import DeadlineOut, ErrorOut
+from hotline.api.schemas import EARLIEST, LATEST, RANGE_MESSAGE, DeadlineOut, ErrorOut
 from hotline.deadlines.store import load_calendar
 from hotline.lib.errors import InvalidInput
 
@@ -34,6 +34,9 @@ def parse_start(raw: str) -> dt.datetime:
                            code="invalid_start") from exc
     if start.tzinfo is None or start.utcoffset() is None:
         raise InvalidInput("start 须带时区偏移，如 +08:00", field="start", code="naive_start")
+    # Year 1 or 9999 overflows once converted or counted forward; such a start names no hotline clock anyway.
+    if not EARLIEST <= start.date() <= LATEST:
+        raise InvalidInput(f"start {RANGE_MESSAGE}", field="start", code="start_out_of_range")
     return start
 
 

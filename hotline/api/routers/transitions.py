@@ -110,7 +110,7 @@ def _return_body(request: HttpRequest) -> tuple[ReturnIn, list[UploadedFile]]:
         return ReturnIn.model_validate(data), request.FILES.getlist("photos")
     try:
         data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # deep nesting exhausts the parser's stack
         raise InvalidInput("请求体不是有效的 JSON", code="malformed_body") from exc
     return ReturnIn.model_validate(data), []
 

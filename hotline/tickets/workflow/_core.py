@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 
 MAX_CONTENT_CHARS = 5000
+# A short, clear matter ("停水") is a matter: two characters say something, one rarely does (Art. 11).
+MIN_CONTENT_CHARS = 2
 
 
 def _require_role(by: Staff | None, roles: Iterable[str], action: str) -> None:

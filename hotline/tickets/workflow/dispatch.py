@@ -128,6 +128,8 @@ def request_return(ticket: Ticket, *, by: Staff, kind: str, reason: str, basis: 
     reason = _text(reason, "reason", "退回理由")
     basis = _text(basis, "basis", "退回依据")
     now = timezone.now()
+    if ticket.status == Status.RETURN_REQUESTED:  # one return at a time: the hotline decides it first (Art. 13)
+        raise TransitionNotAllowed("该工单已有退回申请等待热线审核，请等待审核结果", code="return_pending")
     _check_return_window(ticket, kind, now)
     _check_not_rejected_before(ticket, unit_id)
     _check_return_evidence(ticket, kind, suggested_unit, photos)

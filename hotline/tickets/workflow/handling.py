@@ -61,8 +61,7 @@ def reply(ticket: Ticket, *, by: Staff, handler_name: str, handled_at: dt.dateti
     result = _text(result, "result", "办理结果")
     contact_note = _text(contact_note, "contact_note", "联系服务对象情况")
     now = timezone.now()
-    if handled_at is None or handled_at.tzinfo is None or handled_at > now + dt.timedelta(minutes=5):
-        raise InvalidInput("办理时间须为带时区的过去时间", field="handled_at", code="invalid_handled_at")
+    _check_handled_at(ticket, handled_at, now)
     with transaction.atomic():
         rep = Reply.objects.create(ticket=ticket, unit_id=unit_id, handler_name=handler_name,
                                    handled_at=handled_at, process=process, result=result, contact_note=contact_note,
@@ -71,6 +70,17 @@ def reply(ticket: Ticket, *, by: Staff, handler_name: str, handled_at: dt.dateti
               replied_at=now, data={"reply": rep.pk, "clock": "rework" if ticket.rework_due else "handling",
                                     **_against(_handling_due(ticket), now)})
     return rep
+
+
+def _check_handled_at(ticket: Ticket, handled_at: dt.datetime | None, now: dt.datetime) -> None:
+    """The handling happened while the ticket was with the unit: not before it was dispatched, not after now."""
+    if handled_at is None or handled_at.tzinfo is None:
+        raise InvalidInput("办理时间须带时区", field="handled_at", code="invalid_handled_at")
+    if handled_at > now:
+        raise InvalidInput("办理时间不能晚于当前时间", field="handled_at", code="invalid_handled_at")
+    if ticket.dispatched_at is not None and handled_at < ticket.dispatched_at:
+        since = timezone.localtime(ticket.dispatched_at).strftime("%Y-%m-%d %H:%M")
+        raise InvalidInput(f"办理时间不能早于工单转派时间（{since}）", field="handled_at", code="invalid_handled_at")
 
 
 def record_contact_attempt(ticket: Ticket, *, by: Staff, method: str, reached: bool, note: str = "") -> ContactAttempt:

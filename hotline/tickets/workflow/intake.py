@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 from hotline.tickets.workflow._core import (
     MAX_CONTENT_CHARS,
+    MIN_CONTENT_CHARS,
     _against,
     _cn_number,
     _event,
@@ -56,12 +58,25 @@ def _requester(data: dict[str, Any] | None) -> Requester | None:
     name = _text(data.get("name"), "requester.name", "姓名", required=False, max_chars=100)
     id_number = _text(data.get("id_number"), "requester.id_number", "证件号码", required=False, max_chars=32)
     address = _text(data.get("address"), "requester.address", "住址", required=False, max_chars=300)
-    if not (name or phone or id_number):
+    ip = _ip(data.get("ip"))
+    if not (name or phone or id_number or address or ip):
         return None
     return Requester.objects.create(
         name=name, phone=normalise_phone(phone), id_number=id_number, address=address,
-        is_company=bool(data.get("is_company")), ip=str(data.get("ip") or ""),  # Requester.save validates the IP
+        is_company=bool(data.get("is_company")), ip=ip,
     )
+
+
+def _ip(value: Any) -> str:
+    """The source address of a web or app contact, checked before anything else is decided: a wrong one is refused,
+    never dropped because no other requester field came with it."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        raise InvalidInput("IP地址格式不正确", field="requester.ip", code="invalid_ip") from None
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,8 @@ def _checked(contact: Contact) -> Contact:
     if contact.request_type not in RequestType.values:
         raise InvalidInput("诉求类型不正确", field="request_type", code="invalid_request_type")
     content = _text(contact.content, "content", "诉求内容", max_chars=MAX_CONTENT_CHARS)
+    if len(content) < MIN_CONTENT_CHARS:
+        raise InvalidInput(f"诉求内容至少{MIN_CONTENT_CHARS}个字", field="content", code="too_short")
     address = _text(contact.address, "address", "事发地点", required=False, max_chars=300)
     title = _text(contact.title, "title", "标题", required=False, max_chars=120) or content[:30]
     if contact.region is not None and contact.region.kind != UnitKind.COUNTY:
