@@ -164,6 +164,11 @@ API: dict[str, Entry] = {
         "reply", "reply-review", "follow-up", "merge", "hand-off", "contact-attempt")},
 }
 
+# ---- Follow-up desk, ratings from every channel, units' appeals (Art. 17, 25) ----
+PAGES.update({
+    "channels:sms-rating": same(401, method="POST", note="短信网关评价回复，渠道密钥认证"),
+})
+
 
 def lookup(kind: str, key: str) -> Entry | None:
     """The matrix entry of a URL name (`kind='url'`) or API operation (`kind='api'`), None when missing."""

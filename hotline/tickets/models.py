@@ -371,6 +371,11 @@ class FollowUp(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "回访记录"
         indexes = [models.Index(fields=["channel", "at"])]
+        constraints = [
+            # A requester rates a ticket once per channel of their own (portal, SMS); calls repeat (three tries).
+            models.UniqueConstraint(fields=["ticket", "channel"], condition=~Q(channel=FollowUpChannel.CALL),
+                                    name="one_rating_per_ticket_and_channel"),
+        ]
 
 
 class Attachment(models.Model):

@@ -68,5 +68,11 @@ class Migration(migrations.Migration):
             model_name='followup',
             index=models.Index(fields=['channel', 'at'], name='tickets_fol_channel_9a6026_idx'),
         ),
+        migrations.AddConstraint(
+            model_name='followup',
+            constraint=models.UniqueConstraint(condition=models.Q(('channel', 'call'), _negated=True),
+                                               fields=('ticket', 'channel'),
+                                               name='one_rating_per_ticket_and_channel'),
+        ),
         migrations.RunPython(_fault_from_flag, migrations.RunPython.noop),
     ]

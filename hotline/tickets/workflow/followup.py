@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hotline.deadlines.policy import Clock, compute
 from hotline.deadlines.store import load_calendar
 from hotline.directory.choices import FOLLOWUP_ROLES, REVIEW_ROLES
-from hotline.lib.errors import InvalidInput, TransitionNotAllowed
+from hotline.lib.errors import Conflict, InvalidInput, TransitionNotAllowed
 from hotline.tickets.choices import (
     DISSATISFIED_LEVELS,
     Action,
@@ -148,11 +148,15 @@ def record_rating(ticket: Ticket, *, channel: str, satisfaction: str, solved: bo
         raise InvalidInput("问题是否解决须为是或否", field="solved", code="invalid_input")
     answers = Answers(satisfaction=satisfaction, solved=solved)
     now = timezone.now()
-    with transaction.atomic():
-        fu = _create(ticket, by=None, channel=channel, now=now, reached=True, answers=answers,
-                     note=(comment or "").strip()[:500])
-        _event(ticket, Action.FOLLOW_UP, None, frm=ticket.status, to=ticket.status, at=now, reason=fu.note,
-               article="第十七条", data=follow_up_data(fu))
+    try:
+        with transaction.atomic():
+            fu = _create(ticket, by=None, channel=channel, now=now, reached=True, answers=answers,
+                         note=(comment or "").strip()[:500])
+            _event(ticket, Action.FOLLOW_UP, None, frm=ticket.status, to=ticket.status, at=now, reason=fu.note,
+                   article="第十七条", data=follow_up_data(fu))
+    except IntegrityError as exc:
+        # One rating per ticket and channel; two submissions at once: the constraint lets one win.
+        raise Conflict("该工单已评价", code="already_rated") from exc
     return fu
 
 
