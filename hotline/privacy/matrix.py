@@ -168,6 +168,13 @@ API: dict[str, Entry] = {
 PAGES.update({
     "channels:sms-rating": same(401, method="POST", note="短信网关评价回复，渠道密钥认证"),
 })
+API.update({
+    "GET /api/v1/tickets/{number}/follow-ups": entry(hotline=200, unit=UNIT_VISIBLE, anonymous=401,
+                                                    note="全部渠道的回访记录"),
+    "POST /api/v1/tickets/{number}/appeal": API_PROBE_400,
+    "POST /api/v1/tickets/{number}/appeal-review": API_PROBE_400,
+    "GET /api/v1/appeals": entry(hotline=200, unit=200, anonymous=401, note="只列可见工单的申诉"),
+})
 
 
 def lookup(kind: str, key: str) -> Entry | None:
