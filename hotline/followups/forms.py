@@ -8,7 +8,10 @@ from typing import Any
 
 from django import forms
 
-from hotline.tickets.choices import AppealGround, Fault, Satisfaction, UnitContactMethod
+from hotline.directory.choices import UnitKind
+from hotline.directory.models import Unit
+from hotline.followups.selectors import AppealFilter
+from hotline.tickets.choices import AppealGround, AppealState, Fault, Satisfaction, UnitContactMethod
 
 _TEXT = {"class": "form-control form-control-sm"}
 _SELECT = {"class": "form-select form-select-sm"}
@@ -77,3 +80,25 @@ class AppealReviewForm(forms.Form):
     @property
     def approve(self) -> bool:
         return self.cleaned_data["decision"] == "uphold"
+
+
+class LedgerFilterForm(forms.Form):
+    """The ledger's filters; every field optional."""
+
+    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *AppealState.choices],
+                              widget=forms.Select(attrs=_SELECT))
+    ground = forms.ChoiceField(label="申诉理由", required=False, choices=[("", "全部"), *AppealGround.choices],
+                               widget=forms.Select(attrs=_SELECT))
+    unit = forms.ModelChoiceField(label="申诉单位", required=False, empty_label="全部",
+                                  queryset=Unit.objects.exclude(kind=UnitKind.HOTLINE).order_by("name"),
+                                  widget=forms.Select(attrs=_SELECT))
+    since = forms.DateField(label="申诉日期起", required=False,
+                            widget=forms.DateInput(attrs={**_TEXT, "type": "date"}))
+    until = forms.DateField(label="申诉日期止", required=False,
+                            widget=forms.DateInput(attrs={**_TEXT, "type": "date"}))
+
+    def appeal_filter(self) -> AppealFilter:
+        data = self.cleaned_data
+        unit = data.get("unit")
+        return AppealFilter(state=data.get("state") or "", ground=data.get("ground") or "",
+                            unit=unit.pk if unit else None, since=data.get("since"), until=data.get("until"))
