@@ -73,7 +73,7 @@ def _call_context(ticket: Ticket, form: FollowUpForm | None) -> dict[str, Any]:
 
 def _call_failure(request: HttpRequest, error: DomainError, form: Any, number: str) -> HttpResponse:
     ticket = access_ticket(_staff(request), number)
-    return render(request, "followups/call.html", _call_context(ticket, form))
+    return render(request, "followups/call.html", {**_call_context(ticket, form), "error": error})
 
 
 @require_http_methods(["GET", "POST"])
@@ -167,9 +167,11 @@ def _load_appeal(user: Staff, appeal_id: int) -> Appeal:
 
 
 def _detail_failure(request: HttpRequest, error: DomainError, form: Any, appeal_id: int) -> HttpResponse:
-    found = _load_appeal(_staff(request), appeal_id)
+    user = _staff(request)
+    found = _load_appeal(user, appeal_id)
     return render(request, "followups/appeal_detail.html",
-                  {"appeal": found, "form": form or AppealReviewForm(), "may_review": True})
+                  {"appeal": found, "form": form or AppealReviewForm(), "error": error,
+                   "may_review": user.role in REVIEW_ROLES and found.state == "pending"})
 
 
 @require_http_methods(["GET", "POST"])

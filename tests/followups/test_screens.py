@@ -132,3 +132,26 @@ class TestLedger(ScreenCase):
         assert rows[1][0] == ticket.number and rows[1][10] == "待审核"
         assert "0 件" not in client.get("/followups/ledger/?state=pending").content.decode()
         assert "共 0 件" in client.get("/followups/ledger/?state=upheld").content.decode()
+
+
+class TestConflictsOnScreen(ScreenCase):
+    def test_a_second_agent_saving_the_same_call_gets_409_with_the_reason(self):
+        ticket = self.resolved_ticket()
+        body = {"reached": "yes", "satisfaction": "5", "solved": "yes", "unit_contacted": "yes",
+                "unit_contact_method": "phone"}
+        assert self.as_(self.followup).post(f"/followups/{ticket.number}/", body).status_code == 302
+        response = self.as_(self.manager).post(f"/followups/{ticket.number}/", body)
+        self.assertContains(response, "不能执行“回访”", status_code=409)
+
+    def test_a_second_decision_on_an_appeal_gets_409_with_the_reason(self):
+        from hotline.followups.appeals import file_appeal
+        from tests.followups.support import contact_proof
+
+        _ticket, fu = self.rated_dissatisfied()
+        appeal = file_appeal(fu, by=self.unit_a_handler, ground="policy", statement="政策原因",
+                             evidence=[contact_proof()])
+        assert self.as_(self.reviewer).post(f"/followups/appeals/{appeal.pk}/",
+                                            {"decision": "reject", "note": "证据不足"}).status_code == 302
+        response = self.as_(self.manager).post(f"/followups/appeals/{appeal.pk}/",
+                                               {"decision": "uphold", "note": "改判"})
+        self.assertContains(response, "该申诉已审核", status_code=409)
