@@ -178,6 +178,11 @@ ATTACHMENT_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp", "applicatio
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Follow-up and appeals (Art. 17, 25; the measures set no length): call within N working days of resolution; a
+# unit may appeal a dissatisfied rating within N working days of it.
+FOLLOW_UP_WORKING_DAYS = env_int("HOTLINE_FOLLOW_UP_WORKING_DAYS", 2)
+APPEAL_WINDOW_WORKING_DAYS = env_int("HOTLINE_APPEAL_WINDOW_WORKING_DAYS", 3)
+
 # Timed sweeps: `hotline demo` runs them in a thread; production runs Celery beat (CELERY_ENABLED) or cron.
 SWEEP_INTERVAL_SECONDS = env_int("HOTLINE_SWEEP_INTERVAL_SECONDS", 60)
 CELERY_ENABLED = env_bool("CELERY_ENABLED", False)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("hotline.api.urls")),
     path("knowledge/", include("hotline.knowledge.urls")),
+    path("followups/", include("hotline.followups.urls")),
     path("routing/", include("hotline.intake.urls")),
     path("reports/", include("hotline.reports.urls")),
     path("captcha/", include("captcha.urls")),

@@ -16,7 +16,16 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, ConfigDict, StrictBool, StrictInt
 
 from hotline.deadlines.calendar import FIRST_DAY, LAST_DAY, LOCAL_TZ
-from hotline.tickets.choices import Channel, EmergencyLine, RequestType, ReturnKind, Satisfaction, Status
+from hotline.tickets.choices import (
+    Channel,
+    EmergencyLine,
+    Fault,
+    RequestType,
+    ReturnKind,
+    Satisfaction,
+    Status,
+    UnitContactMethod,
+)
 
 
 def _refuse_nul(value: str) -> str:
@@ -286,8 +295,11 @@ class ReplyIn(In):
 class FollowUpIn(In):
     reached: Bool
     satisfaction: Satisfaction | None = Field(None, description="五级满意度，联系上服务对象时必填（第十七条）")
-    unit_contacted: Bool = False
-    unit_at_fault: Bool = False
+    solved: Bool | None = Field(None, description="问题是否已解决，联系上服务对象时必填")
+    unit_contacted: Bool | None = Field(
+        None, description="承办单位是否联系过服务对象，联系上服务对象时必填，不设默认值（第十七条）")
+    unit_contact_method: UnitContactMethod | None = Field(None, description="承办单位联系过时必填")
+    fault: Fault | None = Field(None, description="不满意时必填；承办单位原因的即发回重办（第十七条）")
     note: Text = ""
 
 

@@ -12,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from hotline.channels import services
 from hotline.channels.models import ChannelKey, InboundNonce
-from hotline.lib.errors import DomainError, Forbidden, InvalidInput
+from hotline.followups import ratings
+from hotline.lib.errors import DomainError, Forbidden, InvalidInput, NotFound
 from hotline.tickets.choices import Channel
+from hotline.tickets.models import Ticket
 
 
 def _json_error(exc: DomainError) -> JsonResponse:
@@ -49,6 +51,27 @@ def gateway_ticket(request: HttpRequest) -> JsonResponse:
             raise Forbidden("110 转接须使用签名接口", code="invalid_channel_key")
         ticket = services.submit(key.channel, _body(request))
         return _created(ticket, services.issue_tracking(ticket))
+    except DomainError as exc:
+        return _json_error(exc)
+
+
+@csrf_exempt
+@require_POST
+def sms_rating(request: HttpRequest) -> JsonResponse:
+    """POST /channels/ratings/sms with an SMS key: the requester's reply to the rating SMS ("1 满意 / 2 基本满意 /
+    3 不满意"), as `{"number", "phone", "text"}`; a follow-up record of the SMS channel (Art. 17)."""
+    try:
+        scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+        key = services.authenticate_key(raw) if scheme.lower() == "key" else None
+        if key is None or key.channel != Channel.SMS:
+            raise Forbidden("缺少短信网关接入密钥（Authorization: Key …）", code="invalid_channel_key")
+        data = _body(request)
+        ticket = Ticket.objects.filter(number=str(data.get("number") or "")).first()
+        if ticket is None:
+            raise NotFound("工单不存在", code="not_found")
+        rating = ratings.rate_by_sms(ticket, phone=str(data.get("phone") or ""), text=str(data.get("text") or ""))
+        return JsonResponse({"number": ticket.number, "follow_up": rating.pk, "satisfaction": rating.satisfaction},
+                            status=201)
     except DomainError as exc:
         return _json_error(exc)
 

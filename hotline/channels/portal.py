@@ -12,7 +12,7 @@ from django_ratelimit.decorators import ratelimit
 from hotline.channels import services
 from hotline.channels.forms import RateForm, SubmitForm, TrackForm
 from hotline.lib.errors import DomainError
-from hotline.tickets.choices import Action, Channel, ReviewState, Status
+from hotline.tickets.choices import Action, Channel, FollowUpChannel, ReviewState, Status
 from hotline.tickets.models import Ticket
 
 # What a citizen sees of the history: the steps, never internal notes or the names of staff.
@@ -106,7 +106,7 @@ def _context(ticket: Ticket) -> dict[str, Any]:
     if ticket.status in (Status.RESOLVED, Status.CLOSED):
         reply = ticket.replies.filter(state=ReviewState.APPROVED).order_by("-submitted_at").first()
     return {"ticket": ticket, "events": events, "reply": reply, "status_label": Status(ticket.status).label,
-            "rating": ticket.citizen_ratings.first(), "rate_form": RateForm()}
+            "rating": ticket.follow_ups.filter(channel=FollowUpChannel.PORTAL).first(), "rate_form": RateForm()}
 
 
 def status(request: HttpRequest, number: str) -> HttpResponse:

@@ -13,12 +13,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hotline.channels import intake
-from hotline.channels.models import ChannelKey, CitizenRating, InboundNonce, Tracking
+from hotline.channels.models import ChannelKey, InboundNonce, Tracking
 from hotline.directory.choices import UnitKind
 from hotline.directory.models import Topic, Unit
+from hotline.followups import ratings
 from hotline.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from hotline.tickets.choices import Channel, RequestType, Satisfaction, Status
-from hotline.tickets.models import Ticket
+from hotline.tickets.choices import Channel, RequestType
+from hotline.tickets.models import FollowUp, Ticket
 from hotline.tickets.workflow import Contact
 
 # Art. 7: a signed transfer older or newer than this is refused; nonces are kept at least this long.
@@ -103,18 +104,10 @@ def track(number: str, code: str) -> Ticket:
     return tracking.ticket
 
 
-def rate(ticket: Ticket, *, satisfaction: str, comment: str = "") -> CitizenRating:
-    """The requester rates the handling once the ticket is resolved or closed."""
-    if ticket.status not in (Status.RESOLVED, Status.CLOSED):
-        raise Conflict("工单办结后才能评价", code="not_resolved")
-    if satisfaction not in Satisfaction.values:
-        raise InvalidInput("请选择满意度", field="satisfaction", code="invalid_satisfaction")
-    try:
-        with transaction.atomic():
-            return CitizenRating.objects.create(ticket=ticket, satisfaction=satisfaction,
-                                                comment=(comment or "").strip()[:500], at=timezone.now())
-    except IntegrityError as exc:
-        raise Conflict("该工单已评价", code="already_rated") from exc
+def rate(ticket: Ticket, *, satisfaction: str, comment: str = "") -> FollowUp:
+    """The requester rates the handling once the ticket is resolved or closed: a follow-up record of the portal
+    channel (Art. 17), recorded by the follow-up service."""
+    return ratings.rate_on_portal(ticket, satisfaction=satisfaction, comment=comment)
 
 
 def create_key(name: str, channel: str, *, hmac_secret_env: str = "") -> tuple[ChannelKey, str]:

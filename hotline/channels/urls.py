@@ -34,4 +34,5 @@ urlpatterns = [
     path("desk/deputies/", desk_views.deputies, name="desk-deputies"),
     path("channels/tickets", inbound.gateway_ticket, name="gateway-ticket"),
     path("channels/110/tickets", inbound.police_transfer, name="police-transfer"),
+    path("channels/ratings/sms", inbound.sms_rating, name="sms-rating"),
 ]

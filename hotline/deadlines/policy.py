@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.conf import settings
+
 from hotline.deadlines.calendar import Due, WorkCalendar
 
 
@@ -22,6 +24,8 @@ class Clock(StrEnum):
     HANDLING = "handling"
     REWORK = "rework"
     ARRIVAL = "arrival"
+    FOLLOW_UP = "follow_up"
+    APPEAL = "appeal"
 
 
 class Unit(StrEnum):
@@ -56,6 +60,12 @@ RULES: dict[Clock, ClockRule] = {
                             dt.timedelta(hours=24)),
     Clock.ARRIVAL: ClockRule(Clock.ARRIVAL, "到场处置时限", Unit.HOURS, 1, "第二十条", "转派油烟、噪音等扰民工单",
                              dt.timedelta(minutes=15)),
+    # Where the measures give no length, ours (settings; docs/regulation.md): call within 2 working days of
+    # resolution (Art. 17), appeal within 3 working days of the rating (Art. 25).
+    Clock.FOLLOW_UP: ClockRule(Clock.FOLLOW_UP, "回访时限", Unit.WORKING_DAYS, settings.FOLLOW_UP_WORKING_DAYS,
+                               "第十七条", "审核办结", dt.timedelta(hours=24)),
+    Clock.APPEAL: ClockRule(Clock.APPEAL, "申诉时限", Unit.WORKING_DAYS, settings.APPEAL_WINDOW_WORKING_DAYS,
+                            "第二十五条", "回访不满意", dt.timedelta(hours=24)),
 }
 
 # Art. 14: handling limits by request type, in working days from signing.

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hotline.demo import assessment, channels, directory, logins, stories
+from hotline.demo import followups as followup_demo
 from hotline.demo.replay import Cast, Replay
 from hotline.directory.models import Unit
 from hotline.ops import schedule
@@ -106,6 +107,7 @@ def build(*, tickets: int = 300, seed: int = 12345, password: str | None = None,
         channels.build_hotspot(staff, topics, units["shuangqing"], now=now)
         schedule.run_all(now)
         channels.build(staff, now=now)
+        followup_demo.build(staff, now=now)
         assessment.build(units, staff, now=now)
     if tickets >= ROUTING_MIN_TICKETS:
         # The demo trains the dispatch model on its own history, so suggestions come from a real model.

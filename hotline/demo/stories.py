@@ -356,15 +356,19 @@ def _followed_up(cast: Cast, plan: Plan, ticket: Ticket, lead: Unit) -> Story:
             yield cast.office(2, 6)
         return
     if plan.rework:
+        # The unit's fault sends the ticket back in the same step (Art. 17).
         workflow.follow_up(_fresh(ticket), by=cast.followup, reached=True, satisfaction=Satisfaction.DISSATISFIED,
-                           unit_contacted=False, unit_at_fault=True, note="服务对象反映承办单位未联系、问题未解决")
+                           solved=False, unit_contacted=False, fault="unit",
+                           note="服务对象反映承办单位未联系、问题未解决，发回重办")
         yield cast.later(10, 90)
-        workflow.rework(_fresh(ticket), by=cast.followup, note="承办单位未联系服务对象，发回重办")
         yield from _replied(cast, Plan("dispatch", S.CLOSED, (0, 0)), ticket, lead)
         yield cast.office(1, 12)
         workflow.review_reply(_fresh(ticket), by=cast.reviewer, approve=True)
         yield cast.office(2, 30)
     satisfaction = cast.rng.choice(SATISFIED + [Satisfaction.DISSATISFIED])
+    dissatisfied = satisfaction == Satisfaction.DISSATISFIED
     workflow.follow_up(_fresh(ticket), by=cast.followup, reached=True, satisfaction=satisfaction,
-                       unit_contacted=True, note="服务对象对办理结果" + Satisfaction(satisfaction).label)
+                       solved=not dissatisfied, unit_contacted=True, unit_contact_method="phone",
+                       fault="objective" if dissatisfied else "",
+                       note="服务对象对办理结果" + Satisfaction(satisfaction).label)
 

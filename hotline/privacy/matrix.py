@@ -193,6 +193,30 @@ API: dict[str, Entry] = {
         "reply", "reply-review", "follow-up", "merge", "hand-off", "contact-attempt")},
 }
 
+# ---- Follow-up desk, ratings from every channel, units' appeals (Art. 17, 25) ----
+FOLLOWUP_DESK: dict[str, Code] = {"followup": 200, "manager": 200}
+PAGES.update({
+    "channels:sms-rating": same(401, method="POST", note="短信网关评价回复，渠道密钥认证"),
+    "followups:desk": entry(hotline=403, unit=403, anonymous=LOGIN, roles=FOLLOWUP_DESK, note="回访工作台"),
+    "followups:call": entry(hotline=403, unit=403, anonymous=LOGIN, roles=FOLLOWUP_DESK, note="回访一件工单"),
+    "followups:appeal": entry(hotline=403, unit={"own": 200, "assisting": 403, "other": 404, "unassigned": 404},
+                              anonymous=LOGIN, note="申诉表单，仅牵头单位"),
+    "followups:appeals": entry(hotline=403, unit=200, anonymous=LOGIN, roles={"reviewer": 200, "manager": 200},
+                               note="审核员：待审申诉；承办单位：本单位申诉"),
+    "followups:appeal_detail": entry(hotline=404, unit=404, anonymous=LOGIN, note="未知申诉；不可见工单的申诉同为404"),
+    "followups:appeal_evidence": entry(hotline=404, unit=404, anonymous=LOGIN, note="未知申诉"),
+    "followups:ledger": entry(hotline=200, unit=200, anonymous=LOGIN, note="只列可见工单的申诉"),
+    "followups:ledger_csv": entry(hotline=200, unit=200, anonymous=LOGIN),
+    "followups:ledger_xlsx": entry(hotline=200, unit=200, anonymous=LOGIN),
+})
+API.update({
+    "GET /api/v1/tickets/{number}/follow-ups": entry(hotline=200, unit=UNIT_VISIBLE, anonymous=401,
+                                                    note="全部渠道的回访记录"),
+    "POST /api/v1/tickets/{number}/appeal": API_PROBE_400,
+    "POST /api/v1/tickets/{number}/appeal-review": API_PROBE_400,
+    "GET /api/v1/appeals": entry(hotline=200, unit=200, anonymous=401, note="只列可见工单的申诉"),
+})
+
 
 def lookup(kind: str, key: str) -> Entry | None:
     """The matrix entry of a URL name (`kind='url'`) or API operation (`kind='api'`), None when missing."""

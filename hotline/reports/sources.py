@@ -94,12 +94,12 @@ def excluded_by_unit(period: Period) -> dict[int | None, list[Evidence]]:
     decision = _field(appeal, "decision", "status", "state") if appeal else None
     if appeal is not None and decision is not None:
         rows = (appeal._default_manager.filter(_in(period, "decided_at"), **{decision: UPHELD}).order_by()
-                .annotate(unit=lead_unit_at("follow_up__ticket"), rated_at=models.F("follow_up__at"))
-                .values("pk", "unit", "follow_up_id", "follow_up__ticket__number"))
+                .annotate(rated_unit=models.F("unit"), rated_at=models.F("follow_up__at"))
+                .values("pk", "rated_unit", "follow_up_id", "follow_up__ticket__number"))
         for row in rows:
             number = row["follow_up__ticket__number"]
-            out[row["unit"]][row["follow_up_id"]] = Evidence("appeal", str(row["pk"]), f"申诉成立（工单{number}）",
-                                                             f"/tickets/{number}/")
+            out[row["rated_unit"]][row["follow_up_id"]] = Evidence(
+                "appeal", str(row["pk"]), f"申诉成立（工单{number}）", f"/tickets/{number}/")
     flagged = model(FOLLOW_UP, "excluded_from_assessment", "at")
     if flagged is not None and appeal is None:
         rows = (flagged._default_manager.filter(_in(period, "at"), excluded_from_assessment=True).order_by()

@@ -68,6 +68,9 @@ class Action(models.TextChoices):
     ARRIVE = "arrive", "到场处置"
     MARK_OVERDUE = "mark_overdue", "超时"
     WARN = "warn", "临期提醒"
+    # Units' appeals against a dissatisfied rating (Art. 25): records of hotline.followups, logged here.
+    APPEAL = "appeal", "申诉"
+    REVIEW_APPEAL = "review_appeal", "审核申诉"
 
 
 S = Status
@@ -176,6 +179,55 @@ class Satisfaction(models.TextChoices):
 
 
 DISSATISFIED_LEVELS = frozenset({Satisfaction.DISSATISFIED, Satisfaction.VERY_DISSATISFIED})
+
+
+# ---------------------------------------------------------------- follow-up records and appeals (Art. 17, 25)
+
+
+class FollowUpChannel(models.TextChoices):
+    """How a follow-up record came in: an agent's call, or the requester's own rating (Art. 17 全面回访)."""
+
+    CALL = "call", "电话回访"
+    PORTAL = "portal", "网站评价"
+    SMS = "sms", "短信评价"
+
+
+class Fault(models.TextChoices):
+    """Whose fault a dissatisfied rating is; only the unit's own sends the ticket back (Art. 17 主观原因)."""
+
+    UNIT = "unit", "承办单位原因"
+    POLICY = "policy", "政策原因"
+    REQUESTER = "requester", "服务对象原因"
+    OBJECTIVE = "objective", "客观条件限制"
+
+
+class UnitContactMethod(models.TextChoices):
+    """How the unit contacted the requester, as the requester tells it on the follow-up call (Art. 15, 17)."""
+
+    PHONE = "phone", "电话"
+    VISIT = "visit", "上门或现场"
+    SMS = "sms", "短信或微信"
+    OTHER = "other", "其他"
+
+
+class AppealGround(models.TextChoices):
+    """Art. 25: the grounds on which a unit may appeal a dissatisfied rating."""
+
+    LAWFUL_HANDLING = "lawful_handling", "已依法依规办结（调解、执法类），群众仍不满意"
+    UNTRUE = "untrue", "服务对象反映情况不属实"
+    POLICY = "policy", "政策原因暂时无法解决"
+    MALICIOUS = "malicious", "恶意投诉、浪费行政资源（第二十九条）"
+
+
+class AppealState(models.TextChoices):
+    PENDING = "pending", "待审核"
+    UPHELD = "upheld", "申诉成立"
+    REJECTED = "rejected", "申诉不成立"
+
+
+class EvidenceKind(models.TextChoices):
+    CONTACT_PROOF = "contact_proof", "与服务对象沟通联系证明"
+    OTHER = "other", "其他依据"
 
 
 class AttachmentPurpose(models.TextChoices):

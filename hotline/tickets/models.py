@@ -21,11 +21,14 @@ from hotline.tickets.choices import (
     Channel,
     DeclineReason,
     EmergencyLine,
+    Fault,
+    FollowUpChannel,
     RequestType,
     ReturnKind,
     ReviewState,
     Satisfaction,
     Status,
+    UnitContactMethod,
 )
 from hotline.vault.fields import EncryptedTextField
 from hotline.vault.keys import keyring, phone_lookup_hash
@@ -340,20 +343,39 @@ class Reply(models.Model):
 
 
 class FollowUp(models.Model):
-    """A follow-up call's result (Art. 17): satisfaction on five levels and whether the unit contacted the requester."""
+    """One follow-up record (Art. 17): an agent's call or the requester's own rating from the portal or by SMS, with
+    satisfaction on five levels, whether the problem was solved, whether and how the unit contacted the requester
+    and, when dissatisfied, whose fault it was. A rating is never edited; an upheld appeal only excludes it from the
+    assessment (Art. 25)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="follow_ups")
     requester = models.ForeignKey(Requester, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    agent = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField("回访渠道", max_length=8, choices=FollowUpChannel.choices,
+                               default=FollowUpChannel.CALL)
+    agent = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
     reached = models.BooleanField("联系上服务对象", default=True)
     satisfaction = models.CharField("满意度", max_length=2, choices=Satisfaction.choices, blank=True)
-    unit_contacted = models.BooleanField("承办单位联系过服务对象", default=False)
+    solved = models.BooleanField("问题已解决", null=True, blank=True)
+    # Null only where nobody answered it: an unreached call, or a rating that did not ask (Art. 17: never assumed).
+    unit_contacted = models.BooleanField("承办单位联系过服务对象", null=True, blank=True)
+    unit_contact_method = models.CharField("承办单位联系方式", max_length=8, choices=UnitContactMethod.choices,
+                                           blank=True)
+    fault = models.CharField("不满意原因", max_length=10, choices=Fault.choices, blank=True)
     unit_at_fault = models.BooleanField("不满意系承办单位主观原因", default=False)
     note = models.TextField("回访记录", blank=True)
+    # Art. 25: the lead unit may appeal a dissatisfied rating until then (stored when the rating is recorded).
+    appeal_due = models.DateTimeField("申诉截止", null=True, blank=True)
+    excluded_from_assessment = models.BooleanField("不计入考核（申诉成立）", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "回访记录"
+        indexes = [models.Index(fields=["channel", "at"])]
+        constraints = [
+            # A requester rates a ticket once per channel of their own (portal, SMS); calls repeat (three tries).
+            models.UniqueConstraint(fields=["ticket", "channel"], condition=~Q(channel=FollowUpChannel.CALL),
+                                    name="one_rating_per_ticket_and_channel"),
+        ]
 
 
 class Attachment(models.Model):

@@ -12,13 +12,13 @@ from django.utils import timezone
 from hotline.deadlines.policy import MAX_EXTENSION_WORKING_DAYS
 from hotline.directory.choices import UnitKind
 from hotline.directory.models import Topic, Unit
+from hotline.followups import forms as followup_forms
 from hotline.tickets.choices import (
     Channel,
     DeclineReason,
     EmergencyLine,
     RequestType,
     ReturnKind,
-    Satisfaction,
     Status,
 )
 from hotline.tickets.selectors import TicketFilter
@@ -223,15 +223,8 @@ class ReviewForm(StyledForm):
         return self.cleaned_data["decision"] == "yes"
 
 
-class FollowUpForm(StyledForm):
-    """Art. 17: the follow-up call's result on the five GB/T 39734 levels."""
-
-    reached = forms.BooleanField(label="联系上服务对象", required=False, initial=True)
-    satisfaction = forms.ChoiceField(label="满意度", required=False,
-                                     choices=[("", "（未联系上时不填）"), *Satisfaction.choices])
-    unit_contacted = forms.BooleanField(label="承办单位联系过服务对象", required=False)
-    unit_at_fault = forms.BooleanField(label="不满意系承办单位主观原因", required=False)
-    note = forms.CharField(label="回访记录", widget=_textarea(), required=False)
+# Art. 17: the follow-up call's form is the follow-up desk's own, so the ticket page and the desk ask alike.
+FollowUpForm = followup_forms.FollowUpForm
 
 
 class ReworkForm(StyledForm):

@@ -119,9 +119,20 @@ class TestFollowUp(ApiTestCase):
         assert body["status"] == "closed"
         assert FollowUp.objects.get(ticket=self.ticket).satisfaction == "5"
 
-    def test_it_keeps_a_ticket_dissatisfied_through_the_unit_open_for_rework(self):
-        body = {"reached": True, "satisfaction": "1", "unit_at_fault": True}
-        assert self.verb(self.ticket.number, "follow-up", body, as_=self.followup).json()["status"] == "resolved"
+    def test_it_sends_a_ticket_dissatisfied_through_the_unit_back_for_rework_in_the_same_call(self):
+        body = {"reached": True, "satisfaction": "1", "solved": False, "unit_contacted": False, "fault": "unit"}
+        answer = self.verb(self.ticket.number, "follow-up", body, as_=self.followup).json()
+        assert (answer["status"], answer["rework_count"]) == ("in_progress", 1)
+
+    def test_it_needs_the_units_contact_answered_never_defaulted(self):
+        body = {"reached": True, "satisfaction": "5", "solved": True}
+        self.assert_error(self.verb(self.ticket.number, "follow-up", body, as_=self.followup), 400, "required",
+                          "unit_contacted")
+
+    def test_it_takes_only_a_json_boolean_for_a_yes_or_no(self):
+        body = {**VALID_BODIES["follow-up"], "unit_contacted": "true"}
+        self.assert_error(self.verb(self.ticket.number, "follow-up", body, as_=self.followup), 400, "invalid_input",
+                          "unit_contacted")
 
     def test_it_needs_a_satisfaction_level_when_the_requester_was_reached(self):
         self.assert_error(self.verb(self.ticket.number, "follow-up", {"reached": True}, as_=self.followup), 400,
@@ -146,24 +157,18 @@ class TestRework(ApiTestCase):
         self.freeze()
         self.ticket = self.resolved_ticket()
 
-    def dissatisfied(self, *, unit_at_fault: bool) -> None:
-        workflow.follow_up(self.ticket, by=self.followup, reached=True, satisfaction="2",
-                           unit_at_fault=unit_at_fault)
-
     def test_it_sends_the_ticket_back_with_five_working_days(self):
-        self.dissatisfied(unit_at_fault=True)
-        body = self.verb(self.ticket.number, "rework", VALID_BODIES["rework"], as_=self.followup).json()
+        body = {"reached": True, "satisfaction": "2", "solved": False, "unit_contacted": False, "fault": "unit"}
+        body = self.verb(self.ticket.number, "follow-up", body, as_=self.followup).json()
         assert (body["status"], body["rework_count"]) == ("in_progress", 1)
         assert body["rework_due"] == "2026-03-10T00:00:00+08:00"  # Art. 17: 5 working days
         assert body["current_due"] == body["rework_due"]
 
     def test_it_refuses_an_unknown_field(self):
-        self.dissatisfied(unit_at_fault=True)
         self.assert_error(self.verb(self.ticket.number, "rework", {"reason": "x"}, as_=self.followup), 400,
                           "invalid_input", "reason")
 
     def test_it_forbids_an_operator(self):
-        self.dissatisfied(unit_at_fault=True)
         self.assert_error(self.verb(self.ticket.number, "rework", {}, as_=self.operator), 403, "role_not_allowed")
 
     def test_it_answers_409_when_the_unit_was_not_at_fault(self):

@@ -8,9 +8,8 @@ from captcha.models import CaptchaStore
 from django.core.cache import cache
 from django.test import Client
 
-from hotline.channels.models import CitizenRating
 from hotline.tickets.choices import Channel
-from hotline.tickets.models import Ticket
+from hotline.tickets.models import FollowUp, Ticket
 from tests.base import HotlineTestCase
 
 
@@ -107,7 +106,8 @@ class TestTrackAndRate(PortalCase):
         assert "下水道已疏通" in html
         assert "李工" in html
         self.client.post(f"/portal/track/{ticket.number}/rate/", {"satisfaction": "5", "comment": "很快"})
-        assert CitizenRating.objects.get(ticket=ticket).satisfaction == "5"
+        rating = FollowUp.objects.get(ticket=ticket)
+        assert (rating.channel, rating.satisfaction, rating.agent) == ("portal", "5", None)
         again = self.client.post(f"/portal/track/{ticket.number}/rate/", {"satisfaction": "1"})
         assert again.status_code == 409
         assert "该工单已评价" in again.content.decode()

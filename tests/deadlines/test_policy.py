@@ -54,6 +54,8 @@ class TestTheTable:
         (Clock.HANDLING, Unit.WORKING_DAYS, 5, "第十四条"),
         (Clock.REWORK, Unit.WORKING_DAYS, 5, "第十七条"),
         (Clock.ARRIVAL, Unit.HOURS, 1, "第二十条"),
+        (Clock.FOLLOW_UP, Unit.WORKING_DAYS, 2, "第十七条"),
+        (Clock.APPEAL, Unit.WORKING_DAYS, 3, "第二十五条"),
     ])
     def test_it_states_each_clock_as_the_regulation_does(self, clock: Clock, unit: Unit, amount: int,
                                                          article: str) -> None:

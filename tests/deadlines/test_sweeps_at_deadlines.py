@@ -101,10 +101,9 @@ class TestOverdue(HotlineTestCase):
     def test_it_marks_the_rework_clock_overdue_after_the_make_up_saturday(self) -> None:
         with at(local(2026, 9, 21, 10)):
             ticket = self.resolved_ticket()
-        with at(local(2026, 9, 29, 10)):
-            workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction="2", unit_at_fault=True)
         with at(local(2026, 9, 30, 9)):
-            workflow.rework(ticket, by=self.followup)
+            workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction="2",
+                               solved=False, unit_contacted=False, fault="unit")
         with at(local(2026, 10, 13, 23, 59)):
             assert sweeps.mark_one_overdue() is False
         with at(local(2026, 10, 14, 0, 1)):

@@ -99,10 +99,9 @@ class TestNationalDay2026(HotlineTestCase):
     def rework_on_30_september(self) -> Ticket:
         with at(local(2026, 9, 21, 10)):
             ticket = self.resolved_ticket()
-        with at(local(2026, 9, 29, 10)):
-            workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction="2", unit_at_fault=True)
         with at(local(2026, 9, 30, 9)):
-            workflow.rework(ticket, by=self.followup)
+            workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction="2",
+                               solved=False, unit_contacted=False, fault="unit")
         ticket.refresh_from_db()
         return ticket
 

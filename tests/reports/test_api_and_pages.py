@@ -36,7 +36,10 @@ class TestMonthlyApi(StatisticsTestCase):
         assert body["groups"]["city"]["dispatched"] == 7 and body["groups"]["county"]["reply_on_time_rate"] is None
         a = next(u for u in body["units"] if u["code"] == "cgzf")
         assert (a["replies_due"], a["replied_on_time"], a["reply_on_time_rate"]) == (5, 3, 60.0)
-        assert a["solve_rate"] is None  # "—": no denominator, never 100 %
+        # 解决率 from the follow-up calls (Art. 17): F unsolved at the unit's fault, A, F again and B solved: 3 of 4.
+        assert a["solve_rate"] == 75.0
+        b = next(u for u in body["units"] if u["code"] == "shuangqing")
+        assert b["solve_rate"] is None  # "—": no denominator, never 100 %
 
     def test_an_open_month_is_computed_from_the_events(self):
         self.build_march()
@@ -67,7 +70,7 @@ class TestAssessmentAndBulletinApi(StatisticsTestCase):
         self.closed()
         body = self.api("/assessment/2026/3", self.manager).json()
         units = {u["code"]: u for u in body["units"]}
-        assert units["zjj"]["rank"] == 1 and units["cgzf"]["rank"] == 2 and units["cgzf"]["score"] == 20.58
+        assert units["zjj"]["rank"] == 1 and units["cgzf"]["rank"] == 2 and units["cgzf"]["score"] == 16.25
         assert units["shuangqing"]["rank"] is None and units["shuangqing"]["group"] == "county"
 
     def test_a_bulletin_is_served_only_once_published(self):
@@ -116,7 +119,7 @@ class TestPages(StatisticsTestCase):
         self.client.force_login(self.manager)
         wb = load_workbook(io.BytesIO(self.client.get("/reports/assessment/2026.xlsx").content))
         rows = {r[0]: r for r in wb.active.iter_rows(min_row=2, values_only=True)}
-        assert rows["市城管执法局"][2] == 20.58 and rows["双清区"][2] == "—"
+        assert rows["市城管执法局"][2] == 16.25 and rows["双清区"][2] == "—"
 
     def test_the_live_overview_and_its_data(self):
         self.build_march()

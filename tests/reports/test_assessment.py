@@ -56,11 +56,13 @@ class TestUnitASheet(MarchStory):
         snap = closing.build_snapshot(2026, 3)
         sheet = next(row for row in snap["units"] if row["code"] == "cgzf")["sheet"]
         lines = {line["key"]: line for line in sheet["lines"]}
-        # Rates: 签收 80 % → 10 − 0.5 × 20 = 0; 办结 60 % → 0 (clamped); 满意 75 % → 35 − 20 = 15; 解决, 知识库,
-        # 督办 have no denominator: 15 scaled by 100 / 65 = 23.08.
+        # Rates: 签收 80 % → 10 − 0.5 × 20 = 0; 办结 60 % → 0 (clamped); 满意 75 % → 35 − 20 = 15; 解决 75 % (3 of
+        # the 4 calls that reached a requester) → 0 (clamped); 知识库, 督办 have no denominator: 15 scaled by
+        # 100 / 80 = 18.75.
         assert (lines["sign_on_time"]["points"], lines["reply_on_time"]["points"]) == (0, 0)
-        assert lines["satisfaction"]["points"] == 15 and lines["solve"]["value"] == "—"
-        assert lines["scaled"]["points"] == 8.08
+        assert lines["satisfaction"]["points"] == 15
+        assert (lines["solve"]["value"], lines["solve"]["points"]) == ("75.00%", 0)
+        assert lines["scaled"]["points"] == 3.75
         # Deductions: B replied late and E overdue without extension (2 × 0.5); B's requester never contacted
         # (0.5); F sent back for rework (1); a higher-level ticket late, entered with evidence (2).
         assert lines["late_without_extension"]["points"] == -1.0
@@ -69,7 +71,7 @@ class TestUnitASheet(MarchStory):
         assert lines["false_closure"]["points"] == -1.0
         assert lines["upper_late"]["points"] == -2.0
         assert "湘12345-2026-0301" in lines["upper_late"]["evidence"][0]["label"]
-        assert sheet["score"] == 18.58  # 23.08 − 4.5
+        assert sheet["score"] == 14.25  # 18.75 − 4.5
         link = lines["not_contacted"]["evidence"][0]["url"]
         assert link.startswith("/tickets/") and "#event-" in link
 

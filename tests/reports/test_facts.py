@@ -173,9 +173,8 @@ class TestClockFacts(FactsTestCase):
         # Dissatisfied through the unit's fault: rework from Fri 13 Mar, 5 wd, due 24:00 Fri 20 Mar; replied in
         # the last minute of March, late, and still March's.
         self.at(2026, 3, 13, 10)
-        workflow.follow_up(self.b, by=self.followup, reached=True, satisfaction="2", unit_at_fault=True)
-        self.at(2026, 3, 13, 10, 30)
-        workflow.rework(self.b, by=self.followup)
+        workflow.follow_up(self.b, by=self.followup, reached=True, satisfaction="2",
+                           solved=False, unit_contacted=False, fault="unit")
         self.at(2026, 3, 31, 23, 59)
         self.reply(self.b)
         # Ticket C: consultation of unit B on Fri 6 Mar 10:00, answer due Sat 7 Mar 10:00, answered at 12:00.
@@ -264,7 +263,8 @@ class TestUnitFacts(FactsTestCase):
         self.t4 = self.new_ticket(requester={"name": "王五", "phone": "13822223333"}, content="路灯仍不亮")
         workflow.merge(self.t4, by=self.operator, into=self.t1)
         self.at(2026, 3, 6, 10)
-        workflow.follow_up(self.t1, by=self.followup, reached=True, satisfaction="4", unit_contacted=True)
+        workflow.follow_up(self.t1, by=self.followup, reached=True, satisfaction="4", solved=True,
+                           unit_contacted=True, unit_contact_method="phone")
         self.at(2026, 3, 6, 12)
         workflow.follow_up(self.t4, by=self.followup, reached=False)
         # T3: unit A returns it on its signing day and the return is upheld; unit B asks to return it too, is
@@ -295,9 +295,8 @@ class TestUnitFacts(FactsTestCase):
         self.reply(self.t2)
         workflow.review_reply(self.t2, by=self.reviewer, approve=True)
         self.at(2026, 3, 11, 11)
-        workflow.follow_up(self.t2, by=self.followup, reached=True, satisfaction="1", unit_at_fault=True)
-        self.at(2026, 3, 11, 11, 30)
-        workflow.rework(self.t2, by=self.followup)
+        workflow.follow_up(self.t2, by=self.followup, reached=True, satisfaction="1",
+                           solved=False, unit_contacted=False, fault="unit")
 
     def test_it_counts_what_each_unit_was_sent_and_did(self):
         self.build_march()

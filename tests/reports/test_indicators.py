@@ -46,14 +46,12 @@ class TestAdaptersWithoutTheirApps:
 
     def test_it_finds_no_model_that_is_not_installed(self):
         assert sources.model(sources.SUPERVISION_CASE) is None
-        assert sources.model(sources.APPEAL) is None
+        assert sources.model(sources.FINDING) is None
         assert sources.model(sources.DUTY_ROSTER) is None
-        assert sources.model(sources.FOLLOW_UP, "solved") is None  # FollowUp exists, its `solved` not yet
+        assert sources.model(sources.FOLLOW_UP, "no_such_field") is None  # the model exists, the field does not
         assert sources.model(sources.FOLLOW_UP, "at") is not None
 
     def test_it_returns_nothing_for_each_absent_source(self):
-        assert sources.solved_by_unit(MARCH) == {}
-        assert sources.excluded_by_unit(MARCH) == {}
         assert sources.supervision_by_unit(MARCH) == {}
         assert sources.findings_by_unit(MARCH, sources.SHIRKING) == {}
         assert sources.rosters_by_unit(MARCH.start, []) == {}
@@ -85,8 +83,9 @@ class MarchStory(FactsTestCase):
         self.at(2026, 3, 2, 16, 30)
         workflow.review_reply(f, by=self.reviewer, approve=True)
         self.at(2026, 3, 3, 9)
-        workflow.follow_up(f, by=self.followup, reached=True, satisfaction="2", unit_contacted=True,
-                           unit_at_fault=True)
+        # Dissatisfied through the unit's fault: back to the unit for rework in the same step (Art. 17).
+        workflow.follow_up(f, by=self.followup, reached=True, satisfaction="2", solved=False, unit_contacted=True,
+                           unit_contact_method="phone", fault="unit")
         # B: accepted Tue 3 Mar 09:00, dispatched 12:00 (an hour late), deemed signed Thu 5 Mar 00:10 (late by
         # definition), handling due 24:00 Wed 11 Mar, marked overdue 12 Mar 01:00, replied late 12 Mar 10:00.
         b = self.new_ticket()
@@ -94,7 +93,6 @@ class MarchStory(FactsTestCase):
         # 16:00), dispatched to unit B 15:00, signed by B 16:00, replied by B Thu 5 Mar (due 24:00 Tue 10 Mar).
         d = self.new_ticket()
         self.at(2026, 3, 3, 10)
-        workflow.rework(f, by=self.followup)
         self.dispatch(d)
         self.at(2026, 3, 3, 11)
         self.desk_return(d, self.unit_a_handler)
@@ -121,13 +119,15 @@ class MarchStory(FactsTestCase):
         self.at(2026, 3, 5, 11)
         workflow.review_reply(a, by=self.reviewer, approve=True)
         self.at(2026, 3, 6, 9)
-        workflow.follow_up(a, by=self.followup, reached=True, satisfaction="5", unit_contacted=True)
+        workflow.follow_up(a, by=self.followup, reached=True, satisfaction="5", solved=True, unit_contacted=True,
+                           unit_contact_method="phone")
         self.at(2026, 3, 9, 10)
         self.reply(f)
         self.at(2026, 3, 9, 11)
         workflow.review_reply(f, by=self.reviewer, approve=True)
         self.at(2026, 3, 10, 9)
-        workflow.follow_up(f, by=self.followup, reached=True, satisfaction="4", unit_contacted=True)
+        workflow.follow_up(f, by=self.followup, reached=True, satisfaction="4", solved=True, unit_contacted=True,
+                           unit_contact_method="phone")
         self.at(2026, 3, 12, 1)
         while sweeps.mark_one_overdue():  # B's and E's handling clocks
             pass
@@ -137,7 +137,7 @@ class MarchStory(FactsTestCase):
         workflow.review_reply(b, by=self.reviewer, approve=True)
         self.at(2026, 3, 13, 9)
         # 基本满意, and the unit never called the requester (Art. 27 未及时联系服务对象).
-        workflow.follow_up(b, by=self.followup, reached=True, satisfaction="3", unit_contacted=False)
+        workflow.follow_up(b, by=self.followup, reached=True, satisfaction="3", solved=True, unit_contacted=False)
         # C: accepted Mon 23 Mar 09:00, dispatched 10:00, signed 11:00, due 24:00 Mon 30 Mar; an extension of 10
         # working days approved Fri 27 Mar moves it to 24:00 Mon 13 Apr: not due in March.
         self.at(2026, 3, 23, 9)
@@ -180,7 +180,9 @@ class TestMarch(MarchStory):
         assert rates["follow_up_rate"] == 100.0
         assert rates["satisfaction_rate"] == 75.0
         assert rates["rework_rate"] == 25.0
-        assert rates["solve_rate"] is None  # no follow-up records `solved` yet: "—"
+        # 解决率: of the four calls that reached a requester (F dissatisfied at fault, A, F again, B), F's first
+        # said not solved: 3 of 4.
+        assert rates["solve_rate"] == 75.0
         assert rates["supervision_on_time_rate"] is None
 
     def test_unit_b_has_no_follow_up_so_no_satisfaction_rate(self):

@@ -33,7 +33,8 @@ class TestMergedFollowUp(HotlineTestCase):
         original, repeat = self.make_pair()
         self.resolve(original)
         assert workflow.merged_follow_up_due(repeat)
-        fu = workflow.follow_up(repeat, by=self.followup, reached=True, satisfaction="4", unit_contacted=True)
+        fu = workflow.follow_up(repeat, by=self.followup, reached=True, satisfaction="4", solved=True,
+                                unit_contacted=True, unit_contact_method="phone")
         repeat.refresh_from_db()
         original.refresh_from_db()
         assert repeat.status == Status.MERGED
@@ -41,7 +42,8 @@ class TestMergedFollowUp(HotlineTestCase):
         assert fu.requester == repeat.requester
         event = repeat.events.get(action=Action.FOLLOW_UP)
         assert (event.from_status, event.to_status, event.article) == (Status.MERGED, Status.MERGED, "第十七条")
-        workflow.follow_up(original, by=self.followup, reached=True, satisfaction="5", unit_contacted=True)
+        workflow.follow_up(original, by=self.followup, reached=True, satisfaction="5", solved=True,
+                           unit_contacted=True, unit_contact_method="phone")
         assert set(FollowUp.objects.values_list("requester__phone_hash", flat=True)) == {
             original.requester.phone_hash, repeat.requester.phone_hash}
         assert not workflow.merged_follow_up_due(repeat)
@@ -49,11 +51,13 @@ class TestMergedFollowUp(HotlineTestCase):
     def test_it_refuses_before_the_original_is_resolved_and_after_the_requester_was_reached(self):
         original, repeat = self.make_pair()
         with pytest.raises(TransitionNotAllowed):
-            workflow.follow_up(repeat, by=self.followup, reached=True, satisfaction="5")
+            workflow.follow_up(repeat, by=self.followup, reached=True, satisfaction="5",
+                               solved=True, unit_contacted=False)
         self.resolve(original)
-        workflow.follow_up(repeat, by=self.followup, reached=True, satisfaction="5")
+        workflow.follow_up(repeat, by=self.followup, reached=True, satisfaction="5", solved=True, unit_contacted=False)
         with pytest.raises(TransitionNotAllowed):
-            workflow.follow_up(repeat, by=self.followup, reached=True, satisfaction="3")
+            workflow.follow_up(repeat, by=self.followup, reached=True, satisfaction="3",
+                               solved=True, unit_contacted=False)
         assert repeat.events.filter(action=Action.FOLLOW_UP).count() == 1
 
     def test_three_unanswered_calls_end_the_attempts(self):
@@ -73,6 +77,7 @@ class TestMergedFollowUp(HotlineTestCase):
         page = client.get(f"/tickets/{repeat.number}/").content.decode()
         assert "/follow_up/" in page or "follow-up" in page or "回访" in page
         response = client.post(f"/tickets/{repeat.number}/follow_up/", {
-            "reached": "on", "satisfaction": "5", "unit_contacted": "on", "note": "对处理结果满意"})
+            "reached": "yes", "satisfaction": "5", "solved": "yes", "unit_contacted": "yes",
+            "unit_contact_method": "phone", "note": "对处理结果满意"})
         assert response.status_code in (200, 302)
         assert repeat.follow_ups.filter(reached=True).exists()

@@ -66,7 +66,7 @@ class TestRequestExtension(WorkflowTestCase):
 
     def test_it_extends_the_rework_deadline_during_rework(self):
         ticket = self.resolved_ticket()
-        workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction="2", unit_at_fault=True)
-        workflow.rework(ticket, by=self.followup)
+        workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction="2",
+                           solved=False, unit_contacted=False, fault="unit")
         er = ask(ticket, self.unit_a_handler, days=2)
         assert er.old_due == self.reload(ticket).rework_due == local(2026, 3, 17)

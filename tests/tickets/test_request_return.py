@@ -104,8 +104,8 @@ class TestOnsiteReturn(WorkflowTestCase):
 
     def test_it_refuses_a_returned_reworked_ticket(self):
         ticket = self.resolved_ticket()
-        workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction="1", unit_at_fault=True)
-        workflow.rework(ticket, by=self.followup)
+        workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction="1",
+                           solved=False, unit_contacted=False, fault="unit")
         self.assert_refused(TransitionNotAllowed, onsite, ticket, self.unit_a_handler, suggested=self.unit_b)
         self.assert_refused(TransitionNotAllowed, desk, ticket, self.unit_a_handler)
 

@@ -57,8 +57,8 @@ class TestReviewExtension(WorkflowTestCase):
         workflow.reply(ticket, by=self.unit_a_handler, handler_name="李工", handled_at=local(2026, 3, 9, 10),
                        process="处理", result="已处理", contact_note="电话告知")
         workflow.review_reply(ticket, by=self.reviewer, approve=True)
-        workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction="1", unit_at_fault=True)
-        workflow.rework(ticket, by=self.followup)
+        workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction="1",
+                           solved=False, unit_contacted=False, fault="unit")
         self.assert_refused(TransitionNotAllowed, workflow.review_extension, ticket, by=self.reviewer, approve=True,
                             code="no_pending_extension")
         er.refresh_from_db()

@@ -182,11 +182,13 @@ class Lifecycle(RuleBasedStateMachine):
             return
         self.reached[action] += 1
         new = list(Event.objects.filter(id__gt=last_id))
-        assert len(new) == 1, [e.action for e in new]
+        # A follow-up at the unit's fault sends the ticket back in the same step: one event per transition (Art. 17).
+        chained = [e.action for e in new] == [Action.FOLLOW_UP, Action.REWORK]
+        assert len(new) == 1 or chained, [e.action for e in new]
         event = new[0]
         after = Ticket.objects.get(pk=ticket.pk)
         assert (event.ticket_id, event.action, event.from_status) == (ticket.pk, action, before["status"])
-        assert after.status == event.to_status
+        assert after.status == new[-1].to_status
         assert event.actor == actor
         if actor is not None and not actor.is_hotline:
             assert actor.unit_id in assigned, f"{actor} acted on a ticket its unit is not assigned"
@@ -230,8 +232,8 @@ class Lifecycle(RuleBasedStateMachine):
                 t, by=case.reviewer, approve=choice != 1, note="不满足要求")),
             Status.RESOLVED: (Action.REWORK, case.followup, lambda: workflow.rework(t, by=case.followup))
             if choice == 0 else (Action.FOLLOW_UP, case.followup, lambda: workflow.follow_up(
-                t, by=case.followup, reached=choice != 3, satisfaction="1" if choice == 1 else "4",
-                unit_at_fault=True)),
+                t, by=case.followup, reached=choice != 3, satisfaction="1" if choice == 1 else "4", solved=False,
+                unit_contacted=True, unit_contact_method="phone", fault="unit")),
         }
         if t.status in steps:
             action, who, call = steps[t.status]
@@ -368,7 +370,8 @@ class Lifecycle(RuleBasedStateMachine):
     def follow_up(self, index: int, by: str, reached: bool, satisfaction: str, at_fault: bool) -> None:
         t = self.ticket(index, Action.FOLLOW_UP)
         self.attempt(t, Action.FOLLOW_UP, self.who(by, t), lambda: workflow.follow_up(
-            t, by=self.who(by, t), reached=reached, satisfaction=satisfaction, unit_at_fault=at_fault))
+            t, by=self.who(by, t), reached=reached, satisfaction=satisfaction, solved=False, unit_contacted=False,
+            fault="unit" if at_fault else "requester"))
 
     @precondition(lambda self: self.tickets)
     @rule(index=slot, by=followup)

@@ -157,16 +157,26 @@ class TestReviewAndFollowUp(ActionCase):
     def test_it_closes_a_ticket_on_a_satisfied_follow_up(self):
         ticket = self.resolved_ticket()
         response = self.act(self.followup, ticket, "follow_up",
-                            {"reached": "on", "satisfaction": "5", "unit_contacted": "on", "note": "满意"})
+                            {"reached": "yes", "satisfaction": "5", "solved": "yes", "unit_contacted": "yes",
+                             "unit_contact_method": "phone", "note": "满意"})
         self.assert_done(response, ticket, Status.CLOSED, "follow_up")
         assert FollowUp.objects.get(ticket=ticket).satisfaction == "5"
 
     def test_it_sends_a_ticket_back_for_rework_after_the_units_fault(self):
         ticket = self.resolved_ticket()
-        self.act(self.followup, ticket, "follow_up", {"reached": "on", "satisfaction": "1", "unit_at_fault": "on"})
-        response = self.act(self.followup, ticket, "rework", {"note": "未实际处理"})
+        response = self.act(self.followup, ticket, "follow_up", {
+            "reached": "yes", "satisfaction": "1", "solved": "no", "unit_contacted": "no", "fault": "unit",
+            "note": "未实际处理"})
         self.assert_done(response, ticket, Status.IN_PROGRESS, "rework")
         assert ticket.rework_due is not None
+
+    def test_it_asks_again_when_the_units_contact_is_not_answered(self):
+        ticket = self.resolved_ticket()
+        response = self.act(self.followup, ticket, "follow_up", {"reached": "yes", "satisfaction": "5",
+                                                                 "solved": "yes", "unit_contacted": ""})
+        self.assertContains(response, "请填写承办单位是否联系过服务对象", status_code=400)
+        ticket.refresh_from_db()
+        assert ticket.status == Status.RESOLVED
 
 
 class TestErrorsInOnePlace(ActionCase):

@@ -180,12 +180,14 @@ class TestActionPanels(HotlineTestCase):
         assert self.verbs(self.reviewer, ticket) == ["review_reply"]
         workflow.review_reply(ticket, by=self.reviewer, approve=True)
         assert self.verbs(self.followup, ticket) == ["follow_up"]
-        workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction="2", unit_at_fault=True)
-        assert self.verbs(self.followup, ticket) == ["follow_up", "rework"]
+        workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction="2", solved=False,
+                           unit_contacted=True, unit_contact_method="phone", fault="policy")
+        assert self.verbs(self.followup, ticket) == []
 
     def test_it_offers_nothing_on_a_closed_ticket(self):
         ticket = self.resolved_ticket()
-        workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction="5")
+        workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction="5",
+                           solved=True, unit_contacted=True, unit_contact_method="phone")
         self.client.force_login(self.manager)
         self.assertContains(self.client.get(f"/tickets/{ticket.number}/"), "当前状态下您没有可执行的操作")
 

@@ -169,10 +169,13 @@ def review_reply(request: HttpRequest, number: str, payload: ReviewIn) -> dict[s
 
 @router.post("/{number}/follow-up", response=RESPONSES)
 def follow_up(request: HttpRequest, number: str, payload: FollowUpIn) -> dict[str, Any]:
-    """回访: five-level satisfaction and whether the unit contacted the requester (Art. 17)."""
+    """回访: five-level satisfaction, solved, whether and how the unit contacted the requester, and whose fault a
+    dissatisfied rating is; the unit's fault sends the ticket back for rework in the same step (Art. 17)."""
     user, ticket = _load(request, number)
     workflow.follow_up(ticket, by=user, reached=payload.reached, satisfaction=payload.satisfaction or "",
-                       unit_contacted=payload.unit_contacted, unit_at_fault=payload.unit_at_fault, note=payload.note)
+                       solved=payload.solved, unit_contacted=payload.unit_contacted,
+                       unit_contact_method=payload.unit_contact_method or "", fault=payload.fault or "",
+                       note=payload.note)
     return present.ticket(ticket, user)
 
 

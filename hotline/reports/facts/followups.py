@@ -2,8 +2,9 @@
 `reached`, `satisfaction` (GB/T 39734 level, "" when not reached), `unit_contacted` and `unit_at_fault`.
 
 Each call counts, including a merged requester's own call (并单); the unit is the lead unit at the time of the
-call, for a merged ticket the original's. Weights of the levels (基本满意 as satisfied or not) are the assessment's
-choice, so the levels are counted apart here.
+call, for a merged ticket the original's. A requester's own rating (portal, SMS; `channel` in the data) counts too,
+unless a later call on the same ticket reached them: the call takes precedence (docs/regulation.md I32). Weights
+of the levels (基本满意 as satisfied or not) are the assessment's choice, so the levels are counted apart here.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from hotline.reports.facts.expressions import lead_unit_at
 from hotline.reports.facts.period import AnnotatedEvents, Period, events_in
-from hotline.tickets.choices import DISSATISFIED_LEVELS, Action, Satisfaction
+from hotline.tickets.choices import DISSATISFIED_LEVELS, Action, FollowUpChannel, Satisfaction
+from hotline.tickets.models import Event
+
+_RATINGS = [FollowUpChannel.PORTAL.value, FollowUpChannel.SMS.value]
 
 
 @dataclass(frozen=True)
@@ -57,15 +61,24 @@ def _build(row: dict[str, Any]) -> FollowUpCounts:
                           unit_at_fault=row["unit_at_fault"], satisfaction=levels)
 
 
+def _counted(period: Period) -> QuerySet[Event]:
+    """FOLLOW_UP events of the period, without a requester's rating that a later reached call superseded."""
+    later_call = Event.objects.filter(ticket=OuterRef("ticket"), action=Action.FOLLOW_UP, id__gt=OuterRef("id"),
+                                      data__reached=True).filter(
+        Q(data__channel=FollowUpChannel.CALL.value) | ~Q(data__has_key="channel"))
+    rating = Q(data__channel=_RATINGS[0]) | Q(data__channel=_RATINGS[1])
+    return events_in(period, Action.FOLLOW_UP).exclude(rating & Q(Exists(later_call)))
+
+
 def follow_up_events(period: Period) -> AnnotatedEvents:
     """FOLLOW_UP events in the period annotated with `unit`: the lead unit then (a merged ticket's original's)."""
     unit = Coalesce(lead_unit_at("ticket"), lead_unit_at("ticket__merged_into"))
-    return events_in(period, Action.FOLLOW_UP).annotate(unit=unit)
+    return _counted(period).annotate(unit=unit)
 
 
 def follow_up_totals(period: Period) -> FollowUpCounts:
-    """All follow-up calls of the period."""
-    return _build(events_in(period, Action.FOLLOW_UP).aggregate(**_counts()))
+    """All follow-up records of the period that count."""
+    return _build(_counted(period).aggregate(**_counts()))
 
 
 def follow_ups_by_unit(period: Period) -> dict[int | None, FollowUpCounts]:
