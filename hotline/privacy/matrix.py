@@ -165,6 +165,14 @@ API: dict[str, Entry] = {
 }
 
 
+# ---- Duty and deputies (Art. 8, 18, 20, 27): the calendar, rosters, on duty now, the deputies' registry and ledger.
+API.update({
+    "GET /api/v1/duty/slots": entry(hotline=200, unit=200, anonymous=401, note="领导接听日与轮值安排"),
+    "POST /api/v1/duty/slots": API_PROBE_400,
+    "POST /api/v1/duty/rosters": API_PROBE_400,
+    "GET /api/v1/duty/now": entry(hotline=400, unit=400, anonymous=401, note="缺少 unit 参数；号码按角色脱敏"),
+})
+
 def lookup(kind: str, key: str) -> Entry | None:
     """The matrix entry of a URL name (`kind='url'`) or API operation (`kind='api'`), None when missing."""
     if kind == "api":
