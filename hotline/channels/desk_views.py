@@ -17,6 +17,7 @@ from hotline.channels.desk_forms import CallForm, FlagForm
 from hotline.channels.models import Deputy, FlagState, NuisanceFlag
 from hotline.directory.choices import Role
 from hotline.directory.models import Topic, Unit
+from hotline.duty.slots import current_slot
 from hotline.intake.repeats import find_repeats
 from hotline.lib.errors import DomainError
 from hotline.lib.screens import domain_errors, parse
@@ -37,6 +38,7 @@ def _page(request: HttpRequest, form: CallForm, *, error: str = "", status: int 
     return render(request, "channels/desk/call.html", {
         "form": form, "error": error, "scripts": all_scripts(), "done": done,
         "status_label": Status(done.status).label if done else "",
+        "slot": current_slot(),  # Art. 8: who answers now; the calls are tagged to the slot
     }, status=status)
 
 
