@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from hotline.api import errors
-from hotline.api.routers import auth, calendar, duty, tickets, transitions
+from hotline.api.routers import auth, calendar, deputies, duty, tickets, transitions
 from hotline.api.security import bearer
 
 
@@ -37,3 +37,4 @@ api.add_router("/calendar", calendar.router)
 api.add_router("/tickets", tickets.router)
 api.add_router("/tickets", transitions.router)
 api.add_router("/duty", duty.router)  # Art. 8, 20, 27
+api.add_router("/deputies", deputies.router)  # Art. 18

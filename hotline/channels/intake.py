@@ -22,6 +22,7 @@ from typing import Any
 from django.db import transaction
 
 from hotline.channels.acceptance import script
+from hotline.channels.deputies import MEDDLING_EXPLANATION, meddling
 from hotline.channels.desk import deputy_for, emergency_unit, record_deputy_ticket
 from hotline.directory.models import Staff, Unit
 from hotline.duty.slots import current_slot
@@ -68,6 +69,10 @@ def take(contact: Contact, *, by: Staff | None, decision: Decision | None = None
     facts = _facts(contact, phone, deputy_id=deputy.pk if deputy else None, emergency=emergency)
     if slot is not None:
         facts["duty_slot"] = slot.pk
+    if deputy is not None and meddling(contact.content):
+        facts["deputy_meddling"] = meddling(contact.content)  # Art. 18: a court case or a bidding process
+        if decision.action == "decline" and decision.decline_reason == DeclineReason.LEGAL_ROUTE:
+            decision = replace(decision, decline_explanation=decision.decline_explanation or MEDDLING_EXPLANATION)
     with transaction.atomic():
         if decision.action == "decline":
             ticket = _decline(contact, by=by, decision=decision, facts=facts)

@@ -25,6 +25,9 @@ urlpatterns = [
     path("desk/flags/", desk_views.flags, name="desk-flags"),
     path("desk/flags/<int:pk>/review/", desk_views.review_flag, name="desk-flag-review"),
     path("desk/deputies/", desk_views.deputies, name="desk-deputies"),
+    path("desk/deputies/ledger.xlsx", desk_views.deputies_xlsx, name="desk-deputies-xlsx"),
+    path("desk/deputies/report/", desk_views.deputies_report, name="desk-deputies-report"),
+    path("desk/deputies/import/", desk_views.deputies_import, name="desk-deputies-import"),
     path("channels/tickets", inbound.gateway_ticket, name="gateway-ticket"),
     path("channels/110/tickets", inbound.police_transfer, name="police-transfer"),
 ]
