@@ -174,3 +174,17 @@ class DutyRosterEntry(models.Model):
         verbose_name = verbose_name_plural = "值班班次"
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["starts_at", "ends_at"])]
+
+
+class DutyRosterRefusal(models.Model):
+    """A roster refused for a gap in 24×7 coverage, kept for the assessment (Art. 27) and shown to the unit."""
+
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="roster_refusals")
+    month = models.DateField("月份")
+    at = models.DateTimeField("报送时间")
+    by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("退回原因")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "值班表退回记录"
+        ordering = ["-at"]

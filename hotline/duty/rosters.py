@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from hotline.deadlines.calendar import LOCAL_TZ
 from hotline.directory.choices import Role
-from hotline.directory.models import DutyRoster, DutyRosterEntry, Staff, Unit
+from hotline.directory.models import DutyRoster, DutyRosterEntry, DutyRosterRefusal, Staff, Unit
 from hotline.lib.errors import Conflict, Forbidden, InvalidInput
 from hotline.lib.privacy import is_valid_phone
 
@@ -113,8 +113,13 @@ def submit(*, by: Staff, unit: Unit, month: dt.date, shifts: Sequence[Shift]) ->
         raise Forbidden("只能报送本单位的值班表", code="not_own_unit")
     if not unit.responds_24h:
         raise InvalidInput(f"{unit.name}不是24小时响应单位，无需报送值班表", field="unit", code="not_24h_unit")
-    shifts = _check_shifts(shifts, month)
     now = timezone.now()
+    try:
+        shifts = _check_shifts(shifts, month)
+    except InvalidInput as exc:
+        if exc.code == "roster_gap":  # kept for the assessment (Art. 27): a refused roster was not provided
+            DutyRosterRefusal.objects.create(unit=unit, month=month, at=now, by=by, reason=exc.message)
+        raise
     try:
         with transaction.atomic():
             roster = DutyRoster.objects.select_for_update().filter(unit=unit, month=month).first()

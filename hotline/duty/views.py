@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from hotline.directory.choices import Role
-from hotline.directory.models import DutyRoster, DutySlot, Staff, Unit
+from hotline.directory.models import DutyRoster, DutyRosterRefusal, DutySlot, Staff, Unit
 from hotline.duty import now as duty_now
 from hotline.duty import roster_sheet, rosters, slots
 from hotline.duty.forms import RosterUploadForm, SlotForm
@@ -98,8 +98,14 @@ def _rosters_page(request: HttpRequest, form: RosterUploadForm | None, error: st
     return render(request, "duty/rosters.html", {
         "rosters": qs[:200], "form": form, "error": error, "next_month": _next_month(),
         "missing": _missing(user), "can_upload": user.role == Role.MANAGER or not user.is_hotline,
-        "due_day": settings.HOTLINE_ROSTER_DUE_DAY,
+        "due_day": settings.HOTLINE_ROSTER_DUE_DAY, "refusals": _refusals(user),
     })
+
+
+def _refusals(user: Staff) -> list[DutyRosterRefusal]:
+    """Recent rosters refused for a gap (Art. 27), the unit's own for unit staff."""
+    qs = DutyRosterRefusal.objects.select_related("unit").order_by("-at")
+    return list((qs if user.is_hotline else qs.filter(unit_id=user.unit_id or 0))[:20])
 
 
 def _next_month() -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from hotline.directory.models import DutyRoster
+from hotline.directory.models import DutyRoster, DutyRosterRefusal
 from hotline.duty import rosters
 from hotline.lib.errors import Forbidden, InvalidInput
 from tests.base import local
@@ -34,6 +34,8 @@ class TestSubmitRoster(DutyTestCase):
         assert caught.value.code == "roster_gap"
         assert "2026年12月03日 02:00 至 08:00" in caught.value.message
         assert not DutyRoster.objects.exists()
+        refusal = DutyRosterRefusal.objects.get()  # kept for the assessment (Art. 27)
+        assert (refusal.unit, refusal.month, refusal.reason) == (self.gas_company, DECEMBER, caught.value.message)
 
     def test_it_refuses_a_month_that_ends_uncovered(self):
         shifts = [s for s in full_month() if s.end <= local(2026, 12, 31, 20)]

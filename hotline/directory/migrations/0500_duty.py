@@ -87,4 +87,20 @@ class Migration(migrations.Migration):
             model_name='dutyslot',
             constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='duty_slot_ends_after_start'),
         ),
+        migrations.CreateModel(
+            name='DutyRosterRefusal',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('month', models.DateField(verbose_name='月份')),
+                ('at', models.DateTimeField(verbose_name='报送时间')),
+                ('reason', models.TextField(verbose_name='退回原因')),
+                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='roster_refusals', to='directory.unit', verbose_name='单位')),
+            ],
+            options={
+                'verbose_name': '值班表退回记录',
+                'verbose_name_plural': '值班表退回记录',
+                'ordering': ['-at'],
+            },
+        ),
     ]
