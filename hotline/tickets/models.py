@@ -166,7 +166,7 @@ class Ticket(models.Model):
         dues: dict[str, dt.datetime | None] = {
             Status.PENDING_DISPATCH: self.dispatch_due,
             Status.CONSULTING: self.consult_due,
-            Status.DISPATCHED: self.sign_due,
+            Status.DISPATCHED: self.response_due or self.sign_due,  # Art. 20: "at once" comes first
             Status.IN_PROGRESS: self.rework_due or self.handling_due,
         }
         return dues.get(self.status)

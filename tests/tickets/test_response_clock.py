@@ -6,13 +6,14 @@ import datetime as dt
 import time_machine
 
 from hotline.deadlines.policy import RULES, Clock
-from hotline.directory.choices import UnitKind
-from hotline.directory.models import Topic, Unit
+from hotline.directory.choices import Role, UnitKind
+from hotline.directory.models import Staff, Topic, Unit
 from hotline.tickets import workflow
 from hotline.tickets.choices import AlertKind
 from hotline.tickets.models import ClockAlert, Ticket
 from hotline.tickets.selectors import overdue_q
 from hotline.tickets.sweeps import mark_one_overdue, warn_one
+from hotline.web.timefmt import current_clock
 from tests.base import local
 from tests.tickets.support import MINUTE, WorkflowTestCase
 
@@ -91,9 +92,10 @@ class TestResponseClock(WorkflowTestCase):
         assert rows["即时响应时限"].running
         assert rows["即时响应时限"].countdown.text == "剩余 1 分钟"
 
-    def staff_of(self, unit: Unit):
-        from hotline.directory.choices import Role
-        from hotline.directory.models import Staff
-
+    def staff_of(self, unit: Unit) -> Staff:
         return Staff.objects.create_user(username=f"{unit.code}-clerk", password="x-Pass-2026", role=Role.UNIT_HANDLER,
                                          unit=unit)
+
+    def test_the_lists_count_down_the_response_clock_of_a_dispatched_outage(self):
+        ticket = self.gas_outage()
+        assert (ticket.current_due, current_clock(ticket)) == (RESPONSE_DUE, Clock.RESPONSE)
