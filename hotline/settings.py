@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hotline.intake",
     "hotline.knowledge",
     "hotline.followups",
+    "hotline.duty",
     "hotline.supervision",
     "hotline.reports",
     "hotline.channels",
@@ -185,6 +186,8 @@ APPEAL_WINDOW_WORKING_DAYS = env_int("HOTLINE_APPEAL_WINDOW_WORKING_DAYS", 3)
 
 # Timed sweeps: `hotline demo` runs them in a thread; production runs Celery beat (CELERY_ENABLED) or cron.
 SWEEP_INTERVAL_SECONDS = env_int("HOTLINE_SWEEP_INTERVAL_SECONDS", 60)
+# Art. 27: a 24-hour unit's roster for a month is due by 24:00 of this day of the month before (WAVE2 [P]).
+HOTLINE_ROSTER_DUE_DAY = env_int("HOTLINE_ROSTER_DUE_DAY", 25)
 CELERY_ENABLED = env_bool("CELERY_ENABLED", False)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", env_str("REDIS_URL", "redis://127.0.0.1:6379/0"))
 CELERY_TASK_ALWAYS_EAGER = not CELERY_ENABLED

@@ -10,6 +10,7 @@ urlpatterns = [
     path("followups/", include("hotline.followups.urls")),
     path("routing/", include("hotline.intake.urls")),
     path("reports/", include("hotline.reports.urls")),
+    path("duty/", include("hotline.duty.urls")),  # Art. 8, 20, 27
     path("captcha/", include("captcha.urls")),
     path("", include("hotline.channels.urls")),
     path("", include("hotline.web.urls")),

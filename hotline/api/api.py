@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from hotline.api import errors
-from hotline.api.routers import auth, calendar, followups, statistics, tickets, transitions
+from hotline.api.routers import auth, calendar, deputies, duty, followups, statistics, tickets, transitions
 from hotline.api.security import bearer
 
 
@@ -39,3 +39,5 @@ api.add_router("/tickets", transitions.router)
 api.add_router("", statistics.router)
 api.add_router("/tickets", followups.tickets_router)
 api.add_router("/appeals", followups.appeals_router)
+api.add_router("/duty", duty.router)  # Art. 8, 20, 27
+api.add_router("/deputies", deputies.router)  # Art. 18

@@ -5,11 +5,14 @@ Repeated requests (Art. 10.4; 并单) are found by `hotline.intake.repeats.find_
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from hotline.channels.deputies import save_deputy, serving
 from hotline.channels.models import Deputy, DeputyTicket, FlagState, NuisanceFlag
 from hotline.directory.choices import Role
 from hotline.directory.models import Staff, Topic, Unit
@@ -79,17 +82,22 @@ def emergency_unit(topic: Topic | None) -> Unit | None:
 
 
 def deputy_for(phone: str) -> Deputy | None:
-    """The active NPC deputy calling from this number, if any (Art. 18)."""
+    """The serving NPC deputy calling from either of their numbers, if any; a deputy whose term has ended is not
+    recognised (Art. 18)."""
     digest = phone_hash(phone)
-    return Deputy.objects.filter(phone_hash=digest, is_active=True).first() if digest else None
+    if not digest:
+        return None
+    return Deputy.objects.filter(Q(phone_hash=digest) | Q(other_phone_hash=digest), serving()).first()
 
 
-def register_deputy(*, name: str, delegation: str, level: str, phone: str) -> Deputy:
-    """Add a deputy to the information base (Art. 18); the phone is kept only as hash and mask."""
+def register_deputy(*, name: str, delegation: str, level: str, phone: str, term_start: dt.date | None = None,
+                    term_end: dt.date | None = None) -> Deputy:
+    """Add a deputy to the information base (Art. 18); the phone is kept encrypted beside its hash and mask."""
     if not phone_hash(phone):
         raise InvalidInput("请填写代表的联系电话", field="phone", code="required")
-    return Deputy.objects.create(name=name.strip(), delegation=delegation.strip(), level=level,
-                                 phone_hash=phone_hash(phone), phone_masked=mask_phone(phone))
+    deputy, _created = save_deputy({"name": name.strip(), "delegation": delegation.strip(), "level": level,
+                                    "phone": phone, "term_start": term_start, "term_end": term_end})
+    return deputy
 
 
 def record_deputy_ticket(deputy: Deputy, ticket: Ticket) -> DeputyTicket:

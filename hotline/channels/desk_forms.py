@@ -6,10 +6,11 @@ from typing import Any
 
 from django import forms
 
+from hotline.channels.models import Deputy, DeputyLevel
 from hotline.directory.choices import UnitKind
 from hotline.directory.models import Topic, Unit
 from hotline.lib.privacy import is_valid_phone
-from hotline.tickets.choices import Channel, DeclineReason, EmergencyLine, RequestType
+from hotline.tickets.choices import Channel, DeclineReason, EmergencyLine, RequestType, Status
 from hotline.tickets.workflow import MAX_CONTENT_CHARS
 
 ACTIONS = [
@@ -100,3 +101,19 @@ class FlagForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             _css(field)
+
+
+class LedgerFilterForm(forms.Form):
+    """The deputies' ledger filters (Art. 18)."""
+
+    deputy = forms.ModelChoiceField(label="代表", queryset=Deputy.objects.order_by("name"), required=False)
+    level = forms.ChoiceField(label="层级", choices=[("", "全部"), *DeputyLevel.choices], required=False)
+    date_from = forms.DateField(label="受理起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="受理止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label="状态", choices=[("", "全部"), *Status.choices], required=False)
+
+
+class DeputyImportForm(forms.Form):
+    """The registry upload."""
+
+    file = forms.FileField(label="人大代表信息表（.xlsx）")

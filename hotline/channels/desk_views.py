@@ -9,21 +9,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from hotline.channels import deputies as deputies_service
 from hotline.channels import desk, intake
 from hotline.channels.acceptance import all_scripts
-from hotline.channels.desk_forms import CallForm, FlagForm
+from hotline.channels.deputies import meddling
+from hotline.channels.desk_forms import CallForm, DeputyImportForm, FlagForm, LedgerFilterForm
 from hotline.channels.models import Deputy, FlagState, NuisanceFlag
 from hotline.directory.choices import Role
 from hotline.directory.models import Topic, Unit
+from hotline.duty.slots import current_slot
 from hotline.intake.repeats import find_repeats
 from hotline.lib.errors import DomainError
-from hotline.lib.screens import domain_errors, parse
+from hotline.lib.screens import domain_errors, parse, plain_failure
 from hotline.tickets import workflow
 from hotline.tickets.access import visible_tickets
 from hotline.tickets.choices import Status
 from hotline.tickets.models import Ticket
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _intake_staff(request: HttpRequest) -> None:
@@ -37,6 +43,7 @@ def _page(request: HttpRequest, form: CallForm, *, error: str = "", status: int 
     return render(request, "channels/desk/call.html", {
         "form": form, "error": error, "scripts": all_scripts(), "done": done,
         "status_label": Status(done.status).label if done else "",
+        "slot": current_slot(),  # Art. 8: who answers now; the calls are tagged to the slot
     }, status=status)
 
 
@@ -86,6 +93,7 @@ def assist_panel(request: HttpRequest) -> HttpResponse:
         "routing": _routing(content, address, region),
         "repeats": find_repeats(content=content, phone=request.GET.get("phone", ""), address=address, region=region),
         "emergency": desk.emergency_unit(topic), "topic": topic,
+        "deputy_meddling": meddling(content) if desk.deputy_for(request.GET.get("phone", "")) else "",
     })
 
 
@@ -136,10 +144,69 @@ def review_flag(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("channels:desk-flags")
 
 
+def _ledger_filter(request: HttpRequest) -> deputies_service.LedgerFilter:
+    form = LedgerFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    deputy = data.get("deputy")
+    return deputies_service.LedgerFilter(
+        deputy=deputy.pk if deputy else None, level=data.get("level") or "", date_from=data.get("date_from"),
+        date_to=data.get("date_to"), status=data.get("status") or "")
+
+
 @login_required
 @require_GET
+@domain_errors(plain_failure)
 def deputies(request: HttpRequest) -> HttpResponse:
-    """The deputies' ledger (Art. 18): each deputy's tickets with their status."""
+    """The deputies' ledger (Art. 18): 受理, 办理, 反馈, 回访, 督办 of each deputy's request, with filters."""
     _intake_staff(request)
-    rows = Deputy.objects.prefetch_related("ledger__ticket__lead_unit").order_by("delegation", "name")
-    return render(request, "channels/desk/deputies.html", {"deputies": rows})
+    entries = deputies_service.ledger(_ledger_filter(request))[:500]
+    return render(request, "channels/desk/deputies.html", {
+        "rows": deputies_service.rows(entries), "filters": LedgerFilterForm(request.GET or None),
+        "query": request.GET.urlencode(), "can_import": request.user.role == Role.MANAGER,  # type: ignore[union-attr]
+        "registry": Deputy.objects.order_by("level", "delegation", "name"), "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_GET
+@domain_errors(plain_failure)
+def deputies_xlsx(request: HttpRequest) -> HttpResponse:
+    """The ledger, filtered as on screen, as XLSX."""
+    _intake_staff(request)
+    data = deputies_service.ledger_xlsx(deputies_service.ledger(_ledger_filter(request)))
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="deputies-ledger.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+@domain_errors(plain_failure)
+def deputies_report(request: HttpRequest) -> HttpResponse:
+    """The quarterly report per deputy and per level (`?year=2026&quarter=4`, the current quarter by default)."""
+    _intake_staff(request)
+    today = timezone.localdate()
+    year = _int(request.GET.get("year"), today.year)
+    quarter = _int(request.GET.get("quarter"), (today.month - 1) // 3 + 1)
+    per_deputy, per_level = deputies_service.quarterly(year, quarter)
+    return render(request, "channels/desk/deputies_report.html", {
+        "year": year, "quarter": quarter, "per_deputy": per_deputy, "per_level": per_level})
+
+
+def _int(raw: str | None, default: int) -> int:
+    return int(raw) if raw and raw.isdigit() and len(raw) <= 4 else default
+
+
+@login_required
+@domain_errors(lambda request, exc, form, *a, **k: render(
+    request, "channels/desk/deputies_import.html", {"form": form or DeputyImportForm(), "error": exc.message}))
+def deputies_import(request: HttpRequest) -> HttpResponse:
+    """The hotline's manager loads the deputies' registry from XLSX (Art. 18: 人大代表基本信息库)."""
+    if request.user.role != Role.MANAGER:  # type: ignore[union-attr]
+        raise PermissionDenied("只有热线管理员可以导入人大代表信息")
+    result = None
+    form = DeputyImportForm()
+    if request.method == "POST":
+        form = parse(request, DeputyImportForm(request.POST, request.FILES))
+        result = deputies_service.import_registry(form.cleaned_data["file"], by=request.user)  # type: ignore[arg-type]
+    return render(request, "channels/desk/deputies_import.html", {"form": form, "result": result})

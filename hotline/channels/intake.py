@@ -22,8 +22,10 @@ from typing import Any
 from django.db import transaction
 
 from hotline.channels.acceptance import script
+from hotline.channels.deputies import MEDDLING_EXPLANATION, meddling
 from hotline.channels.desk import deputy_for, emergency_unit, record_deputy_ticket
 from hotline.directory.models import Staff, Unit
+from hotline.duty.slots import current_slot
 from hotline.intake.repeats import find_repeats
 from hotline.lib.errors import Forbidden, InvalidInput, NotFound
 from hotline.tickets import workflow
@@ -61,7 +63,16 @@ def take(contact: Contact, *, by: Staff | None, decision: Decision | None = None
     if deputy is not None and contact.channel == Channel.PHONE:
         contact = replace(contact, channel=Channel.DEPUTY)  # Art. 18: a deputy's call is the deputy channel
     emergency = emergency_unit(contact.topic)
+    slot = current_slot() if by is not None and contact.channel == Channel.PHONE else None
+    if slot is not None:
+        contact = replace(contact, channel=Channel.LEADER_DAY)  # Art. 8: a call taken while a leader answers
     facts = _facts(contact, phone, deputy_id=deputy.pk if deputy else None, emergency=emergency)
+    if slot is not None:
+        facts["duty_slot"] = slot.pk
+    if deputy is not None and meddling(contact.content):
+        facts["deputy_meddling"] = meddling(contact.content)  # Art. 18: a court case or a bidding process
+        if decision.action == "decline" and decision.decline_reason == DeclineReason.LEGAL_ROUTE:
+            decision = replace(decision, decline_explanation=decision.decline_explanation or MEDDLING_EXPLANATION)
     with transaction.atomic():
         if decision.action == "decline":
             ticket = _decline(contact, by=by, decision=decision, facts=facts)
@@ -75,6 +86,10 @@ def take(contact: Contact, *, by: Staff | None, decision: Decision | None = None
             _carry_out(ticket, by=by, decision=decision, emergency=emergency)
         if deputy is not None:
             record_deputy_ticket(deputy, ticket)
+        if slot is not None:
+            # The slot's board follows the ticket to the end (Art. 8); its clocks stay Art. 14's.
+            Ticket.objects.filter(pk=ticket.pk).update(origin_slot=slot)
+            ticket.origin_slot = slot
     return ticket
 
 

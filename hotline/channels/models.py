@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 
 from hotline.tickets.choices import Channel, Satisfaction
 from hotline.tickets.models import Ticket
+from hotline.vault.fields import EncryptedTextField
 
 
 class ChannelKey(models.Model):
@@ -97,15 +100,32 @@ class NuisanceFlag(models.Model):
         verbose_name = verbose_name_plural = "骚扰来电标记"
 
 
-class Deputy(models.Model):
-    """An NPC deputy registered to raise matters through the hotline (Art. 18: the deputies' information base)."""
+class DeputyLevel(models.TextChoices):
+    """The five levels of people's congresses whose deputies are registered (Art. 18; WAVE2 §5)."""
 
+    NATIONAL = "national", "全国"
+    PROVINCIAL = "provincial", "省"
+    CITY = "city", "市"
+    COUNTY = "county", "县"
+    TOWNSHIP = "township", "乡镇"
+
+
+class Deputy(models.Model):
+    """An NPC deputy registered to raise matters through the hotline (Art. 18: the deputies' information base).
+
+    Recognised at intake by the keyed hash of either phone, only while `is_active` and within the term."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField("姓名", max_length=50)
-    delegation = models.CharField("代表团/选区", max_length=100)
-    level = models.CharField("层级", max_length=16, choices=[("national", "全国"), ("provincial", "省"),
-                                                          ("city", "市"), ("county", "县")])
+    delegation = models.CharField("选区/代表团", max_length=100)
+    level = models.CharField("层级", max_length=16, choices=DeputyLevel.choices)
+    phone = EncryptedTextField("联系电话")
     phone_hash = models.CharField(max_length=64, db_index=True)
     phone_masked = models.CharField("号码（脱敏）", max_length=20)
+    other_phone = EncryptedTextField("其他电话")
+    other_phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    term_start = models.DateField("任期开始", null=True, blank=True)
+    term_end = models.DateField("任期届满", null=True, blank=True)
     is_active = models.BooleanField("在任", default=True)
 
     class Meta:

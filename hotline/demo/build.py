@@ -19,7 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from hotline.demo import assessment, channels, directory, logins, stories
+from hotline.demo import assessment, channels, directory, duty, logins, stories
 from hotline.demo import followups as followup_demo
 from hotline.demo.replay import Cast, Replay
 from hotline.directory.models import Unit
@@ -108,6 +108,7 @@ def build(*, tickets: int = 300, seed: int = 12345, password: str | None = None,
         schedule.run_all(now)
         channels.build(staff, now=now)
         followup_demo.build(staff, now=now)
+        duty.build(staff, units, now=now)  # Art. 8, 18, 20, 27
         assessment.build(units, staff, now=now)
     if tickets >= ROUTING_MIN_TICKETS:
         # The demo trains the dispatch model on its own history, so suggestions come from a real model.

@@ -44,3 +44,10 @@ class EmergencyCategory(models.TextChoices):
     DISASTER = "disaster", "自然灾害、事故灾害"
     PUBLIC_HEALTH = "public_health", "公共卫生事件"
     SOCIAL_SECURITY = "social_security", "社会安全事件"
+
+
+class DutyKind(models.TextChoices):
+    """Who sits at the hotline in a duty slot (Art. 8)."""
+
+    LEADER_DAY = "leader_day", "领导接听日"
+    UNIT_ROTATION = "unit_rotation", "部门负责人轮值"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from hotline.directory.choices import HOTLINE_ROLES, EmergencyCategory, Role, UnitKind
+from hotline.directory.choices import HOTLINE_ROLES, DutyKind, EmergencyCategory, Role, UnitKind
+from hotline.vault.fields import EncryptedTextField
 
 
 class Unit(models.Model):
@@ -86,6 +89,10 @@ class Topic(models.Model):
     needs_arrival_within_hour = models.BooleanField("1小时到场", default=False)
     # Art. 20: water, power and gas outages are handled at once by 24-hour units.
     is_outage = models.BooleanField("停水停电停气", default=False)
+    # Art. 20: how soon a 24-hour unit must sign an outage or other livelihood ticket (接诉即办), in clock minutes;
+    # empty means the clock table's default for outages, and no response clock for other topics.
+    response_minutes = models.PositiveSmallIntegerField("即时响应时限(分钟)", null=True, blank=True,
+                                                        help_text="24小时响应单位须在此时限内签收；留空则停水停电停气按30分钟")
     emergency_category = models.CharField("紧急事项类别", max_length=32, choices=EmergencyCategory.choices,
                                           blank=True)
     keywords = models.CharField("关键词", max_length=300, blank=True, help_text="以逗号分隔，用于派单建议")
@@ -105,3 +112,79 @@ class Topic(models.Model):
             names.append(node.name)
             node = node.parent
         return list(reversed(names))
+
+
+class DutySlot(models.Model):
+    """A leader's answering day or a unit head's rotation at the hotline (Art. 8): who, when, and what about."""
+
+    kind = models.CharField("类型", max_length=16, choices=DutyKind.choices)
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    person = models.CharField("接听人", max_length=50)
+    office = models.CharField("职务", max_length=100)
+    unit = models.ForeignKey(Unit, verbose_name="所在单位", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="duty_slots")
+    scope = models.TextField("接听事项范围")
+    notice = models.TextField("公告", blank=True)
+    created_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "领导接听与轮值安排"
+        ordering = ["-starts_at"]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                              name="duty_slot_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.person}"
+
+
+class DutyRoster(models.Model):
+    """A 24-hour unit's duty roster for one month (Art. 20, 27: "未按要求及时提供24小时值班表" is assessed)."""
+
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="rosters")
+    month = models.DateField("月份")  # the first day of the month
+    due_at = models.DateTimeField("报送截止")
+    submitted_at = models.DateTimeField("首次报送时间")
+    updated_at = models.DateTimeField("最近更新")
+    # Art. 27: measured on the first complete roster; a later correction does not make a timely roster late.
+    is_late = models.BooleanField("逾期报送", default=False)
+    submitted_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "24小时值班表"
+        ordering = ["-month", "unit__code"]
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="one_roster_per_unit_month")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.month:%Y-%m}"
+
+
+class DutyRosterEntry(models.Model):
+    """One shift of a roster: from, to, who, and their phone (personal data, encrypted like a requester's)."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    roster = models.ForeignKey(DutyRoster, on_delete=models.CASCADE, related_name="entries")
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    person = models.CharField("值班人", max_length=50)
+    phone = EncryptedTextField("值班电话")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "值班班次"
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["starts_at", "ends_at"])]
+
+
+class DutyRosterRefusal(models.Model):
+    """A roster refused for a gap in 24×7 coverage, kept for the assessment (Art. 27) and shown to the unit."""
+
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="roster_refusals")
+    month = models.DateField("月份")
+    at = models.DateTimeField("报送时间")
+    by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("退回原因")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "值班表退回记录"
+        ordering = ["-at"]

@@ -218,6 +218,30 @@ API.update({
 })
 
 
+# ---- Duty and deputies (Art. 8, 18, 20, 27): the calendar, rosters, on duty now, the deputies' registry and ledger.
+API.update({
+    "GET /api/v1/duty/slots": entry(hotline=200, unit=200, anonymous=401, note="领导接听日与轮值安排"),
+    "POST /api/v1/duty/slots": API_PROBE_400,
+    "POST /api/v1/duty/rosters": API_PROBE_400,
+    "GET /api/v1/duty/now": entry(hotline=400, unit=400, anonymous=401, note="缺少 unit 参数；号码按角色脱敏"),
+    "GET /api/v1/deputies/ledger": entry(hotline=200, unit=403, anonymous=401, note="人大代表台账，热线人员"),
+})
+PAGES.update({
+    "duty:calendar": entry(hotline=200, unit=403, anonymous=LOGIN, note="领导接听日与轮值，热线人员；热线管理员安排"),
+    "duty:slot": entry(hotline=404, unit=403, anonymous=LOGIN, note="未知安排；工单看板"),
+    "duty:notice": entry(hotline=404, unit=403, anonymous=LOGIN, note="未知安排；可打印公告"),
+    "duty:rosters": entry(hotline=200, unit=200, anonymous=LOGIN, note="单位只见本单位值班表"),
+    "duty:roster-template": entry(hotline=200, unit=200, anonymous=LOGIN, note="值班表模板"),
+    "duty:roster": entry(hotline=404, unit=404, anonymous=LOGIN, note="未知值班表；号码脱敏"),
+    "duty:now": entry(hotline=200, unit=403, anonymous=LOGIN, note="当前值班人，号码脱敏"),
+    "channels:desk-deputies-xlsx": entry(hotline=403, unit=403, anonymous=LOGIN, roles=DESK_ROLES),
+    "channels:desk-deputies-report": entry(hotline=403, unit=403, anonymous=LOGIN, roles=DESK_ROLES),
+    "channels:desk-deputies-import": entry(hotline=403, unit=403, anonymous=LOGIN, roles={"manager": 200},
+                                           note="导入代表信息库，热线管理员"),
+    "duty:now-reveal": entry(hotline=200, unit=403, anonymous=LOGIN, method="POST",
+                             note="显示完整值班电话：派单、话务、督办、管理员，留痕"),
+})
+
 def lookup(kind: str, key: str) -> Entry | None:
     """The matrix entry of a URL name (`kind='url'`) or API operation (`kind='api'`), None when missing."""
     if kind == "api":

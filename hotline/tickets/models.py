@@ -117,6 +117,9 @@ class Ticket(models.Model):
                                      related_name="+")
     merged_into = models.ForeignKey("self", verbose_name="并入工单", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="merged_tickets")
+    # Art. 8: taken while a leader or unit head answered at the hotline; the slot's board follows it to the end.
+    origin_slot = models.ForeignKey("directory.DutySlot", verbose_name="接听日/轮值", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="tickets")
     handed_off_to = models.CharField("联动转出", max_length=4, choices=EmergencyLine.choices, blank=True)
 
     # Clocks (stored deadlines) and the moments that started or stopped them.
@@ -129,6 +132,8 @@ class Ticket(models.Model):
     desk_return_due = models.DateTimeField("当日退回时限", null=True, blank=True)
     return_due = models.DateTimeField("现场核实退回时限", null=True, blank=True)
     arrival_due = models.DateTimeField("到场时限", null=True, blank=True)
+    # Art. 20: an outage or livelihood ticket at a 24-hour unit is signed at once (接诉即办); stopped by signing.
+    response_due = models.DateTimeField("即时响应时限", null=True, blank=True)
     arrived_at = models.DateTimeField("到场时间", null=True, blank=True)
     handling_days = models.PositiveSmallIntegerField("办理时限(工作日)", null=True, blank=True)
     handling_due = models.DateTimeField("办理时限", null=True, blank=True)
@@ -164,7 +169,7 @@ class Ticket(models.Model):
         dues: dict[str, dt.datetime | None] = {
             Status.PENDING_DISPATCH: self.dispatch_due,
             Status.CONSULTING: self.consult_due,
-            Status.DISPATCHED: self.sign_due,
+            Status.DISPATCHED: self.response_due or self.sign_due,  # Art. 20: "at once" comes first
             Status.IN_PROGRESS: self.rework_due or self.handling_due,
         }
         return dues.get(self.status)

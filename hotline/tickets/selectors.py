@@ -66,6 +66,7 @@ CLOCK_COLUMNS: dict[Clock, tuple[str, tuple[str, ...], Q]] = {
     Clock.HANDLING: ("handling_due", (Status.IN_PROGRESS, Status.RETURN_REQUESTED), Q(rework_due__isnull=True)),
     Clock.REWORK: ("rework_due", (Status.IN_PROGRESS,), Q()),
     Clock.ARRIVAL: ("arrival_due", (Status.DISPATCHED, Status.IN_PROGRESS), Q(arrived_at__isnull=True)),
+    Clock.RESPONSE: ("response_due", (Status.DISPATCHED,), Q()),  # Art. 20: stopped by signing
 }
 
 

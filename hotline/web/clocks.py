@@ -42,6 +42,7 @@ _CLOCKS: tuple[tuple[str, str, ClockRule, str], ...] = (
     ("办理", "handling_due", RULES[Clock.HANDLING], "replied_at"),
     ("重办", "rework_due", RULES[Clock.REWORK], "replied_at"),
     ("到场处置", "arrival_due", RULES[Clock.ARRIVAL], "arrived_at"),
+    ("即时响应", "response_due", RULES[Clock.RESPONSE], "signed_at"),
 )
 
 
@@ -87,7 +88,7 @@ def rules_table() -> list[dict[str, str]]:
     """policy.RULES as the side table of the ticket page: what each clock measures, how long, and why."""
     rows = []
     for rule in RULES.values():
-        unit = "小时" if rule.unit.value == "hours" else "个工作日"
+        unit = {"minutes": "分钟", "hours": "小时"}.get(rule.unit.value, "个工作日")
         length = f"{rule.amount}{unit}"
         if rule.clock == Clock.HANDLING:
             # Art. 14: the length depends on the request type and complexity, and a statutory limit overrides.

@@ -46,5 +46,7 @@ def current_clock(ticket: Ticket) -> Clock | None:
     """The clock behind `Ticket.current_due` for the ticket's status."""
     if ticket.status == Status.IN_PROGRESS:
         return Clock.REWORK if ticket.rework_due else Clock.HANDLING
+    if ticket.status == Status.DISPATCHED and ticket.response_due:
+        return Clock.RESPONSE  # Art. 20: the response clock ends before the signing clock
     return {Status.PENDING_DISPATCH: Clock.DISPATCH, Status.CONSULTING: Clock.CONSULT,
             Status.DISPATCHED: Clock.SIGN}.get(Status(ticket.status))

@@ -28,7 +28,7 @@ def _warning(span: dt.timedelta) -> str:
 def test_it_documents_each_clock_with_its_length_start_article_and_warning(clock: Clock) -> None:
     rule = RULES[clock]
     _label, _code, length, starts_on, article, warning = _row(clock)
-    unit = "小时" if rule.unit == Unit.HOURS else "个工作日"
+    unit = {Unit.MINUTES: "分钟", Unit.HOURS: "小时"}.get(rule.unit, "个工作日")
     assert length.startswith(f"{rule.amount} {unit}")
     assert (starts_on, article, warning) == (rule.starts_on, rule.article, _warning(rule.warn_before))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import time_machine
 from django.contrib.auth import authenticate
 from django.db import transaction
@@ -96,8 +98,23 @@ class DemoBuiltOnAMondayMorning(TestCase):
         assert handles == {EmergencyCategory.DISASTER: "市应急管理局",
                            EmergencyCategory.PUBLIC_HEALTH: "市卫生健康委员会",
                            EmergencyCategory.SOCIAL_SECURITY: "市公安局"}
-        assert Deputy.objects.count() == 3
+        assert Deputy.objects.count() == 5  # three city and county deputies, two township ones (one term ended)
         assert NuisanceFlag.objects.count() == 2
+
+    def test_it_has_a_leader_day_rotations_rosters_and_deputies(self):
+        from hotline.channels import desk
+        from hotline.directory.models import DutyRoster, DutyRosterRefusal, DutySlot
+
+        slot = DutySlot.objects.get(kind="leader_day")
+        assert slot.starts_at < self.now - dt.timedelta(days=20)
+        assert set(slot.tickets.values_list("channel", flat=True)) == {"leader_day"} and slot.tickets.count() == 3
+        assert DutySlot.objects.filter(kind="unit_rotation").count() == 2
+        assert list(DutyRoster.objects.filter(is_late=True).values_list("unit__code", flat=True)) == ["cgzf"]
+        assert DutyRoster.objects.filter(month=dt.date(2026, 11, 1)).count() == 5
+        assert DutyRosterRefusal.objects.get().unit.code == "yjj"
+        with time_machine.travel(self.now, tick=False):
+            assert desk.deputy_for("13807390004") is None  # term ended in September
+            assert desk.deputy_for("13807390005") is not None
 
     def test_it_lets_every_demo_account_log_in_with_the_demo_password(self):
         usernames = [login.username for login in self.summary.logins]

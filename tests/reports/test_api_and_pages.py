@@ -70,7 +70,7 @@ class TestAssessmentAndBulletinApi(StatisticsTestCase):
         self.closed()
         body = self.api("/assessment/2026/3", self.manager).json()
         units = {u["code"]: u for u in body["units"]}
-        assert units["zjj"]["rank"] == 1 and units["cgzf"]["rank"] == 2 and units["cgzf"]["score"] == 16.25
+        assert units["zjj"]["rank"] == 1 and units["cgzf"]["rank"] == 2 and units["cgzf"]["score"] == 14.25
         assert units["shuangqing"]["rank"] is None and units["shuangqing"]["group"] == "county"
 
     def test_a_bulletin_is_served_only_once_published(self):
@@ -119,7 +119,7 @@ class TestPages(StatisticsTestCase):
         self.client.force_login(self.manager)
         wb = load_workbook(io.BytesIO(self.client.get("/reports/assessment/2026.xlsx").content))
         rows = {r[0]: r for r in wb.active.iter_rows(min_row=2, values_only=True)}
-        assert rows["市城管执法局"][2] == 16.25 and rows["双清区"][2] == "—"
+        assert rows["市城管执法局"][2] == 14.25 and rows["双清区"][2] == "—"
 
     def test_the_live_overview_and_its_data(self):
         self.build_march()

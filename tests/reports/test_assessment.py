@@ -70,8 +70,10 @@ class TestUnitASheet(MarchStory):
         assert lines["not_contacted"]["points"] == -0.5
         assert lines["false_closure"]["points"] == -1.0
         assert lines["upper_late"]["points"] == -2.0
+        # cgzf answers 24 hours a day (Art. 20) and sent no duty roster for March (Art. 27): 2 points.
+        assert lines["roster_missing"]["points"] == -2.0
         assert "湘12345-2026-0301" in lines["upper_late"]["evidence"][0]["label"]
-        assert sheet["score"] == 14.25  # 18.75 − 4.5
+        assert sheet["score"] == 12.25  # 18.75 − 4.5 − 2
         link = lines["not_contacted"]["evidence"][0]["url"]
         assert link.startswith("/tickets/") and "#event-" in link
 

@@ -97,7 +97,7 @@ class TestBulletinFiles(ClosedMarch):
         b = [c.text for c in city.rows[1].cells]
         assert b[:2] == ["1", "市住房和城乡建设局"] and b[6] == "—" and b[8] == "100.00"
         a = [c.text for c in city.rows[2].cells]
-        assert a[:2] == ["2", "市城管执法局"] and a[4] == "60.00%" and a[8] == "16.25"
+        assert a[:2] == ["2", "市城管执法局"] and a[4] == "60.00%" and a[8] == "14.25"
         county = [c.text for c in units[0].rows[1].cells]
         assert county[0] == "—" and county[1] == "双清区" and county[8] == "—"  # no ticket: not ranked
         assert len(doc.inline_shapes) == 3

@@ -47,14 +47,12 @@ class TestAdaptersWithoutTheirApps:
     def test_it_finds_no_model_that_is_not_installed(self):
         assert sources.model(sources.SUPERVISION_CASE) is None
         assert sources.model(sources.FINDING) is None
-        assert sources.model(sources.DUTY_ROSTER) is None
         assert sources.model(sources.FOLLOW_UP, "no_such_field") is None  # the model exists, the field does not
         assert sources.model(sources.FOLLOW_UP, "at") is not None
 
     def test_it_returns_nothing_for_each_absent_source(self):
         assert sources.supervision_by_unit(MARCH) == {}
         assert sources.findings_by_unit(MARCH, sources.SHIRKING) == {}
-        assert sources.rosters_by_unit(MARCH.start, []) == {}
 
 
 class MarchStory(FactsTestCase):

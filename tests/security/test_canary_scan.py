@@ -4,16 +4,20 @@ reach, nor on the public portal and Open311 pages of a confidential ticket (Art.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
 from hotline.channels import services
 from hotline.channels.models import Tracking
 from hotline.directory.models import Topic
+from hotline.duty import rosters
 from hotline.privacy import matrix
 from hotline.tickets import workflow
 from tests.base import HotlineTestCase
+from tests.duty.support import full_month
 from tests.security.test_permission_matrix import probe
 from tests.security.world import World, fill, operations, routes
 
@@ -21,6 +25,7 @@ PERSON = {"name": "欧阳金丝雀", "phone": "15873920461", "id_number": "43050
           "address": "双清区金丝雀巷17号402室", "ip": "203.0.113.77"}
 SECRET = {"name": "司马百灵", "phone": "13698765432", "id_number": "430503200001019876",
           "address": "北塔区画眉街9号", "ip": "198.51.100.23"}
+DUTY_PHONE = "15873920999"
 # Who is scanned: unit A leads `own` and assists `assisting`; B leads `assisting` and `other`; C assists `other`.
 UNIT_STAFF = ("unit_a_handler", "unit_a_manager", "unit_b_handler", "unit_c_handler")
 
@@ -35,11 +40,15 @@ class TestCanaryScan(World, HotlineTestCase):
             address="双清区滨江路", topic=Topic.objects.get(code="0103"), requester=dict(SECRET))
         workflow.dispatch(confidential, by=self.dispatcher, lead_unit=self.unit_a, assisting_units=[self.unit_b])
         self.tickets["confidential"] = confidential
+        # Art. 20, 27: a 24-hour unit's duty phones are personal data too; unit A's roster covers this month.
+        month = timezone.localdate().replace(day=1)
+        rosters.submit(by=self.manager, unit=self.unit_a, month=month,
+                       shifts=[replace(s, phone=DUTY_PHONE) for s in full_month(month)])
         self.responses = 0
         self.found: list[str] = []
 
     def needles(self) -> list[str]:
-        return [*PERSON.values(), *SECRET.values()]
+        return [*PERSON.values(), *SECRET.values(), DUTY_PHONE]
 
     def scan(self, label: str, body: bytes) -> None:
         self.responses += 1

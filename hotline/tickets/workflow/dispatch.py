@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from hotline.deadlines.calendar import WorkCalendar
 from hotline.deadlines.policy import Clock, compute, handling_working_days
 from hotline.deadlines.store import load_calendar
 from hotline.directory.choices import DISPATCH_ROLES
@@ -49,11 +50,12 @@ def dispatch(ticket: Ticket, *, by: Staff, lead_unit: Unit, assisting_units: Seq
     arrival_due = None
     if ticket.topic is not None and ticket.topic.needs_arrival_within_hour:
         arrival_due = compute(calendar, Clock.ARRIVAL, now).at  # Art. 20: fumes and noise, on site within 1 hour.
+    response_due = _response_due(ticket, lead_unit, calendar, now)
     with transaction.atomic():
         _move(ticket, Action.DISPATCH, by, to=Status.DISPATCHED, now=now, reason=note, article="第十三条",
               lead_unit=lead_unit, dispatched_at=now, sign_due=sign_due.at, signed_at=None, deemed_signed=False,
               desk_return_due=None, return_due=None, handling_due=None, handling_days=None, arrival_due=arrival_due,
-              arrived_at=None, due_estimated=_estimated(sign_due),
+              arrived_at=None, response_due=response_due, due_estimated=_estimated(sign_due),
               data={"lead_unit": lead_unit.code, "assisting_units": [u.code for u in assisting],
                     **_against(ticket.dispatch_due, now)})
         Assignment.objects.filter(ticket=ticket, is_active=True).update(is_active=False, ended_at=now)
@@ -63,6 +65,14 @@ def dispatch(ticket: Ticket, *, by: Staff, lead_unit: Unit, assisting_units: Seq
             Assignment.objects.create(ticket=ticket, unit=unit, role=AssignmentRole.ASSIST, dispatched_at=now,
                                       dispatched_by=by)
     return ticket
+
+
+def _response_due(ticket: Ticket, lead_unit: Unit, calendar: WorkCalendar, now: dt.datetime) -> dt.datetime | None:
+    """Art. 20: a 24-hour unit signs an outage (or a topic given a response time) at once, in clock minutes."""
+    topic = ticket.topic
+    if topic is None or not lead_unit.responds_24h or not (topic.is_outage or topic.response_minutes):
+        return None
+    return compute(calendar, Clock.RESPONSE, now, amount=topic.response_minutes or None).at
 
 
 def clock_start(ticket: Ticket, signed_at: dt.datetime) -> dt.datetime:

@@ -78,7 +78,8 @@ def _check_handled_at(ticket: Ticket, handled_at: dt.datetime | None, now: dt.da
         raise InvalidInput("办理时间须带时区", field="handled_at", code="invalid_handled_at")
     if handled_at > now:
         raise InvalidInput("办理时间不能晚于当前时间", field="handled_at", code="invalid_handled_at")
-    if ticket.dispatched_at is not None and handled_at < ticket.dispatched_at:
+    # Forms give the time to the minute: the minute of the dispatch itself is a valid handling time.
+    if ticket.dispatched_at is not None and handled_at < ticket.dispatched_at.replace(second=0, microsecond=0):
         since = timezone.localtime(ticket.dispatched_at).strftime("%Y-%m-%d %H:%M")
         raise InvalidInput(f"办理时间不能早于工单转派时间（{since}）", field="handled_at", code="invalid_handled_at")
 
