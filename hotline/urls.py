@@ -9,6 +9,7 @@ urlpatterns = [
     path("knowledge/", include("hotline.knowledge.urls")),
     path("routing/", include("hotline.intake.urls")),
     path("reports/", include("hotline.reports.urls")),
+    path("supervision/", include("hotline.supervision.urls")),
     path("captcha/", include("captcha.urls")),
     path("", include("hotline.channels.urls")),
     path("", include("hotline.web.urls")),

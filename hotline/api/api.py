@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from hotline.api import errors
-from hotline.api.routers import auth, calendar, tickets, transitions
+from hotline.api.routers import auth, calendar, supervision, tickets, transitions
 from hotline.api.security import bearer
 
 
@@ -36,3 +36,5 @@ api.add_router("/auth", auth.router)
 api.add_router("/calendar", calendar.router)
 api.add_router("/tickets", tickets.router)
 api.add_router("/tickets", transitions.router)
+api.add_router("/supervision", supervision.router)
+api.add_router("/coordination", supervision.coordination_router)

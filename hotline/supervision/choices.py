@@ -77,6 +77,7 @@ class CaseAction(models.TextChoices):
     ESCALATE = "escalate", "呈报市政府督查室"
     # Coordination (Art. 19) writes into the same sealed log, on its own chain.
     FLAG = "flag", "列入疑难工单池"
+    MEETING = "meeting", "召开协调会议"
     DECIDE = "decide", "协调确定承办单位"
     UNDETERMINED = "undetermined", "协调未果，提请市政府领导督办"
 

@@ -142,4 +142,5 @@ def counts(qs: QuerySet[SupervisionCase], now: dt.datetime) -> dict[str, int]:
 def urge_desk(qs: QuerySet[SupervisionCase], now: dt.datetime) -> QuerySet[SupervisionCase]:
     """Open cases due within one working day, and those already past it: the 催办工作台, most urgent first."""
     horizon = load_calendar().add_working_days(now, 1).at
-    return qs.filter(Q(status=CaseStatus.OPEN) & Q(effective_due__lte=horizon)).order_by(Coalesce("extended_due_at", "due_at"))
+    due = Coalesce("extended_due_at", "due_at")
+    return qs.filter(Q(status=CaseStatus.OPEN) & Q(effective_due__lte=horizon)).order_by(due)
