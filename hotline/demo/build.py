@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hotline.demo import channels, directory, logins, stories
+from hotline.demo import supervision as supervision_demo
 from hotline.demo.replay import Cast, Replay
 from hotline.directory.models import Unit
 from hotline.ops import schedule
@@ -105,6 +106,7 @@ def build(*, tickets: int = 300, seed: int = 12345, password: str | None = None,
         outcome = replay.run()
         channels.build_hotspot(staff, topics, units["shuangqing"], now=now)
         schedule.run_all(now)
+        supervision_demo.build(staff, units, topics, now=now)  # cases and coordination (Art. 19, 24)
         channels.build(staff, now=now)
     if tickets >= ROUTING_MIN_TICKETS:
         # The demo trains the dispatch model on its own history, so suggestions come from a real model.

@@ -106,6 +106,11 @@ class DismissForm(Styled):
 
 class ProposalOpenForm(Styled):
     method = forms.ChoiceField(label="督办方式", choices=Method.choices)
+    units = forms.ModelMultipleChoiceField(label="督办对象单位", required=False, queryset=Unit.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = _units()  # type: ignore[attr-defined]
 
 
 class FlagForm(Styled):

@@ -19,7 +19,7 @@ from hotline.supervision.models import SupervisionCase, TriggerRecord
 from hotline.tickets.models import Ticket
 
 if TYPE_CHECKING:
-    from hotline.directory.models import Staff
+    from hotline.directory.models import Staff, Unit
 
 TITLES = {
     Trigger.OVERDUE: "逾期未办结：{title}",
@@ -40,7 +40,8 @@ def fire(rule: str, tickets: Sequence[Ticket], *, now: dt.datetime, group: str =
         with transaction.atomic():
             records = [TriggerRecord.objects.create(rule=rule, ticket=t, group=group, state=ProposalState.PROPOSED,
                                                     fired_at=now) for t in tickets]
-            if auto_mode() == "open":
+            # A hotspot still waiting for dispatch has no unit to supervise yet: it stays a proposal.
+            if auto_mode() == "open" and any(t.lead_unit_id for t in tickets):
                 case = cases.open_case(by=None, trigger=rule, method=Method.SYSTEM, tickets=tickets,
                                        title=_title(rule, tickets, matter), now=now)
                 TriggerRecord.objects.filter(pk__in=[r.pk for r in records]).update(
@@ -71,8 +72,10 @@ def _proposal(record_id: int) -> list[TriggerRecord]:
     return list(qs.select_related("ticket", "ticket__lead_unit"))
 
 
-def open_proposal(record_id: int, *, by: Staff, method: str = Method.SYSTEM) -> SupervisionCase:
-    """The supervisor opens the proposed case (all tickets of its group together)."""
+def open_proposal(record_id: int, *, by: Staff, method: str = Method.SYSTEM,
+                  units: Sequence[Unit] | None = None) -> SupervisionCase:
+    """The supervisor opens the proposed case (all tickets of its group together), naming the units when the
+    tickets have no lead unit yet."""
     require_supervisor(by, CaseAction.OPEN)
     records = _proposal(record_id)
     now = timezone.now()
@@ -81,7 +84,7 @@ def open_proposal(record_id: int, *, by: Staff, method: str = Method.SYSTEM) -> 
         if TriggerRecord.objects.filter(pk__in=[r.pk for r in records], state=ProposalState.PROPOSED).update(
                 state=ProposalState.OPENED, decided_by=by, decided_at=now) != len(records):
             raise TransitionNotAllowed("该提议已被他人处理", code="proposal_decided")
-        case = cases.open_case(by=by, trigger=records[0].rule, method=method, tickets=tickets,
+        case = cases.open_case(by=by, trigger=records[0].rule, method=method, tickets=tickets, units=units,
                                title=_title(records[0].rule, tickets), now=now)
         TriggerRecord.objects.filter(pk__in=[r.pk for r in records]).update(case=case)
     return case

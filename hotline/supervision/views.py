@@ -207,7 +207,8 @@ def proposal(request: HttpRequest, proposal_id: int, decision: str) -> HttpRespo
         raise PermissionDenied
     if decision == "open":
         form = parse(request, ProposalOpenForm(request.POST))
-        case = triggers.open_proposal(proposal_id, by=user, method=form.cleaned_data["method"])
+        case = triggers.open_proposal(proposal_id, by=user, method=form.cleaned_data["method"],
+                                      units=list(form.cleaned_data["units"]) or None)
         messages.success(request, f"已启动督办：{case.number}")
         return redirect("supervision:case", case_id=case.pk)
     if decision != "dismiss":

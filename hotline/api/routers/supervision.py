@@ -117,6 +117,7 @@ class CaseReviewIn(In):
 
 class ProposalIn(In):
     method: MethodCode = "system"
+    units: Annotated[list[Code], Field(max_length=50)] = []
 
 
 assert set(UrgeIn.model_fields["method"].annotation.__args__) == set(UrgeMethod.values)  # type: ignore[union-attr]
@@ -232,7 +233,9 @@ def escalate(request: HttpRequest, number: str, payload: CaseNoteIn) -> dict[str
 @router.post("/proposals/{proposal}/open", response={201: CaseOut, **ERRORS})
 def open_proposal(request: HttpRequest, proposal: int, payload: ProposalIn) -> Status[dict[str, Any]]:
     """Open the case an automatic trigger proposed (its whole group)."""
-    return Status(201, present(triggers.open_proposal(proposal, by=staff(request), method=payload.method)))
+    case = triggers.open_proposal(proposal, by=staff(request), method=payload.method,
+                                  units=lookups.units(payload.units, "units") or None)
+    return Status(201, present(case))
 
 
 # ---------------------------------------------------------------- coordination (Art. 19), under /api/v1/coordination
