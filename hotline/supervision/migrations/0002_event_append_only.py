@@ -30,12 +30,12 @@ DROP = {
 def install(apps, schema_editor):
     statements = {"sqlite": SQLITE, "postgresql": POSTGRES}.get(schema_editor.connection.vendor, [])
     for sql in statements:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)  # no placeholders: the % in RAISE is literal
 
 
 def remove(apps, schema_editor):
     for sql in DROP.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)  # no placeholders: the % in RAISE is literal
 
 
 class Migration(migrations.Migration):
