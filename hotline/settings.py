@@ -240,3 +240,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("HOTLINE_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Supervision (Art. 19, 24; docs/regulation.md interpretations): what the automatic triggers do ("open" a case, or
+# "propose" one in the supervisor's queue), the warning colours (blue once this share of a window has passed, yellow
+# on the due day, red overdue), and when a ticket joins the difficult-matter pool (approved returns or coordination
+# reassignments, or reworks, at least this many). The city's name goes on the documents.
+SUPERVISION_AUTO_MODE = env_str("HOTLINE_SUPERVISION_AUTO_MODE", "propose")
+SUPERVISION_BLUE_FRACTION = float(env_str("HOTLINE_SUPERVISION_BLUE_FRACTION", "0.8"))
+DIFFICULT_MATTER_PASSES = env_int("HOTLINE_DIFFICULT_MATTER_PASSES", 3)
+DIFFICULT_MATTER_REWORKS = env_int("HOTLINE_DIFFICULT_MATTER_REWORKS", 3)
+CITY_NAME = env_str("HOTLINE_CITY_NAME", "邵阳市")

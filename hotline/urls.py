@@ -11,6 +11,7 @@ urlpatterns = [
     path("routing/", include("hotline.intake.urls")),
     path("reports/", include("hotline.reports.urls")),
     path("duty/", include("hotline.duty.urls")),  # Art. 8, 20, 27
+    path("supervision/", include("hotline.supervision.urls")),
     path("captcha/", include("captcha.urls")),
     path("", include("hotline.channels.urls")),
     path("", include("hotline.web.urls")),

@@ -10,7 +10,17 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from hotline.api import errors
-from hotline.api.routers import auth, calendar, deputies, duty, followups, statistics, tickets, transitions
+from hotline.api.routers import (
+    auth,
+    calendar,
+    deputies,
+    duty,
+    followups,
+    statistics,
+    supervision,
+    tickets,
+    transitions,
+)
 from hotline.api.security import bearer
 
 
@@ -41,3 +51,5 @@ api.add_router("/tickets", followups.tickets_router)
 api.add_router("/appeals", followups.appeals_router)
 api.add_router("/duty", duty.router)  # Art. 8, 20, 27
 api.add_router("/deputies", deputies.router)  # Art. 18
+api.add_router("/supervision", supervision.router)
+api.add_router("/coordination", supervision.coordination_router)

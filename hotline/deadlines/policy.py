@@ -108,3 +108,16 @@ def compute(calendar: WorkCalendar, clock: Clock, start: dt.datetime, *, amount:
     if rule.unit == Unit.HOURS:
         return calendar.add_hours(start, length)
     return calendar.add_working_days(start, length)
+
+
+# Art. 24: supervision cases. System supervision within 5 working days, any other method within 10; a complex case
+# may be extended once, by at most 10 working days. Counted like every working-day clock (DESIGN §4).
+SUPERVISION_SYSTEM_WORKING_DAYS = 5
+SUPERVISION_OTHER_WORKING_DAYS = 10
+MAX_SUPERVISION_EXTENSION_WORKING_DAYS = 10
+SUPERVISION_ARTICLE = "第二十四条"
+
+
+def supervision_working_days(method: str) -> int:
+    """The limit of a supervision case by its method: 系统督办 5 working days, the others 10 (Art. 24)."""
+    return SUPERVISION_SYSTEM_WORKING_DAYS if method == "system" else SUPERVISION_OTHER_WORKING_DAYS

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from hotline.demo import assessment, channels, directory, duty, logins, stories
 from hotline.demo import followups as followup_demo
+from hotline.demo import supervision as supervision_demo
 from hotline.demo.replay import Cast, Replay
 from hotline.directory.models import Unit
 from hotline.ops import schedule
@@ -106,6 +107,7 @@ def build(*, tickets: int = 300, seed: int = 12345, password: str | None = None,
         outcome = replay.run()
         channels.build_hotspot(staff, topics, units["shuangqing"], now=now)
         schedule.run_all(now)
+        supervision_demo.build(staff, units, topics, now=now)  # cases and coordination (Art. 19, 24)
         channels.build(staff, now=now)
         followup_demo.build(staff, now=now)
         duty.build(staff, units, now=now)  # Art. 8, 18, 20, 27

@@ -24,6 +24,7 @@ INTAKE_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.MANAGER})  # take
 DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.MANAGER})
 REVIEW_ROLES = frozenset({Role.REVIEWER, Role.MANAGER})  # returns, extensions, replies, knowledge articles
 FOLLOWUP_ROLES = frozenset({Role.FOLLOWUP, Role.MANAGER})
+SUPERVISION_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER})  # supervision cases and coordination (Art. 19, 24)
 
 
 class UnitKind(models.TextChoices):

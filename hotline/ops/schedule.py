@@ -12,6 +12,8 @@ from django.db import close_old_connections
 
 from hotline.channels.services import purge_one_nonce
 from hotline.knowledge.sweeps import expire_one as expire_one_article
+from hotline.supervision import sweeps as supervision
+from hotline.supervision.coordination import flag_one_difficult
 from hotline.tickets import outbox
 from hotline.tickets.sweeps import deem_one_signed, mark_one_overdue, warn_one
 
@@ -26,6 +28,10 @@ SCHEDULE: dict[str, tuple[Callable[[dt.datetime | None], bool], int]] = {
     # Art. 22: emergency answer lists (答疑清单) and out-of-date articles expire by themselves.
     "knowledge_expire": (expire_one_article, 300),
     "purge_nonces": (purge_one_nonce, 600),  # 110 transfers' nonces, once past the replay window (Art. 7)
+    "supervise_overdue": (supervision.supervise_one_overdue, 300),  # Art. 24(1)
+    "supervise_dissatisfied": (supervision.supervise_one_dissatisfied, 300),  # Art. 24(3)
+    "supervise_hotspots": (supervision.supervise_one_hotspot, 1800),  # Art. 24(2): clusters a week, so seldom
+    "flag_difficult": (flag_one_difficult, 600),  # Art. 19: tickets that keep bouncing join the pool
 }
 
 MAX_PER_RUN = 10_000

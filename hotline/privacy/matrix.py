@@ -241,6 +241,44 @@ PAGES.update({
     "duty:now-reveal": entry(hotline=200, unit=403, anonymous=LOGIN, method="POST",
                              note="显示完整值班电话：派单、话务、督办、管理员，留痕"),
 })
+# ---- Supervision and coordination (Art. 19, 24): the supervisor's desk, the units' 督办件, the difficult-matter pool.
+# Probes use id 1 / a ticket number where a case is named, which no case has: 404 for whoever may reach the screen.
+SUPERVISORS: dict[str, Code] = {"supervisor": 200, "manager": 200}
+PAGES.update({
+    "supervision:center": entry(hotline=200, unit=403, anonymous=LOGIN, note="督办中心，热线人员"),
+    "supervision:urge_desk": entry(hotline=200, unit=403, anonymous=LOGIN, note="催办工作台"),
+    "supervision:unit_cases": entry(hotline=403, unit=200, anonymous=LOGIN, note="承办单位的督办件"),
+    "supervision:open": entry(hotline=403, unit=403, anonymous=LOGIN, roles=SUPERVISORS, note="启动督办，督办员"),
+    "supervision:proposal": entry(hotline=403, unit=403, anonymous=LOGIN, method="POST",
+                                  roles={"supervisor": 404, "manager": 404}, note="未知提议"),
+    "supervision:case": entry(hotline=404, unit=404, anonymous=LOGIN, note="未知督办件；单位只见督办本单位者"),
+    "supervision:document": entry(hotline=404, unit=404, anonymous=LOGIN, note="未知督办件"),
+    "supervision:case_action": entry(hotline=404, unit=404, anonymous=LOGIN, method="POST", note="未知督办件"),
+    "supervision:pool": entry(hotline=200, unit=403, anonymous=LOGIN, note="疑难工单池，热线人员"),
+    "supervision:coordination": entry(hotline=404, unit=403, anonymous=LOGIN, note="未知协调记录"),
+    "supervision:coordination_action": entry(hotline=404, unit=404, anonymous=LOGIN, method="POST",
+                                             note="以未知操作探测"),
+    # The API route whose path names a proposal, not a ticket, is crawled as a URL too.
+    "api:open_proposal": same(401, method="POST", note="页面巡检不带令牌；带令牌的应答见 JSON 接口表"),
+})
+API.update({
+    "GET /api/v1/supervision/cases": entry(hotline=200, unit=200, anonymous=401, note="单位只列督办本单位者"),
+    "POST /api/v1/supervision/cases": API_PROBE_400,
+    "GET /api/v1/supervision/cases/{number}": entry(hotline=404, unit=404, anonymous=401, note="以工单编号探测"),
+    **{f"POST /api/v1/supervision/cases/{{number}}/{verb}": API_PROBE_400
+       for verb in ("urge", "reply", "extension", "extension-review")},
+    **{f"POST /api/v1/supervision/cases/{{number}}/{verb}": entry(hotline=404, unit=404, anonymous=401,
+                                                                  method="POST", note="请求体可为空：未知督办件")
+       for verb in ("accept", "send-back", "escalate")},
+    "POST /api/v1/supervision/proposals/{proposal}/open": entry(hotline=400, unit=400, anonymous=401,
+                                                                method="POST", note="路径参数须为整数"),
+    "GET /api/v1/coordination": entry(hotline=200, unit=200, anonymous=401, note="单位得到空列表"),
+    "POST /api/v1/coordination": API_PROBE_400,
+    "GET /api/v1/coordination/{number}": entry(hotline=404, unit=404, anonymous=401, note="未列入疑难工单池"),
+    **{f"POST /api/v1/coordination/{{number}}/{verb}": API_PROBE_400
+       for verb in ("meeting", "decide", "undetermined")},
+})
+
 
 def lookup(kind: str, key: str) -> Entry | None:
     """The matrix entry of a URL name (`kind='url'`) or API operation (`kind='api'`), None when missing."""

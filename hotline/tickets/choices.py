@@ -71,6 +71,7 @@ class Action(models.TextChoices):
     # Units' appeals against a dissatisfied rating (Art. 25): records of hotline.followups, logged here.
     APPEAL = "appeal", "申诉"
     REVIEW_APPEAL = "review_appeal", "审核申诉"
+    REDISPATCH = "redispatch", "协调改派"
 
 
 S = Status
@@ -97,6 +98,9 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     Action.HAND_OFF: {S.PENDING_DISPATCH: frozenset({S.HANDED_OFF}), S.CONSULTING: frozenset({S.HANDED_OFF})},
     Action.CONTACT_ATTEMPT: {S.CONSULTING: frozenset({S.CONSULTING}), S.IN_PROGRESS: frozenset({S.IN_PROGRESS})},
     Action.ARRIVE: {S.DISPATCHED: frozenset({S.DISPATCHED}), S.IN_PROGRESS: frozenset({S.IN_PROGRESS})},
+    # Art. 19: the owner fixed by coordination takes the ticket wherever it stood before reply.
+    Action.REDISPATCH: {s: frozenset({S.DISPATCHED}) for s in (S.PENDING_DISPATCH, S.DISPATCHED, S.RETURN_REQUESTED,
+                                                                S.IN_PROGRESS)},
 }
 
 

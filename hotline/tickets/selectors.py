@@ -184,3 +184,23 @@ INBOX_QUEUES: tuple[Queue, ...] = (
     Queue("replied", "已反馈待审", _status(Status.REPLIED, order="replied_at")),
     Queue("done", "近期办结", _recently_done),
 )
+
+
+# ---------------------------------------------------------------- Art. 24(3): dissatisfied after rework
+
+
+def dissatisfied_after_rework_q() -> Q:
+    """Tickets whose requester was dissatisfied again after a rework, through the unit's fault (第二十四条第三项):
+    a follow-up event marked `unit_at_fault` that comes after a rework event of the same ticket. Read from the
+    event log, so the supervision sweep and the follow-up desk agree on it."""
+    from hotline.tickets.choices import Action
+    from hotline.tickets.models import Event
+
+    earlier_rework = Event.objects.filter(ticket=OuterRef("ticket"), action=Action.REWORK, id__lt=OuterRef("id"))
+    at_fault = Event.objects.filter(ticket=OuterRef("pk"), action=Action.FOLLOW_UP, data__unit_at_fault=True)
+    return Q(rework_count__gte=1) & Q(Exists(at_fault.filter(Exists(earlier_rework))))
+
+
+def dissatisfied_after_rework(ticket: Ticket) -> bool:
+    """Whether `ticket` is one of `dissatisfied_after_rework_q` (第二十四条第三项)."""
+    return Ticket.objects.filter(pk=ticket.pk).filter(dissatisfied_after_rework_q()).exists()

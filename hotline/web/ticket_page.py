@@ -84,4 +84,16 @@ def ticket_context(request: HttpRequest, ticket: Ticket, *, failed_verb: str | N
         "replies": ticket.replies.order_by("-submitted_at"),
         "follow_ups": ticket.follow_ups.order_by("-at"),
         "attachments": ticket.attachments.order_by("uploaded_at"),
+        "supervision": supervision_badge(user, ticket, now),
     }
+
+
+def supervision_badge(user: Staff, ticket: Ticket, now: Any) -> dict[str, Any] | None:
+    """The most urgent live supervision case of the ticket that `user` may see, with its colour (Art. 24)."""
+    from hotline.supervision.choices import COLOUR_BADGES, Colour
+    from hotline.supervision.selectors import ticket_colour, visible_cases
+
+    colour, case = ticket_colour(ticket, now)
+    if case is None or not visible_cases(user).filter(pk=case.pk).exists():
+        return None
+    return {"case": case, "colour": colour, "badge": COLOUR_BADGES[colour], "label": Colour(colour).label}

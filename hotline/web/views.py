@@ -58,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not user.is_hotline:
         return redirect("web:inbox")
     if user.role == Role.SUPERVISOR:
-        return redirect("web:tickets")
+        return redirect("supervision:center")  # the supervisor's home is the 督办中心 (Art. 24)
     return redirect("web:desk")
 
 

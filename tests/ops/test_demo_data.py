@@ -31,6 +31,20 @@ class DemoBuiltOnAMondayMorning(TestCase):
         with time_machine.travel(cls.now, tick=False):
             cls.summary = demo.build(tickets=40, seed=7, password=PASSWORD)
 
+    def test_it_has_cases_in_every_state_from_every_automatic_trigger_and_by_hand(self):
+        from hotline.supervision.models import CaseEvent, Coordination, SupervisionCase, chain_intact
+
+        states = set(SupervisionCase.objects.values_list("status", flat=True))
+        assert states == {"open", "answered", "closed", "escalated"}
+        automatic = set(SupervisionCase.objects.filter(automatic=True).values_list("trigger", flat=True))
+        assert automatic >= {"overdue", "dissatisfied_after_rework"}
+        assert set(SupervisionCase.objects.values_list("trigger", flat=True)) >= {
+            "overdue", "hotspot", "dissatisfied_after_rework", "media", "assigned"}
+        assert set(Coordination.objects.values_list("status", flat=True)) == {"pool", "decided", "undetermined"}
+        for case in SupervisionCase.objects.all():
+            assert chain_intact(list(CaseEvent.objects.filter(case=case).order_by("seq")))
+            assert case.opened_at <= self.now
+
     def test_it_replays_every_step_without_the_workflow_refusing_one(self):
         assert self.summary.refused == []
         assert self.summary.tickets >= 40
@@ -156,3 +170,4 @@ class DemoIsDeterministic(TestCase):
         first = built(seed=3)
         assert first == built(seed=3)
         assert first != built(seed=4)
+

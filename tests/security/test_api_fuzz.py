@@ -5,6 +5,7 @@ in year 1 and 9999, sent by the staff who reach the code behind the schema."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -95,7 +96,9 @@ def _is_date(schema: dict[str, Any]) -> bool:
 def edge_cases(operation: Any, ticket: Ticket) -> Iterator[tuple[Any, dict[str, Any]]]:
     """(case, extra request arguments) for the nested body and the year-1 and year-9999 dates of one operation."""
     definition = operation.definition.raw
-    path_parameters = {"number": ticket.number} if "{number}" in operation.path else {}
+    # Every path parameter gets a value: the ticket's number, or "1" for another record's id.
+    path_parameters = {name: ticket.number if name == "number" else "1"
+                       for name in re.findall(r"{(\w+)}", operation.path)}
     if "application/json" in definition.get("requestBody", {}).get("content", {}):
         yield operation.Case(path_parameters=path_parameters, media_type="application/json"), {
             "data": DEEP.encode(), "headers": {"Content-Type": "application/json"}}

@@ -38,7 +38,7 @@ class TestHomeByRole(HotlineTestCase):
     def test_it_sends_each_role_to_its_own_screen(self):
         cases = {
             self.operator: "/desk/", self.dispatcher: "/desk/", self.reviewer: "/desk/", self.followup: "/desk/",
-            self.manager: "/desk/", self.supervisor: "/tickets/", self.unit_a_handler: "/inbox/",
+            self.manager: "/desk/", self.supervisor: "/supervision/", self.unit_a_handler: "/inbox/",
             self.unit_a_manager: "/inbox/",
         }
         for user, target in cases.items():

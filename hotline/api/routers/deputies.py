@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
-from hotline.api.schemas import ErrorOut, LocalDateTime
+from hotline.api.schemas import Day, ErrorOut, LocalDateTime
 from hotline.api.security import staff
 from hotline.channels import deputies
 from hotline.lib.errors import Forbidden
@@ -21,8 +20,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class LedgerQuery(Schema):
     deputy: int | None = None
     level: Literal["national", "provincial", "city", "county", "township"] | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
     status: str | None = None
     format: Literal["json", "xlsx"] = "json"
     limit: int = 100

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import AwareDatetime
 
 from hotline.api import lookups
-from hotline.api.schemas import Code, ErrorOut, In, LocalDateTime, Text
+from hotline.api.schemas import Code, Day, ErrorOut, In, LocalDateTime, Text
 from hotline.api.security import staff
 from hotline.directory.models import DutyRoster, DutySlot
 from hotline.duty import now as duty_now
@@ -53,7 +53,7 @@ class SlotOut(Schema):
 
 
 class SlotQuery(Schema):
-    since: dt.date | None = None
+    since: Day | None = None
 
 
 class ShiftIn(In):

@@ -13,7 +13,7 @@ from pydantic import StrictBool, StrictInt
 
 from hotline.api import lookups
 from hotline.api.routers.tickets import ERRORS
-from hotline.api.schemas import Code, In, LocalDateTime, Text
+from hotline.api.schemas import Code, Day, In, LocalDateTime, Text
 from hotline.api.security import staff
 from hotline.followups import appeals as appeal_service
 from hotline.followups import selectors
@@ -91,8 +91,8 @@ class AppealFilters(Schema):
     state: AppealState | None = None
     ground: AppealGround | None = None
     unit: Code | None = Field(None, description="申诉单位编码")
-    filed_from: dt.date | None = Field(None, description="申诉日期起（含），北京时间")
-    filed_to: dt.date | None = Field(None, description="申诉日期止（含），北京时间")
+    filed_from: Day | None = Field(None, description="申诉日期起（含），北京时间")
+    filed_to: Day | None = Field(None, description="申诉日期止（含），北京时间")
     limit: Annotated[int, Field(ge=1, le=100)] = 50
     offset: Annotated[int, Field(ge=0, le=1_000_000)] = 0
 
@@ -156,7 +156,7 @@ def _appeal_body(request: HttpRequest) -> tuple[AppealIn, list[Evidence]]:
         return AppealIn.model_validate(data), [Evidence(upload, kind) for upload, kind in files]
     try:
         raw = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # deep nesting exhausts the parser's stack
         raise InvalidInput("请求体不是有效的 JSON", code="malformed_body") from exc
     return AppealIn.model_validate(raw), []
 

@@ -8,6 +8,7 @@ Event in the same transaction. The modules follow the lifecycle: `intake`, `disp
 
 from hotline.directory.choices import DISPATCH_ROLES, FOLLOWUP_ROLES, INTAKE_ROLES, REVIEW_ROLES, UNIT_ROLES
 from hotline.tickets.workflow._core import MAX_CONTENT_CHARS, MIN_CONTENT_CHARS
+from hotline.tickets.workflow.coordination import redispatch
 from hotline.tickets.workflow.dispatch import clock_start, deem_signed, dispatch, request_return, sign
 from hotline.tickets.workflow.followup import (
     FOLLOW_UP_UNREACHED_LIMIT,
@@ -41,7 +42,7 @@ __all__ = [
     "MIN_CONTENT_CHARS",
     "REVIEW_ROLES", "UNIT_ROLES", "answer", "clock_start", "consult", "create_ticket", "decline", "deem_signed",
     "dispatch", "follow_up", "follow_up_data", "hand_off", "merge", "merged_follow_up_due", "record_alert",
-    "record_arrival",
-    "record_contact_attempt", "record_rating", "register_declined", "reply", "request_extension", "request_return",
+    "record_arrival", "record_contact_attempt", "record_rating", "redispatch", "register_declined", "reply",
+    "request_extension", "request_return",
     "review_extension", "review_reply", "review_return", "rework", "sign",
 ]
