@@ -83,6 +83,11 @@ PAGES: dict[str, Entry] = {
         method="POST", note="以“签收”探测：热线角色无权签收；牵头单位已签收为409；会同单位403；不可见404"),
     "web:ticket_reveal": entry(hotline=400, unit=scoped(400), anonymous=LOGIN, method="POST",
                                note="显示完整号码：空表单400（须填理由）；角色与保密工单的拒绝见 docs/security.md"),
+    # Issue #17: the lead unit contacts the requester (Art. 14(2), 15): name and phone in one logged click.
+    "web:ticket_contact": entry(
+        hotline=403, unit={"own": 200, "assisting": 403, "other": 404, "unassigned": 404}, anonymous=LOGIN,
+        method="POST", roles={"manager": 200, "reviewer": 200, "followup": 200},
+        note="联系服务对象：牵头单位一键显示姓名和电话（记入查看记录）；会同单位403；保密工单403，由热线转达"),
     "web:access_log": entry(hotline=403, unit=403, anonymous=LOGIN, roles={"manager": 200},
                             note="个人信息查看记录，仅热线管理员"),
     "web:access_log_csv": entry(hotline=403, unit=403, anonymous=LOGIN, roles={"manager": 200}),

@@ -24,6 +24,7 @@ from hotline.tickets.choices import (
 from hotline.tickets.selectors import TicketFilter
 
 APPROVE_CHOICES = [("yes", "通过"), ("no", "不通过")]
+CONTACTED_CHOICES = [("yes", "已联系上"), ("no", "未联系上")]
 
 
 def handling_units() -> QuerySet[Unit]:
@@ -113,6 +114,13 @@ class ConsultForm(StyledForm):
         self.fields["unit"].queryset = handling_units()  # type: ignore[attr-defined]
 
 
+class ConsultReplyForm(StyledForm):
+    """The consulted unit's answer to the hotline's question (Art. 12(1))."""
+
+    text = forms.CharField(label="答复内容", widget=_textarea(4),
+                           help_text="答复将送达热线话务员，由热线通过三方通话、短信或回拨电话告知服务对象")
+
+
 class DispatchForm(StyledForm):
     lead_unit = forms.ModelChoiceField(label="牵头单位", queryset=Unit.objects.none())
     assisting_units = forms.ModelMultipleChoiceField(label="会同单位", queryset=Unit.objects.none(), required=False,
@@ -186,12 +194,20 @@ class ReplyForm(StyledForm):
                                                                 format="%Y-%m-%dT%H:%M"))
     process = forms.CharField(label="办理过程", widget=_textarea(3))
     result = forms.CharField(label="办理结果", widget=_textarea(3))
-    contact_note = forms.CharField(label="联系服务对象情况", widget=_textarea())
-    contacted = forms.BooleanField(label="已联系服务对象", required=False, initial=True)
+    # Art. 15, 17: the unit states whether it reached the requester; nothing is chosen for it.
+    contacted = forms.TypedChoiceField(label="是否已联系上服务对象", choices=CONTACTED_CHOICES,
+                                       widget=forms.RadioSelect, coerce=lambda value: value == "yes",
+                                       error_messages={"required": "请选择是否已联系上服务对象"})
+    contact_note = forms.CharField(label="联系服务对象情况", widget=_textarea(),
+                                   help_text="写明联系方式、时间和服务对象的意见；未联系上的写明尝试情况")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["handled_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def style_widgets(self) -> None:
+        super().style_widgets()
+        self.fields["contacted"].widget.attrs["class"] = "form-check-input"
 
 
 class ArrivalForm(StyledForm):
@@ -200,7 +216,8 @@ class ArrivalForm(StyledForm):
 
 
 class ContactAttemptForm(StyledForm):
-    method = forms.ChoiceField(label="联系方式", choices=[("call", "回拨电话"), ("sms", "短信")])
+    method = forms.ChoiceField(label="联系方式", choices=[("call", "回拨电话"), ("sms", "短信"),
+                                                      ("relay", "经热线三方通话或转达（保密工单）")])
     reached = forms.BooleanField(label="已联系上", required=False)
     note = forms.CharField(label="备注", max_length=200, required=False)
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from hotline.directory.models import Staff
 from hotline.lib.errors import DomainError
-from hotline.privacy.reveal import may_reveal
-from hotline.tickets.choices import Status
+from hotline.privacy.reveal import may_reveal, may_reveal_contact
+from hotline.tickets import workflow
+from hotline.tickets.choices import Action, Status
 from hotline.tickets.masking import requester_view
 from hotline.tickets.models import Event, Ticket
 from hotline.web import actions
@@ -67,6 +68,29 @@ def _offers_reveal(user: Staff, ticket: Ticket) -> bool:
     return view is not None and view.masked and may_reveal(ticket, user)
 
 
+def _contact(user: Staff, ticket: Ticket) -> dict[str, Any] | None:
+    """How the lead unit reaches the requester (Art. 14(2), 15): name and phone in one logged click, or, on a
+    confidential ticket whose requester it never sees (Art. 23), a relay by the hotline (Art. 12(1))."""
+    if user.is_hotline or ticket.requester is None or user.unit_id is None or user.unit_id != ticket.lead_unit_id:
+        return None
+    if ticket.is_confidential:
+        return {"relay": True}
+    return {"relay": False} if may_reveal_contact(ticket, user) else None
+
+
+def _consultation(ticket: Ticket) -> dict[str, Any] | None:
+    """The hotline's question to a consulted unit, its 24-hour clock and the unit's answer (Art. 12(1))."""
+    if ticket.consult_unit_id is None:
+        return None
+    asked = ticket.events.filter(action=Action.CONSULT).select_related("actor").order_by("-at", "-id").first()
+    answer = ticket.consultation_answers.filter(unit_id=ticket.consult_unit_id).select_related(
+        "answered_by").order_by("-answered_at").first()
+    return {"unit": ticket.consult_unit, "question": asked.reason if asked else "", "asked": asked,
+            "due": ticket.consult_due, "answer": answer, "open": ticket.status == Status.CONSULTING,
+            "overdue": ticket.status == Status.CONSULTING and ticket.consult_due is not None
+            and timezone.now() >= ticket.consult_due, "waiting": workflow.consultation_answered(ticket) is None}
+
+
 def ticket_context(request: HttpRequest, ticket: Ticket, *, failed_verb: str | None = None,
                    failed_form: forms.Form | None = None, error: DomainError | None = None) -> dict[str, Any]:
     """Everything the ticket page and its fragment render."""
@@ -76,6 +100,7 @@ def ticket_context(request: HttpRequest, ticket: Ticket, *, failed_verb: str | N
         "ticket": ticket, "now": now, "requester": requester_view(user, ticket),
         # Art. 23: the full value is its own reasoned, logged action, offered only where the masked view is shown.
         "reveal_form": RevealForm() if _offers_reveal(user, ticket) else None,
+        "contact": _contact(user, ticket), "consultation": _consultation(ticket),
         "assignments": ticket.assignments.select_related("unit").order_by("-is_active", "dispatched_at"),
         "timeline": timeline(ticket), "clocks": clock_rows(ticket, now), "rules": rules_table(),
         "panels": _action_forms(user, ticket, failed_verb, failed_form), "error": error, "failed_verb": failed_verb,

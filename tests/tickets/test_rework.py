@@ -40,7 +40,7 @@ class TestRework(WorkflowTestCase):
         ticket = self.at_fault()
         workflow.rework(ticket, by=self.followup)
         workflow.reply(ticket, by=self.unit_a_handler, handler_name="李工", handled_at=MONDAY, process="重新处理",
-                       result="已修复", contact_note="上门告知")
+                       result="已修复", contact_note="上门告知", contacted=True)
         workflow.review_reply(ticket, by=self.reviewer, approve=True)
         # The at-fault call was about the first resolution; the second one has not been followed up yet.
         self.assert_refused(TransitionNotAllowed, workflow.rework, ticket, by=self.followup,

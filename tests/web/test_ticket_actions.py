@@ -106,7 +106,7 @@ class TestUnitActions(ActionCase):
             ticket = self.signed_ticket()
             response = self.act(self.unit_a_handler, ticket, "reply", {
                 "handler_name": "李工", "handled_at": "2026-11-24T14:30", "process": "现场更换灯具",
-                "result": "路灯已恢复", "contact_note": "电话告知", "contacted": "on"})
+                "result": "路灯已恢复", "contact_note": "电话告知", "contacted": "yes"})
         self.assert_done(response, ticket, Status.REPLIED, "reply")
         reply = ticket.replies.get()
         assert reply.handled_at == local(2026, 11, 24, 14, 30)
