@@ -118,6 +118,9 @@ PAGES: dict[str, Entry] = {
     "channels:portal-receipt": same(302, note="无刚提交的回执时回到门户"),
     "channels:portal-track": same(200),
     "channels:portal-status": same(302, note="须先凭查询码验证"),
+    # Issue #17: a lost query code is replaced after an SMS code to the phone the requester gave (no oracle).
+    "channels:portal-recover": same(200, note="找回查询码：工单编号和电话，无论是否相符答复相同"),
+    "channels:portal-recover-code": same(302, note="须先提交工单编号和电话"),
     "channels:portal-rate": same(302, method="POST", note="须先凭查询码验证"),
     "channels:open311-services": same(200),
     "channels:open311-service": same(404, note="事项代码不公开者"),

@@ -9,9 +9,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from hotline.channels.submissions import SubmissionKeyField
 from hotline.deadlines.policy import MAX_EXTENSION_WORKING_DAYS
 from hotline.directory.choices import UnitKind
 from hotline.directory.models import Topic, Unit
+from hotline.lib.textlimit import LimitedTextField
 from hotline.tickets.choices import (
     Channel,
     DeclineReason,
@@ -22,6 +24,7 @@ from hotline.tickets.choices import (
     Status,
 )
 from hotline.tickets.selectors import TicketFilter
+from hotline.tickets.workflow import MAX_CONTENT_CHARS
 
 APPROVE_CHOICES = [("yes", "通过"), ("no", "不通过")]
 CONTACTED_CHOICES = [("yes", "已联系上"), ("no", "未联系上")]
@@ -73,7 +76,7 @@ class NewTicketForm(StyledForm):
                                    empty_label="（未分类）")
     title = forms.CharField(label="标题", max_length=120, required=False,
                             help_text="留空则取诉求内容前30字")
-    content = forms.CharField(label="诉求内容", widget=_textarea(4), max_length=5000)
+    content = LimitedTextField(label="诉求内容", widget=_textarea(4), max_chars=MAX_CONTENT_CHARS)
     address = forms.CharField(label="事发地点", max_length=300, required=False)
     region = forms.ModelChoiceField(label="所属区县", required=False, empty_label="（未指定）",
                                     queryset=Unit.objects.filter(kind=UnitKind.COUNTY, is_active=True))
@@ -82,6 +85,7 @@ class NewTicketForm(StyledForm):
     requester_id_number = forms.CharField(label="证件号码", max_length=32, required=False)
     is_confidential = forms.BooleanField(label="服务对象要求保密（第二十三条）", required=False)
     is_complex = forms.BooleanField(label="情况复杂（办理时限10个工作日，第十四条）", required=False)
+    submission_key = SubmissionKeyField()
 
     def contact_fields(self) -> dict[str, Any]:
         """The fields of the contact, for the intake service (`hotline.channels.intake.take`)."""
