@@ -129,8 +129,8 @@ class DeputyTicket(models.Model):
 class Submission(models.Model):
     """A form that creates a ticket, submitted once: its key (rendered into the form) and the ticket it made.
 
-    Going back in the browser and submitting again, a double click, or a retried request send the same key; the
-    second submission answers with the first ticket instead of registering the contact twice.
+    Going back in the browser and submitting the same text again, a double click, or a retried request send the
+    same key; the second submission answers with the first ticket instead of registering the contact twice.
     """
 
     key = models.CharField(max_length=64, unique=True)

@@ -1,6 +1,7 @@
 """Forms that create tickets are idempotent: one submission key, one ticket (the call desk, the hotline desk's
-new-ticket form, the portal). The key is rendered into the form as a plain (visually hidden) text input, because
-browsers restore a text input's value when the user goes back, whereas a hidden input takes the new page's value."""
+new-ticket form, the portal). The key is a hidden input with a fresh value per page. Going back makes the browser
+fetch the form again (a new key) while it restores the typed text; `web/submission.js` then sends the key the same
+text was first submitted with, so the second submit answers with the first ticket."""
 
 from __future__ import annotations
 
@@ -34,8 +35,7 @@ class SubmissionKeyField(forms.CharField):
     is_submission_key = True  # templates render it bare, without a label
 
     def __init__(self, **kwargs: object) -> None:
-        attrs = {"class": "visually-hidden", "tabindex": "-1", "aria-hidden": "true", "data-submission-key": "1"}
-        super().__init__(required=False, max_length=64, widget=forms.TextInput(attrs=attrs),
+        super().__init__(required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-submission-key": "1"}),
                          **kwargs)  # type: ignore[arg-type]
         self.initial = new_key
 

@@ -110,6 +110,7 @@ PAGES: dict[str, Entry] = {
     "intake:similar": entry(hotline=200, unit=403, anonymous=LOGIN),
     "intake:hotspots": entry(hotline=200, unit=403, anonymous=LOGIN),
     "reports:channels": entry(hotline=200, unit=403, anonymous=LOGIN),
+    "favicon": same(301, note="网站图标：永久转到静态文件"),
     "captcha-image": same(404, note="未知验证码"),
     "captcha-image-2x": same(404, note="未知验证码"),
     "captcha-audio": same(404, note="未知验证码"),

@@ -52,12 +52,46 @@ class BootstrapMixin:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+def chinese_messages(field: forms.Field) -> None:
+    """Plain Chinese messages naming the field, instead of the framework's generic ones ("输入整数。")."""
+    label = str(field.label or "此项")
+    choose = isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField)
+    messages = {
+        "required": f"请选择{label}" if choose else f"请填写{label}",
+        "invalid": f"{label}格式不正确",
+        "invalid_choice": f"所选{label}无效，请重新选择",
+        "max_length": f"{label}最多%(limit_value)s个字（当前%(show_value)s个字）",
+        "min_length": f"{label}至少%(limit_value)s个字",
+    }
+    if isinstance(field, forms.IntegerField):
+        messages.update(invalid=f"{label}须为整数", min_value=f"{label}不能小于%(limit_value)s",
+                        max_value=f"{label}不能大于%(limit_value)s")
+    if isinstance(field, forms.DateTimeField):
+        messages["invalid"] = f"{label}格式不正确，请选择日期和时间"
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        messages.update(invalid_choice=f"所选{label}无效，请重新选择", invalid_pk_value=f"所选{label}无效")
+    for key, text in messages.items():
+        # A message a field sets for itself is more specific than these.
+        if field.error_messages.get(key) == _framework_message(field, key):
+            field.error_messages[key] = text
+
+
+def _framework_message(field: forms.Field, key: str) -> str | None:
+    for cls in type(field).__mro__:
+        default = getattr(cls, "default_error_messages", {}).get(key)
+        if default is not None:
+            return str(default)
+    return None
+
+
 class StyledForm(BootstrapMixin, forms.Form):
-    """A form whose widgets carry Bootstrap classes."""
+    """A form whose widgets carry Bootstrap classes and whose messages are plain Chinese."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.style_widgets()
+        for field in self.fields.values():
+            chinese_messages(field)
 
 
 def _textarea(rows: int = 2) -> forms.Textarea:
@@ -100,7 +134,9 @@ class NewTicketForm(StyledForm):
 
 
 class DeclineForm(StyledForm):
-    reason_code = forms.ChoiceField(label="不予受理原因（第十条）", choices=DeclineReason.choices)
+    # Nothing preselected: declining for reason 1 (state secrets) by not looking is worse than being asked.
+    reason_code = forms.ChoiceField(label="不予受理原因（第十条）",
+                                    choices=[("", "请选择第十条规定的原因"), *DeclineReason.choices])
     explanation = forms.CharField(label="告知服务对象的说明", widget=_textarea())
 
 

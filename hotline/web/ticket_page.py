@@ -13,7 +13,6 @@ from django.utils import timezone
 from hotline.directory.models import Staff
 from hotline.lib.errors import DomainError
 from hotline.privacy.reveal import may_reveal, may_reveal_contact
-from hotline.tickets import workflow
 from hotline.tickets.choices import Action, Status
 from hotline.tickets.masking import requester_view
 from hotline.tickets.models import Event, Ticket
@@ -39,13 +38,29 @@ def _status_label(value: str) -> str:
     return Status(value).label if value in Status.values else value
 
 
+CONTACT_METHOD_LABELS = {"call": "回拨电话", "sms": "短信", "relay": "经热线转达"}
+
+
+def _action_label(event: Event) -> str:
+    """The action as the timeline names it, with the outcome a reader needs: a review passed or not, a requester
+    reached or not."""
+    label = str(event.get_action_display())
+    data = event.data or {}
+    if "approved" in data:
+        return f"{label}：{'通过' if data['approved'] else '不通过'}"
+    if event.action == Action.CONTACT_ATTEMPT and "reached" in data:
+        method = CONTACT_METHOD_LABELS.get(str(data.get("method", "")), "")
+        return f"{label}{f'（{method}）' if method else ''}：{'已联系上' if data['reached'] else '未联系上'}"
+    return label
+
+
 def timeline(ticket: Ticket) -> list[TimelineRow]:
     """Every event of the ticket, oldest first; events without an actor were done by the timed sweeps."""
     rows = []
     for event in ticket.events.select_related("actor", "actor_unit").order_by("at", "id"):
         rows.append(TimelineRow(
             event=event, actor=str(event.actor) if event.actor else "系统", unit=str(event.actor_unit or ""),
-            action=event.get_action_display(), from_label=_status_label(event.from_status),
+            action=_action_label(event), from_label=_status_label(event.from_status),
             to_label=_status_label(event.to_status), status_changed=event.from_status != event.to_status,
         ))
     return rows
@@ -86,9 +101,15 @@ def _consultation(ticket: Ticket) -> dict[str, Any] | None:
     answer = ticket.consultation_answers.filter(unit_id=ticket.consult_unit_id).select_related(
         "answered_by").order_by("-answered_at").first()
     return {"unit": ticket.consult_unit, "question": asked.reason if asked else "", "asked": asked,
-            "due": ticket.consult_due, "answer": answer, "open": ticket.status == Status.CONSULTING,
-            "overdue": ticket.status == Status.CONSULTING and ticket.consult_due is not None
-            and timezone.now() >= ticket.consult_due, "waiting": workflow.consultation_answered(ticket) is None}
+            "due": ticket.consult_due, "answer": answer, "open": ticket.status == Status.CONSULTING}
+
+
+def _error_at_field(error: DomainError | None, form: forms.Form | None) -> bool:
+    if error is None or form is None:
+        return False
+    if error.code == "form_invalid":
+        return True
+    return (error.field or "").replace(".", "_") in form.fields
 
 
 def ticket_context(request: HttpRequest, ticket: Ticket, *, failed_verb: str | None = None,
@@ -104,6 +125,8 @@ def ticket_context(request: HttpRequest, ticket: Ticket, *, failed_verb: str | N
         "assignments": ticket.assignments.select_related("unit").order_by("-is_active", "dispatched_at"),
         "timeline": timeline(ticket), "clocks": clock_rows(ticket, now), "rules": rules_table(),
         "panels": _action_forms(user, ticket, failed_verb, failed_form), "error": error, "failed_verb": failed_verb,
+        # An error written on a field of the open form is shown there, once; the banner only points to it.
+        "error_at_field": _error_at_field(error, failed_form),
         "return_requests": ticket.return_requests.select_related("unit", "suggested_unit").order_by("-requested_at"),
         "extension_requests": ticket.extension_requests.order_by("-requested_at"),
         "replies": ticket.replies.order_by("-submitted_at"),

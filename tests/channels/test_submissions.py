@@ -45,6 +45,11 @@ class TestCallDeskSubmission(HotlineTestCase):
 
 
 class TestHotlineDeskSubmission(HotlineTestCase):
+    def test_the_desk_form_carries_its_key_and_the_content_limit(self):
+        self.client.force_login(self.operator)
+        body = self.client.get("/desk/").content.decode()
+        assert 'name="submission_key"' in body and 'data-max-chars="5000"' in body
+
     def test_a_second_submit_of_the_new_ticket_form_answers_with_the_first_ticket(self):
         self.client.force_login(self.operator)
         key = uuid.uuid4().hex

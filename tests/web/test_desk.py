@@ -141,7 +141,7 @@ class TestNewTicket(HotlineTestCase):
     def test_it_refuses_an_empty_content_in_chinese(self):
         self.client.force_login(self.operator)
         response = self.client.post("/desk/", new_ticket_form(content=""))
-        self.assertContains(response, "这个字段是必须的", status_code=400)
+        self.assertContains(response, "请填写诉求内容", status_code=400)
         assert not Ticket.objects.exists()
 
     def test_it_lets_the_workflow_refuse_roles_that_may_not_accept(self):

@@ -200,7 +200,8 @@ class TestErrorsInOnePlace(ActionCase):
         self.assertContains(response, "需协调多方", status_code=400)
         self.assertContains(response, 'id="act-request_extension" class="accordion-collapse collapse show"',
                             status_code=400)
-        self.assertContains(response, "请检查表单中标出的内容", status_code=400)
+        self.assertContains(response, "请按右侧表单中标出的提示修改", status_code=400)
+        self.assertContains(response, "延期工作日不能大于10", count=1, status_code=400)
 
     def test_it_answers_htmx_with_the_fragment_and_the_same_status(self):
         ticket = self.signed_ticket()

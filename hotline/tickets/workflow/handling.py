@@ -64,8 +64,10 @@ def reply(ticket: Ticket, *, by: Staff, handler_name: str, handled_at: dt.dateti
     result = _text(result, "result", "办理结果")
     contact_note = _text(contact_note, "contact_note", "联系服务对象情况")
     now = timezone.now()
-    if handled_at is None or handled_at.tzinfo is None or handled_at > now + dt.timedelta(minutes=5):
-        raise InvalidInput("办理时间须为带时区的过去时间", field="handled_at", code="invalid_handled_at")
+    if handled_at is None or handled_at.tzinfo is None:
+        raise InvalidInput("请填写办理时间（含时区）", field="handled_at", code="invalid_handled_at")
+    if handled_at > now + dt.timedelta(minutes=5):
+        raise InvalidInput("办理时间不能晚于当前时间", field="handled_at", code="invalid_handled_at")
     with transaction.atomic():
         rep = Reply.objects.create(ticket=ticket, unit_id=unit_id, handler_name=handler_name,
                                    handled_at=handled_at, process=process, result=result, contact_note=contact_note,

@@ -23,8 +23,7 @@
     var n = count(area.value);
     var el = counterFor(area);
     var over = n > max;
-    el.textContent = over ? "已输入 " + n + " 字，超出上限 " + (n - max) + " 字（最多 " + max + " 字），请删减后再提交"
-                          : "已输入 " + n + " / " + max + " 字";
+    el.textContent = "已输入 " + n + " / " + max + " 字" + (over ? "，超出 " + (n - max) + " 字" : "");
     el.classList.toggle("text-danger", over);
     el.classList.toggle("fw-bold", over);
     area.classList.toggle("is-invalid", over);
