@@ -11,6 +11,7 @@ from django.utils import timezone
 from hotline.deadlines.policy import MAX_EXTENSION_WORKING_DAYS, MAX_EXTENSIONS, Clock
 from hotline.directory.choices import FOLLOWUP_ROLES, INTAKE_ROLES, UNIT_ROLES
 from hotline.lib.errors import Forbidden, InvalidInput, TransitionNotAllowed
+from hotline.tickets import replycheck
 from hotline.tickets.choices import Action, AlertKind, ReviewState, Status
 from hotline.tickets.models import ClockAlert, ContactAttempt, ExtensionRequest, Reply, Ticket
 
@@ -63,10 +64,13 @@ def reply(ticket: Ticket, *, by: Staff, handler_name: str, handled_at: dt.dateti
     now = timezone.now()
     if handled_at is None or handled_at.tzinfo is None or handled_at > now + dt.timedelta(minutes=5):
         raise InvalidInput("办理时间须为带时区的过去时间", field="handled_at", code="invalid_handled_at")
+    check = replycheck.check_ticket_reply(ticket, process=process, result=result)
     with transaction.atomic():
         rep = Reply.objects.create(ticket=ticket, unit_id=unit_id, handler_name=handler_name,
                                    handled_at=handled_at, process=process, result=result, contact_note=contact_note,
-                                   contacted=contacted, submitted_by=by, submitted_at=now)
+                                   contacted=contacted, submitted_by=by, submitted_at=now,
+                                   check_score=check.score if check else None,
+                                   check_warning=check.warning if check else "")
         _move(ticket, Action.REPLY, by, to=Status.REPLIED, now=now, reason=result, article="第十五条",
               replied_at=now, data={"reply": rep.pk, "clock": "rework" if ticket.rework_due else "handling",
                                     **_against(_handling_due(ticket), now)})
