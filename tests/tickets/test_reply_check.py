@@ -12,6 +12,8 @@ from unittest import mock
 
 from django.core.management import call_command
 
+from hotline.reports.facts.period import Period
+from hotline.reports.facts.units import unit_facts
 from hotline.tickets import replycheck, workflow
 from hotline.tickets.replycheck import Checker
 from tests.tickets.support import MONDAY, WorkflowTestCase
@@ -58,6 +60,14 @@ class TestReplyIsChecked(WorkflowTestCase):
         assert water.number in rep.check_warning and "答非所问" in rep.check_warning
         rep.refresh_from_db()
         assert rep.check_warning and rep.check_score is not None
+
+    def test_it_counts_warned_replies_per_unit_in_the_statistics(self):
+        self.new_ticket(content=WATER)
+        ticket = self.signed_ticket(content=STREETLIGHT)
+        reply(ticket, self.unit_a_handler, *WATER_REPLY)
+        assert ticket.events.last().data["off_topic"] is True
+        facts = unit_facts(Period.month(2026, 3))
+        assert (facts[self.unit_a.pk].replied, facts[self.unit_a.pk].replied_off_topic) == (1, 1)
 
     def test_it_warns_about_a_reply_that_shares_nothing_with_the_ticket(self):
         ticket = self.signed_ticket(content=STREETLIGHT)

@@ -73,7 +73,9 @@ def reply(ticket: Ticket, *, by: Staff, handler_name: str, handled_at: dt.dateti
                                    check_warning=check.warning if check else "")
         _move(ticket, Action.REPLY, by, to=Status.REPLIED, now=now, reason=result, article="第十五条",
               replied_at=now, data={"reply": rep.pk, "clock": "rework" if ticket.rework_due else "handling",
-                                    **_against(_handling_due(ticket), now)})
+                                    **_against(_handling_due(ticket), now),
+                                    # Counted in statistics as a review aid (Art. 27, 28(3)).
+                                    **({"off_topic": True} if rep.check_warning else {})})
     return rep
 
 
