@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.test import Client, override_settings
 
+from hotline.directory.choices import UnitKind
+from hotline.directory.models import Unit
 from hotline.intake import catalogue
 from hotline.intake.routing import store
 from hotline.intake.suggest import suggest_for_ticket
@@ -38,6 +40,16 @@ class TestSuggestions(TrainedCase):
         by_unit = {s.lead_unit: s for s in result.items}
         assert by_unit[self.unit_c].assisting_units == (self.unit_b,)
         assert "派单目录" in " ".join(by_unit[self.unit_c].basis)
+
+    def test_it_never_suggests_a_unit_of_another_county_than_the_address_names(self):
+        # History sends noise to 双清区城管局; a noise complaint in 大祥区 must not go there (第三条 属地管理).
+        daxiang = Unit.objects.create(code="daxiang", name="大祥区", kind=UnitKind.COUNTY)
+        ticket = self.new_ticket(content="楼下烧烤店深夜噪音扰民", address="大祥区红旗路街道")
+        result = suggest_for_ticket(ticket)
+        assert result.region == daxiang
+        assert self.unit_c not in {s.lead_unit for s in result.items}
+        ticket = self.new_ticket(content="楼下烧烤店深夜噪音扰民", address="双清区龙须塘街道")
+        assert self.unit_c in {s.lead_unit for s in suggest_for_ticket(ticket).items}
 
     @override_settings(ROUTING_AUTO_CONFIDENCE=0.0)
     def test_it_offers_one_click_above_the_configured_confidence(self):
