@@ -59,3 +59,16 @@ class TestSelection(SimpleTestCase):
         assert prediction.topics[0].label == "0302" and prediction.units[0].label == "power"
         for ranked in prediction.topics + prediction.units:
             assert all(is_evidence(word) for word in ranked.words), ranked.words
+
+
+class TestOneRowTransform(SimpleTestCase):
+    def test_it_gives_the_same_row_as_scikit_learns_transform(self):
+        from hotline.intake.routing.features import BASELINE, FeatureSpec, Featurizer
+
+        texts = [e.text for e in history()]
+        for spec in (BASELINE, FeatureSpec(), FeatureSpec(chars=None)):
+            featurizer = Featurizer(spec)
+            featurizer.fit_transform(texts)
+            for text in ("停电了 报修电话是多少", "路灯 Abc 12号楼不亮", "完全无关的句子"):
+                fast, slow = featurizer.transform_one(text), featurizer.transform([text])
+                assert abs(fast - slow).max() < 1e-6, (spec, text)

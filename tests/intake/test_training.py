@@ -63,6 +63,13 @@ class TestTrainAndRollback(TrainedCase):
         assert set(row.heldout) >= {"train", "test", "topic", "unit", "seconds"}
         assert 0.0 <= row.heldout["unit"]["macro_f1"] <= 1.0
 
+    def test_it_records_the_cross_validated_choice_never_below_the_baseline(self):
+        row = store.train(heldout=False)
+        for target in ("topic", "unit"):
+            chosen = row.heldout["selection"][target]
+            figures = chosen["cv_macro_f1"]
+            assert figures[chosen["chosen"]] >= chosen["baseline_cv_macro_f1"] == figures["baseline"]
+
     def test_it_suggests_the_unit_history_taught_it(self):
         store.train(heldout=False)
         bundle = store.active_bundle()
@@ -96,6 +103,7 @@ class TestTrainAndRollback(TrainedCase):
     def test_the_command_trains_reports_status_and_rolls_back(self):
         out = StringIO()
         call_command("routing", "train", stdout=out)
+        assert "3折交叉验证选定" in out.getvalue() and "基线" in out.getvalue()
         call_command("routing", "train", "--no-heldout", "--note", "第二版", stdout=out)
         assert "v2" in out.getvalue()
         status = StringIO()

@@ -138,7 +138,7 @@ class RoutingBundle:
             if model is not None:
                 featurizer = self.featurizers[(self.kind(target), self.specs[target])]
                 x, x_toks = inputs[self.kind(target)]
-                row = featurizer.transform([x], [x_toks])
+                row = featurizer.transform_one(x, x_toks)
                 setattr(out, f"{target}s", model.top(row, featurizer.names, k, evidence=featurizer.evidence))
         return out
 
