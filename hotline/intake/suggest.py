@@ -94,7 +94,8 @@ def _county_of(unit: Unit) -> Unit | None:
     return node
 
 
-def _from_units(pred: Prediction, region: Unit | None, out: dict[int, Suggestion]) -> dict[int, float]:
+def _from_units(pred: Prediction, region: Unit | None, address: str,
+                out: dict[int, Suggestion]) -> dict[int, float]:
     units = {u.code: u for u in Unit.objects.filter(code__in=[r.label for r in pred.units], is_active=True)
              .select_related("parent__parent")}
     mass: dict[int, float] = {}
@@ -106,7 +107,9 @@ def _from_units(pred: Prediction, region: Unit | None, out: dict[int, Suggestion
             continue
         mass[unit.pk] = ranked.confidence
         item = out.setdefault(unit.pk, Suggestion(lead_unit=unit))
-        item.words = ranked.words or item.words
+        # The address decides the county (shown as the region); the words shown are the matter's.
+        words = tuple(w for w in ranked.words if w not in address)
+        item.words = words or item.words
         item.basis.insert(0, "历史派单")
     return mass
 
@@ -133,7 +136,7 @@ def suggest_for_ticket(ticket: Ticket, *, k: int = TOP_K) -> Suggestions:
         # More unit candidates than shown: some may belong to another county and be dropped.
         pred = bundle.predict(ticket_text(ticket, address=False), k=TOPIC_CANDIDATES + 3,
                               address=ticket.address or "")
-        unit_mass = _from_units(Prediction(units=pred.units), region, out)
+        unit_mass = _from_units(Prediction(units=pred.units), region, ticket.address or "", out)
         pred.topics = pred.topics[:TOPIC_CANDIDATES]
         topic_mass = _from_topics(pred, region, out)
         for pk, item in out.items():
