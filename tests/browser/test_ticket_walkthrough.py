@@ -137,7 +137,9 @@ def test_it_walks_one_ticket_from_intake_to_closed_through_every_roles_screen(br
 
     followup = Desk(browser, url, "followup")
     followup.open_from_queue(number)
-    followup.act("follow_up", select={"satisfaction": "5"}, fill={"note": "服务对象表示满意"})
+    # Art. 17: reached, satisfied, solved, and whether and how the unit made contact — all asked, none defaulted.
+    followup.act("follow_up", select={"reached": "yes", "satisfaction": "5", "solved": "yes", "unit_contacted": "yes",
+                                      "unit_contact_method": "phone"}, fill={"note": "服务对象表示满意"})
     followup.expect_status("已归档")
 
     page = followup.page
