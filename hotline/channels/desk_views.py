@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from hotline.channels import deputies as deputies_service
-from hotline.channels import desk, intake
+from hotline.channels import desk, intake, submissions
 from hotline.channels.acceptance import all_scripts
 from hotline.channels.deputies import meddling
 from hotline.channels.desk_forms import CallForm, DeputyImportForm, FlagForm, LedgerFilterForm
 from hotline.channels.models import Deputy, FlagState, NuisanceFlag
 from hotline.directory.choices import Role
-from hotline.directory.models import Topic, Unit
+from hotline.directory.models import Staff, Topic, Unit
 from hotline.duty.slots import current_slot
 from hotline.intake.repeats import find_repeats
 from hotline.lib.errors import DomainError
@@ -59,7 +59,11 @@ def call(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, CallForm(initial={"phone": request.GET.get("phone", "")}))
     form = parse(request, CallForm(request.POST))
-    ticket = intake.take_call(by=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
+    user: Staff = request.user  # type: ignore[assignment]
+    ticket, created = submissions.once(form.cleaned_data["submission_key"], by=user,
+                                       create=lambda: intake.take_call(by=user, data=form.cleaned_data))
+    if not created:
+        messages.info(request, f"这张登记单已提交过，未重复受理：工单 {ticket.number}")
     return redirect(f"{request.path}?done={ticket.number}")
 
 
