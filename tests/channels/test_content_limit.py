@@ -37,3 +37,11 @@ class TestContentLimit(HotlineTestCase):
         response = self.client.post("/desk/", {"channel": "phone", "request_type": "help", "content": content})
         assert response.status_code == 302
         assert len(Ticket.objects.get().content) <= MAX_CONTENT_CHARS
+
+    def test_the_call_desks_suggestions_take_long_content_in_the_body_not_the_url(self):
+        # A GET with 9,060 characters in its query string is refused by servers as too long (414).
+        self.client.force_login(self.operator)
+        page = self.client.get("/desk/call/").content.decode()
+        assert "hx-post=\"/desk/call/assist/\"" in page
+        response = self.client.post("/desk/call/assist/", {"content": "路灯不亮，晚上很黑😀" * 900})
+        assert response.status_code == 200

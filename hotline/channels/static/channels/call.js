@@ -130,9 +130,12 @@
     form().addEventListener("change", function () { showActionFields(); saveDraft(); });
     document.addEventListener("keydown", onKey);
     document.body.addEventListener("click", onClick);
-    /* The knowledge panel asks with the content as ?q=. */
+    /* The knowledge panel asks with the content as ?q=: its first 200 characters (code points, as the server counts)
+       are query enough, and a pasted page of text would not fit in a URL (414). */
     document.body.addEventListener("htmx:configRequest", function (evt) {
-      if (evt.detail.elt && evt.detail.elt.id === "kb-panel") { evt.detail.parameters.q = field("content").value; }
+      if (evt.detail.elt && evt.detail.elt.id === "kb-panel") {
+        evt.detail.parameters.q = Array.from(field("content").value).slice(0, 200).join("");
+      }
     });
     field("phone").focus();
   }
