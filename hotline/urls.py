@@ -1,7 +1,9 @@
 """URL map: admin, the JSON API, the knowledge base, routing and hotspots, and the server-rendered screens."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -13,6 +15,8 @@ urlpatterns = [
     path("duty/", include("hotline.duty.urls")),  # Art. 8, 20, 27
     path("supervision/", include("hotline.supervision.urls")),
     path("captcha/", include("captcha.urls")),
+    # Browsers ask for /favicon.ico on pages without an icon link (and on error pages): answer with the icon.
+    path("favicon.ico", RedirectView.as_view(url=static("web/favicon.svg"), permanent=True), name="favicon"),
     path("", include("hotline.channels.urls")),
     path("", include("hotline.web.urls")),
 ]

@@ -101,7 +101,8 @@ class PersonaMixin:
     def replied_ticket(self, **overrides: Any) -> Ticket:
         ticket = self.signed_ticket(**overrides)
         workflow.reply(ticket, by=self.unit_a_handler, handler_name="李工", handled_at=timezone.now(),
-                       process="现场查看并更换灯具", result="路灯已修复", contact_note="电话告知服务对象")
+                       process="现场查看并更换灯具", result="路灯已修复", contact_note="电话告知服务对象",
+                       contacted=True)
         return ticket
 
     def resolved_ticket(self, **overrides: Any) -> Ticket:

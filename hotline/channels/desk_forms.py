@@ -7,9 +7,11 @@ from typing import Any
 from django import forms
 
 from hotline.channels.models import Deputy, DeputyLevel
+from hotline.channels.submissions import SubmissionKeyField
 from hotline.directory.choices import UnitKind
 from hotline.directory.models import Topic, Unit
 from hotline.lib.privacy import is_valid_phone
+from hotline.lib.textlimit import LimitedTextField
 from hotline.tickets.choices import Channel, DeclineReason, EmergencyLine, RequestType, Status
 from hotline.tickets.workflow import MAX_CONTENT_CHARS
 
@@ -48,9 +50,8 @@ class CallForm(forms.Form):
     region = forms.ModelChoiceField(label="所属区县", required=False,
                                     queryset=Unit.objects.filter(kind=UnitKind.COUNTY, is_active=True))
     address = forms.CharField(label="事发地点", max_length=300, required=False)
-    content = forms.CharField(label="诉求内容", max_length=MAX_CONTENT_CHARS, widget=forms.Textarea(attrs={"rows": 5}),
-                              error_messages={"required": "请填写诉求内容",
-                                              "max_length": f"诉求内容不能超过{MAX_CONTENT_CHARS}字"})
+    content = LimitedTextField(label="诉求内容", max_chars=MAX_CONTENT_CHARS,
+                               error_messages={"required": "请填写诉求内容"})
     is_confidential = forms.BooleanField(label="要求保密", required=False)
     is_complex = forms.BooleanField(label="情况复杂", required=False)
     action = forms.ChoiceField(label="处理方式", choices=ACTIONS, initial="transfer")
@@ -68,11 +69,13 @@ class CallForm(forms.Form):
     hand_off_line = forms.ChoiceField(label="联动线路", required=False,
                                       choices=[("", "—")] + list(EmergencyLine.choices))
     hand_off_summary = forms.CharField(label="转出摘要", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    submission_key = SubmissionKeyField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            _css(field)
+        for name, field in self.fields.items():
+            if name != "submission_key":
+                _css(field)
         self.fields["phone"].widget.attrs.update(autofocus=True, inputmode="tel", autocomplete="off")
 
     def clean_phone(self) -> str:

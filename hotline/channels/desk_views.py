@@ -10,16 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hotline.channels import deputies as deputies_service
-from hotline.channels import desk, intake
+from hotline.channels import desk, intake, submissions
 from hotline.channels.acceptance import all_scripts
 from hotline.channels.deputies import meddling
 from hotline.channels.desk_forms import CallForm, DeputyImportForm, FlagForm, LedgerFilterForm
 from hotline.channels.models import Deputy, FlagState, NuisanceFlag
 from hotline.directory.choices import Role
-from hotline.directory.models import Topic, Unit
+from hotline.directory.models import Staff, Topic, Unit
 from hotline.duty.slots import current_slot
 from hotline.intake.repeats import find_repeats
 from hotline.lib.errors import DomainError
@@ -59,7 +59,11 @@ def call(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, CallForm(initial={"phone": request.GET.get("phone", "")}))
     form = parse(request, CallForm(request.POST))
-    ticket = intake.take_call(by=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
+    user: Staff = request.user  # type: ignore[assignment]
+    ticket, created = submissions.once(form.cleaned_data["submission_key"], by=user,
+                                       create=lambda: intake.take_call(by=user, data=form.cleaned_data))
+    if not created:
+        messages.info(request, f"这张登记单已提交过，未重复受理：工单 {ticket.number}")
     return redirect(f"{request.path}?done={ticket.number}")
 
 
@@ -76,24 +80,26 @@ def caller_panel(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def assist_panel(request: HttpRequest) -> HttpResponse:
     """Fragment: suggested request type, topic and unit, repeated requests and emergencies, as the content is typed."""
     _intake_staff(request)
-    content = request.GET.get("content", "").strip()
+    # The call desk posts the form's fields: a long pasted content does not fit in a URL (414), a body does.
+    params = request.POST if request.method == "POST" else request.GET
+    content = params.get("content", "").strip()
     if len(content) < 4:
         return HttpResponse("")
-    region = _by_id(Unit, request.GET.get("region"))
-    topic = _by_id(Topic, request.GET.get("topic"))
-    address = request.GET.get("address", "")
+    region = _by_id(Unit, params.get("region"))
+    topic = _by_id(Topic, params.get("topic"))
+    address = params.get("address", "")
     request_type, type_reason = desk.suggest_request_type(content)
     return render(request, "channels/desk/_assist.html", {
         "request_type": request_type, "type_reason": type_reason,
         "type_label": dict(CallForm.base_fields["request_type"].choices).get(request_type),  # type: ignore[attr-defined]
         "routing": _routing(content, address, region),
-        "repeats": find_repeats(content=content, phone=request.GET.get("phone", ""), address=address, region=region),
+        "repeats": find_repeats(content=content, phone=params.get("phone", ""), address=address, region=region),
         "emergency": desk.emergency_unit(topic), "topic": topic,
-        "deputy_meddling": meddling(content) if desk.deputy_for(request.GET.get("phone", "")) else "",
+        "deputy_meddling": meddling(content) if desk.deputy_for(params.get("phone", "")) else "",
     })
 
 

@@ -144,3 +144,33 @@ class DeputyTicket(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "代表诉求台账"
+
+
+class Submission(models.Model):
+    """A form that creates a ticket, submitted once: its key (rendered into the form) and the ticket it made.
+
+    Going back in the browser and submitting the same text again, a double click, or a retried request send the
+    same key; the second submission answers with the first ticket instead of registering the contact twice.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey("directory.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "表单提交记录"
+
+
+class RecoveryCode(models.Model):
+    """An SMS code sent to the phone a requester gave, to replace a lost query code (stored as a keyed hash)."""
+
+    tracking = models.ForeignKey(Tracking, on_delete=models.CASCADE, related_name="recoveries")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "查询码找回验证码"

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from hotline.channels import services
-from hotline.channels.forms import RateForm, SubmitForm, TrackForm
+from hotline.channels import services, submissions
+from hotline.channels.forms import RateForm, RecoverCodeForm, RecoverForm, SubmitForm, TrackForm
 from hotline.lib.errors import DomainError
 from hotline.tickets.choices import Action, Channel, FollowUpChannel, ReviewState, Status
 from hotline.tickets.models import Ticket
@@ -33,6 +33,8 @@ PUBLIC_ACTIONS: dict[str, str] = {
     Action.HAND_OFF: "已转紧急热线处置",
 }
 TRACKED_SESSION_KEY = "portal_tracked"
+RECOVER_SESSION_KEY = "portal_recover"
+RECOVER_SENT = "如果工单编号与您提交诉求时填写的电话相符，我们已向该电话发送短信验证码（10分钟内有效）。"
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,17 +49,20 @@ def submit(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                ticket = services.submit(Channel.WEB, {
-                    "request_type": data["request_type"], "content": data["content"], "address": data["address"],
-                    "topic": data["topic"].code if data["topic"] else None,
-                    "region": data["region"].code if data["region"] else None,
-                    "is_confidential": data["confidential"],
-                    "requester": {"name": data["name"], "phone": data["phone"]},
-                })
+                ticket, created = submissions.once(data["submission_key"], by=None, create=lambda: services.submit(
+                    Channel.WEB, {
+                        "request_type": data["request_type"], "content": data["content"],
+                        "address": data["address"], "topic": data["topic"].code if data["topic"] else None,
+                        "region": data["region"].code if data["region"] else None,
+                        "is_confidential": data["confidential"],
+                        "requester": {"name": data["name"], "phone": data["phone"]},
+                    }))
             except DomainError as exc:
                 error = exc.message
             else:
-                request.session["portal_receipt"] = {"number": ticket.number, "code": services.issue_tracking(ticket)}
+                # Submitted twice (back and submit again): the first receipt stands; its code was shown then.
+                code = services.issue_tracking(ticket) if created else ""
+                request.session["portal_receipt"] = {"number": ticket.number, "code": code, "repeated": not created}
                 return redirect("channels:portal-receipt")
     return render(request, "channels/portal_submit.html", {"form": form, "error": error},
                   status=400 if request.method == "POST" else 200)
@@ -135,3 +140,46 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("channels:portal-status", number=number)
     context.update(rate_form=form)
     return render(request, "channels/portal_status.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="5/h", method="POST", block=False)
+def recover(request: HttpRequest) -> HttpResponse:
+    """Lost query code, step 1: number + phone. The same answer whether they match or not (no oracle)."""
+    form = RecoverForm(request.POST or None)
+    error = ""
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            error = "操作过于频繁，请1小时后再试。"
+        elif form.is_valid():
+            services.start_recovery(form.cleaned_data["number"], form.cleaned_data["phone"])
+            request.session[RECOVER_SESSION_KEY] = form.cleaned_data["number"].strip()
+            return redirect("channels:portal-recover-code")
+    return render(request, "channels/portal_recover.html", {"form": form, "error": error},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="10/h", method="POST", block=False)
+def recover_code(request: HttpRequest) -> HttpResponse:
+    """Step 2: the SMS code; right, the citizen gets a new query code shown once (the old one stops working)."""
+    number = request.session.get(RECOVER_SESSION_KEY)
+    if not number:
+        return redirect("channels:portal-recover")
+    form = RecoverCodeForm(request.POST or None)
+    error = ""
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            error = "操作过于频繁，请1小时后再试。"
+        elif form.is_valid():
+            try:
+                code = services.finish_recovery(number, form.cleaned_data["code"])
+            except DomainError as exc:
+                error = exc.message
+            else:
+                request.session.pop(RECOVER_SESSION_KEY, None)
+                request.session["portal_receipt"] = {"number": number, "code": code, "recovered": True}
+                return redirect("channels:portal-receipt")
+    return render(request, "channels/portal_recover_code.html",
+                  {"form": form, "error": error, "number": number, "sent": RECOVER_SENT},
+                  status=400 if request.method == "POST" else 200)

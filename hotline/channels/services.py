@@ -13,13 +13,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hotline.channels import intake
-from hotline.channels.models import ChannelKey, InboundNonce, Tracking
+from hotline.channels.models import ChannelKey, InboundNonce, RecoveryCode, Tracking
 from hotline.directory.choices import UnitKind
 from hotline.directory.models import Topic, Unit
 from hotline.followups import ratings
 from hotline.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hotline.tickets.choices import Channel, RequestType
-from hotline.tickets.models import FollowUp, Ticket
+from hotline.tickets.models import FollowUp, Outbox, Requester, Ticket
 from hotline.tickets.workflow import Contact
 
 # Art. 7: a signed transfer older or newer than this is refused; nonces are kept at least this long.
@@ -102,6 +102,54 @@ def track(number: str, code: str) -> Ticket:
             Tracking.objects.filter(pk=tracking.pk).update(failed_checks=tracking.failed_checks + 1)
         raise NotFound("工单编号或查询码不正确", code="tracking_mismatch")
     return tracking.ticket
+
+
+# A lost query code is replaced after an SMS code sent to the phone the requester gave (Art. 23: nothing is shown to
+# anyone who does not hold that phone). The code lives 10 minutes and allows 5 tries.
+RECOVERY_TTL = dt.timedelta(minutes=10)
+RECOVERY_TRIES = 5
+RECOVERY_SMS_PER_DAY = 3  # per ticket: nobody can flood the requester's phone
+
+
+def start_recovery(number: str, phone: str) -> None:
+    """Text a 6-digit code to the ticket's requester if `phone` is the number they gave. Says nothing either way:
+    the page answers the same whether the ticket exists and the phone matches or not (no oracle)."""
+    tracking = Tracking.objects.select_related("ticket").filter(ticket__number=(number or "").strip()).first()
+    requester_id = tracking.ticket.requester_id if tracking is not None else None
+    if tracking is None or requester_id is None:
+        return
+    if not Requester.matching_phone(phone or "").filter(pk=requester_id).exists():
+        return
+    now = timezone.now()
+    if tracking.recoveries.filter(created_at__gte=now - dt.timedelta(days=1)).count() >= RECOVERY_SMS_PER_DAY:
+        return
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    with transaction.atomic():
+        RecoveryCode.objects.create(tracking=tracking, code_hash=_digest(code, "recovery"), created_at=now,
+                                    expires_at=now + RECOVERY_TTL)
+        Outbox.objects.create(kind="sms.recovery", payload={
+            "ticket": tracking.ticket.number, "requester": requester_id,
+            "text": f"【12345热线】您正在找回工单{tracking.ticket.number}的查询码，验证码{code}，10分钟内有效。"
+                    "如非本人操作，请忽略本短信。"})
+
+
+def finish_recovery(number: str, code: str) -> str:
+    """A new query code for the ticket once the SMS code is right (the old one stops working); one message for
+    every failure (unknown ticket, no code sent, wrong, expired or used up)."""
+    now = timezone.now()
+    row = (RecoveryCode.objects.select_related("tracking").filter(
+        tracking__ticket__number=(number or "").strip(), used_at__isnull=True, expires_at__gt=now,
+        tries__lt=RECOVERY_TRIES).order_by("-created_at").first())
+    if row is None or not hmac.compare_digest(row.code_hash, _digest(code or "", "recovery")):
+        if row is not None:
+            RecoveryCode.objects.filter(pk=row.pk).update(tries=row.tries + 1)
+        raise NotFound("验证码不正确或已过期，请重新获取", code="recovery_mismatch")
+    new_code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    with transaction.atomic():
+        if not RecoveryCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now):
+            raise NotFound("验证码不正确或已过期，请重新获取", code="recovery_mismatch")
+        Tracking.objects.filter(pk=row.tracking_id).update(code_hash=_digest(new_code, "tracking"), failed_checks=0)
+    return new_code
 
 
 def rate(ticket: Ticket, *, satisfaction: str, comment: str = "") -> FollowUp:

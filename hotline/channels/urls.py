@@ -23,6 +23,8 @@ urlpatterns = [
     path("portal/", portal.submit, name="portal-submit"),
     path("portal/receipt/", portal.receipt, name="portal-receipt"),
     path("portal/track/", portal.track, name="portal-track"),
+    path("portal/recover/", portal.recover, name="portal-recover"),
+    path("portal/recover/code/", portal.recover_code, name="portal-recover-code"),
     path("portal/track/<str:number>/", portal.status, name="portal-status"),
     path("portal/track/<str:number>/rate/", portal.rate, name="portal-rate"),
     path("open311/v2/", include(open311_patterns)),

@@ -124,7 +124,7 @@ def build(*, tickets: int = 300, seed: int = 12345, password: str | None = None,
 
 def _login_list(staff: dict, clear: dict[str, str], password: str | None) -> list[logins.Login]:
     result = []
-    for person in sorted(staff.values(), key=lambda p: (p.username.startswith("h-"), p.pk)):
+    for person in sorted(staff.values(), key=lambda p: (p.username.startswith(logins.UNIT_PREFIXES), p.pk)):
         secret = logins.SHARED_MARK if password else clear.get(person.username, clear.get("h-*", ""))
         result.append(logins.Login(person.username, person.get_role_display(), str(person.unit or ""), secret))
     return result

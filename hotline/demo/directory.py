@@ -153,6 +153,11 @@ def handler_username(unit: Unit) -> str:
     return f"h-{unit.code}"
 
 
+def manager_username(unit: Unit) -> str:
+    """The demo unit-manager account of a unit, e.g. `m-shuangqing-cgj` (reveals with a reason, Art. 23)."""
+    return f"m-{unit.code}"
+
+
 def build_units() -> dict[str, Unit]:
     """Create the city units, the counties, their departments and towns; returns them by code."""
     units: dict[str, Unit] = {}
@@ -189,7 +194,8 @@ def build_topics(units: dict[str, Unit]) -> dict[str, Topic]:
 
 
 def build_staff(units: dict[str, Unit], *, hashes: dict[str, str], handler_hash: str) -> dict[str, Staff]:
-    """The hotline's six roles, the `admin` superuser (hashes by username) and one handler per unit (shared hash)."""
+    """The hotline's six roles, the `admin` superuser (hashes by username), and per unit one handler and one unit
+    manager (one shared hash)."""
     hotline = units["hotline"]
     people = [Staff(username=name, role=role, unit=hotline, display_name=display, password=hashes[name])
               for name, role, display in HOTLINE_STAFF]
@@ -197,6 +203,9 @@ def build_staff(units: dict[str, Unit], *, hashes: dict[str, str], handler_hash:
                         password=hashes["admin"], is_staff=True, is_superuser=True))
     people += [Staff(username=handler_username(unit), role=Role.UNIT_HANDLER, unit=unit,
                      display_name=f"{unit.name}承办人", password=handler_hash)
+               for unit in units.values() if unit.kind != UnitKind.HOTLINE]
+    people += [Staff(username=manager_username(unit), role=Role.UNIT_MANAGER, unit=unit,
+                     display_name=f"{unit.name}单位管理员", password=handler_hash)
                for unit in units.values() if unit.kind != UnitKind.HOTLINE]
     Staff.objects.bulk_create(people)
     return {person.username: person for person in Staff.objects.filter(username__in=[p.username for p in people])}

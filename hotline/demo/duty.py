@@ -64,7 +64,7 @@ def _leader_day(staff: dict[str, Staff], units: dict[str, Unit], *, now: dt.date
             with time_machine.travel(slot.starts_at + dt.timedelta(days=2), tick=False):
                 workflow.reply(ticket, by=staff["h-cgzf"], handler_name="城管执法局 李工",
                                handled_at=slot.starts_at + dt.timedelta(days=1), process="组织疏通排水沟并清运淤泥",
-                               result="排水沟已疏通", contact_note="电话告知来电人")
+                               result="排水沟已疏通", contact_note="电话告知来电人", contacted=True)
                 workflow.review_reply(ticket, by=staff["reviewer"], approve=True)
 
 

@@ -11,8 +11,10 @@ from hotline.demo.directory import HOTLINE_STAFF
 
 LOGINS_FILE = "demo-logins.txt"
 SHARED_MARK = "（同 HOTLINE_DEMO_PASSWORD）"
-# Handlers of these units are printed; the rest are in the file.
-KEY_UNITS = ("h-cgzf", "h-zjj", "h-power", "h-water", "h-shuangqing", "h-shuangqing-cgj", "h-daxiang-zjj")
+# Handlers and unit managers of these units are printed; the rest are in the file.
+KEY_UNITS = ("h-cgzf", "h-zjj", "h-power", "h-water", "h-shuangqing", "h-shuangqing-cgj", "h-daxiang-zjj",
+             "m-cgzf", "m-zjj", "m-shuangqing-cgj")
+UNIT_PREFIXES = ("h-", "m-")  # unit accounts: h- handlers, m- unit managers, one shared password
 _ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I: read off a screen
 
 
@@ -61,14 +63,14 @@ def read(path: Path) -> list[Login]:
 
 def table(logins: list[Login], *, path: Path) -> str:
     """The compact table printed at start: hotline roles, `admin` and the handlers of a few key units."""
-    shown = [login for login in logins if not login.username.startswith("h-") or login.username in KEY_UNITS]
+    shown = [login for login in logins if not login.username.startswith(UNIT_PREFIXES) or login.username in KEY_UNITS]
     width = max((len(login.username) for login in shown), default=8)
     lines = [f"{'用户名'.ljust(width)}  角色        单位                  密码"]
     for login in shown:
         lines.append(f"{login.username.ljust(width)}  {_pad(login.role, 10)}  {_pad(login.unit, 20)}  {login.password}")
     hidden = len(logins) - len(shown)
     if hidden:
-        lines.append(f"另有 {hidden} 个承办单位账号（用户名为 h-单位编码），完整列表见 {path}")
+        lines.append(f"另有 {hidden} 个承办单位账号（承办人 h-单位编码，单位管理员 m-单位编码），完整列表见 {path}")
     return "\n".join(lines)
 
 

@@ -333,7 +333,7 @@ def _reply(cast: Cast, ticket: Ticket, lead: Unit) -> None:
     process, result = cast.rng.choice(texts.REPLIES)
     workflow.reply(_fresh(ticket), by=cast.handler(lead), handler_name=cast.handler(lead).display_name,
                    handled_at=timezone.now() - dt.timedelta(hours=cast.rng.uniform(1, 20)), process=process,
-                   result=result, contact_note=cast.rng.choice(texts.CONTACT_NOTES))
+                   result=result, contact_note=cast.rng.choice(texts.CONTACT_NOTES), contacted=True)
 
 
 def _replied(cast: Cast, plan: Plan, ticket: Ticket, lead: Unit) -> Story:

@@ -42,7 +42,7 @@ def _finish(clock: _Clock, staff: dict[str, Staff], ticket: Ticket, days_ago: fl
 
     def done() -> None:
         workflow.reply(ticket, by=handler, handler_name="经办人", handled_at=clock.now - dt.timedelta(days=days_ago),
-                       process="现场核查并整改", result="问题已解决", contact_note="电话告知服务对象")
+                       process="现场核查并整改", result="问题已解决", contact_note="电话告知服务对象", contacted=True)
         workflow.review_reply(ticket, by=staff["reviewer"], approve=True)
 
     clock.at(days_ago, done)

@@ -95,6 +95,20 @@ class ArticleVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.article_id} v{self.number} {self.action}"
 
+    @property
+    def from_state_label(self) -> str:
+        """The state before, in Chinese (the history shows 待审核 → 已发布, not the stored values)."""
+        return _state_label(self.from_state)
+
+    @property
+    def to_state_label(self) -> str:
+        """The state after, in Chinese."""
+        return _state_label(self.to_state)
+
+
+def _state_label(value: str) -> str:
+    return str(ArticleState(value).label) if value in ArticleState.values else value
+
 
 def _attachment_path(instance: ArticleAttachment, filename: str) -> str:
     return f"knowledge/{instance.article_id}/{filename}"

@@ -83,6 +83,11 @@ PAGES: dict[str, Entry] = {
         method="POST", note="以“签收”探测：热线角色无权签收；牵头单位已签收为409；会同单位403；不可见404"),
     "web:ticket_reveal": entry(hotline=400, unit=scoped(400), anonymous=LOGIN, method="POST",
                                note="显示完整号码：空表单400（须填理由）；角色与保密工单的拒绝见 docs/security.md"),
+    # Issue #17: the lead unit contacts the requester (Art. 14(2), 15): name and phone in one logged click.
+    "web:ticket_contact": entry(
+        hotline=403, unit={"own": 200, "assisting": 403, "other": 404, "unassigned": 404}, anonymous=LOGIN,
+        method="POST", roles={"manager": 200, "reviewer": 200, "followup": 200},
+        note="联系服务对象：牵头单位一键显示姓名和电话（记入查看记录）；会同单位403；保密工单403，由热线转达"),
     "web:access_log": entry(hotline=403, unit=403, anonymous=LOGIN, roles={"manager": 200},
                             note="个人信息查看记录，仅热线管理员"),
     "web:access_log_csv": entry(hotline=403, unit=403, anonymous=LOGIN, roles={"manager": 200}),
@@ -123,6 +128,7 @@ PAGES: dict[str, Entry] = {
     # without a bearer token every caller is 401.
     "api:assessment": same(401, note="须持令牌，见 JSON 接口"),
     "api:bulletin_file": same(401, note="须持令牌，见 JSON 接口"),
+    "favicon": same(301, note="网站图标：永久转到静态文件"),
     "captcha-image": same(404, note="未知验证码"),
     "captcha-image-2x": same(404, note="未知验证码"),
     "captcha-audio": same(404, note="未知验证码"),
@@ -131,6 +137,9 @@ PAGES: dict[str, Entry] = {
     "channels:portal-receipt": same(302, note="无刚提交的回执时回到门户"),
     "channels:portal-track": same(200),
     "channels:portal-status": same(302, note="须先凭查询码验证"),
+    # Issue #17: a lost query code is replaced after an SMS code to the phone the requester gave (no oracle).
+    "channels:portal-recover": same(200, note="找回查询码：工单编号和电话，无论是否相符答复相同"),
+    "channels:portal-recover-code": same(302, note="须先提交工单编号和电话"),
     "channels:portal-rate": same(302, method="POST", note="须先凭查询码验证"),
     "channels:open311-services": same(200),
     "channels:open311-service": same(404, note="事项代码不公开者"),

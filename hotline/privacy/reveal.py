@@ -1,9 +1,11 @@
 """Masked personal values, and revealing one in full as its own permission-checked, logged action (Art. 23).
 
 Unit staff see `139****4321`. Revealing the full value needs a reason and one of the named roles: the hotline's
-manager, reviewers and follow-up agents, or the manager of the ticket's lead unit. A confidential ticket (asked for by
-the requester, or a complaint about illegal building, demolition, fumes or noise, Art. 23) never reveals its
-requester outside the hotline. Every reveal and every refusal writes an AccessLog row and a security event.
+manager, reviewers and follow-up agents, or the manager of the ticket's lead unit; the lead unit's handlers may reveal
+the name and phone, the two values they need to contact the requester (Art. 14(2), 15), with that purpose preset. A
+confidential ticket (asked for by the requester, or a complaint about illegal building, demolition, fumes or noise,
+Art. 23) never reveals its requester outside the hotline: the unit asks the hotline to relay instead (Art. 12(1)).
+Every reveal and every refusal writes an AccessLog row and a security event.
 """
 
 from __future__ import annotations
@@ -31,12 +33,15 @@ if TYPE_CHECKING:
 # Art. 23: the hotline roles that call the requester back or check the handling may see the full values.
 HOTLINE_REVEAL_ROLES = frozenset({Role.MANAGER, Role.REVIEWER, Role.FOLLOWUP})
 MAX_REASON_CHARS = 500
+# What the lead unit's handler may reveal to reach the requester, and the purpose written to the access log.
+CONTACT_FIELDS = (RevealField.NAME, RevealField.PHONE)
+CONTACT_PURPOSE = "承办单位联系服务对象了解情况、告知办理结果（第十四条第二项、第十五条）"
 
 REFUSALS = {
     "reason_required": "查看完整信息须填写理由",
     "role_not_allowed": "当前角色无权查看完整个人信息",
     "confidential": "保密工单不向热线以外人员显示服务对象信息（第二十三条）",
-    "not_lead_unit": "只有牵头承办单位的单位管理员可以查看",
+    "not_lead_unit": "只有牵头承办单位可以查看",
     "ticket_required": "承办单位须通过所承办的工单查看",
 }
 
@@ -65,8 +70,8 @@ def masked(requester: Requester, field: str) -> str:
     return MASKERS[field](getattr(requester, field))
 
 
-def _refusal(ticket: Ticket | None, requester: Requester, by: Staff, reason: str) -> str:
-    """The refusal code, or '' when `by` may see the full value."""
+def _refusal(ticket: Ticket | None, requester: Requester, by: Staff, reason: str, field: str = "") -> str:
+    """The refusal code, or '' when `by` may see the full value of `field` ('' for any field)."""
     if not reason:
         return "reason_required"
     if not by.is_active:
@@ -76,7 +81,10 @@ def _refusal(ticket: Ticket | None, requester: Requester, by: Staff, reason: str
     confidential = ticket.is_confidential if ticket else requester.tickets.filter(is_confidential=True).exists()
     if confidential and not by.is_hotline:
         return "confidential"
-    if by.role != Role.UNIT_MANAGER:
+    if by.role not in (Role.UNIT_MANAGER, Role.UNIT_HANDLER):
+        return "role_not_allowed"
+    # A handler reveals only what contacting the requester needs, only through the contact action's preset purpose.
+    if by.role == Role.UNIT_HANDLER and (field not in CONTACT_FIELDS or reason != CONTACT_PURPOSE):
         return "role_not_allowed"
     if ticket is None:
         return "ticket_required"
@@ -87,8 +95,20 @@ def _refusal(ticket: Ticket | None, requester: Requester, by: Staff, reason: str
 
 
 def may_reveal(ticket: Ticket, by: Staff) -> bool:
-    """Whether `by` may reveal this ticket's requester (given a reason): shows the action on the ticket page."""
+    """Whether `by` may reveal any field of this ticket's requester (given a reason): the reasoned reveal form."""
     return ticket.requester is not None and not _refusal(ticket, ticket.requester, by, "理由")
+
+
+def may_reveal_contact(ticket: Ticket, by: Staff) -> bool:
+    """Whether `by` may reveal the name and phone to contact the requester: the one-click action of the lead unit."""
+    return ticket.requester is not None and all(
+        not _refusal(ticket, ticket.requester, by, CONTACT_PURPOSE, field) for field in CONTACT_FIELDS)
+
+
+def reveal_contact(ticket: Ticket, *, by: Staff, ip: str | None = None) -> dict[str, str]:
+    """The name and phone in full for contacting the requester (Art. 14(2), 15), each logged with the preset
+    purpose; Forbidden on a confidential ticket, where the hotline relays instead (Art. 12(1), 23)."""
+    return {field: reveal(ticket, field, by=by, reason=CONTACT_PURPOSE, ip=ip) for field in CONTACT_FIELDS}
 
 
 def reveal(target: Requester | Ticket, field: str, *, by: Staff, reason: str, ip: str | None = None) -> str:
@@ -103,7 +123,7 @@ def reveal(target: Requester | Ticket, field: str, *, by: Staff, reason: str, ip
     if requester is None:
         raise InvalidInput("该工单没有服务对象信息", field="field", code="no_requester")
     reason = (reason or "").strip()[:MAX_REASON_CHARS]
-    refusal = _refusal(ticket, requester, by, reason)
+    refusal = _refusal(ticket, requester, by, reason, field)
     label = RevealField(field).label
     with transaction.atomic():
         AccessLog.objects.create(at=timezone.now(), staff=by, unit_id=by.unit_id, ticket=ticket, requester=requester,

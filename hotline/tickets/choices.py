@@ -51,6 +51,7 @@ class Action(models.TextChoices):
     DECLINE = "decline", "不予受理"
     ANSWER = "answer", "直接答复"
     CONSULT = "consult", "咨询单位"
+    CONSULT_REPLY = "consult_reply", "单位答复咨询"
     DISPATCH = "dispatch", "转派"
     SIGN = "sign", "签收"
     DEEM_SIGNED = "deem_signed", "视为签收"
@@ -80,6 +81,8 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     Action.DECLINE: {S.PENDING_DISPATCH: frozenset({S.DECLINED})},
     Action.ANSWER: {S.PENDING_DISPATCH: frozenset({S.ANSWERED}), S.CONSULTING: frozenset({S.ANSWERED})},
     Action.CONSULT: {S.PENDING_DISPATCH: frozenset({S.CONSULTING})},
+    # The consulted unit's answer goes to the operator; the ticket stays consulting until the operator answers.
+    Action.CONSULT_REPLY: {S.CONSULTING: frozenset({S.CONSULTING})},
     Action.DISPATCH: {S.PENDING_DISPATCH: frozenset({S.DISPATCHED}), S.CONSULTING: frozenset({S.DISPATCHED})},
     Action.SIGN: {S.DISPATCHED: frozenset({S.IN_PROGRESS})},
     Action.DEEM_SIGNED: {S.DISPATCHED: frozenset({S.IN_PROGRESS})},

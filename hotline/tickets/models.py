@@ -420,9 +420,23 @@ class ContactAttempt(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="contact_attempts")
     by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
-    method = models.CharField("方式", max_length=16, choices=[("call", "回拨电话"), ("sms", "短信")])
+    method = models.CharField("方式", max_length=16, choices=[("call", "回拨电话"), ("sms", "短信"),
+                                                          ("relay", "经热线三方通话或转达")])
     reached = models.BooleanField("联系上", default=False)
     note = models.CharField("备注", max_length=200, blank=True)
+
+
+class ConsultationAnswer(models.Model):
+    """The consulted unit's answer to the hotline's question (Art. 12(1)); the operator then answers the requester."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="consultation_answers")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("单位答复")
+    answered_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField("答复时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "咨询单位答复"
 
 
 class ClockAlert(models.Model):

@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from hotline.deadlines.calendar import LOCAL_TZ
 from hotline.deadlines.policy import Clock
 from hotline.tickets.choices import ReviewState, Status
-from hotline.tickets.models import Assignment, ExtensionRequest, FollowUp, Ticket
+from hotline.tickets.models import Assignment, ConsultationAnswer, ExtensionRequest, FollowUp, Ticket
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff, Unit
@@ -46,14 +46,15 @@ class Scope:
         return cls(unit_id=user.unit_id)
 
     def tickets(self) -> QuerySet[Ticket]:
-        """The tickets in scope. A unit's are those it is or was assigned: an EXISTS over its assignments, so no
-        join multiplies the rows and no DISTINCT sorts them."""
+        """The tickets in scope. A unit's are those it is or was assigned (an EXISTS over its assignments, so no
+        join multiplies the rows and no DISTINCT sorts them), and those the hotline consulted it on (Art. 12(1))."""
         qs = Ticket.objects.select_related("topic", "lead_unit", "region")
         if self.city:
             return qs
         if self.unit_id is None:
             return qs.none()
-        return qs.filter(Exists(Assignment.objects.filter(ticket=OuterRef("pk"), unit_id=self.unit_id)))
+        return qs.filter(Exists(Assignment.objects.filter(ticket=OuterRef("pk"), unit_id=self.unit_id))
+                         | Q(consult_unit_id=self.unit_id))
 
 
 # ---------------------------------------------------------------- clocks and overdue
@@ -166,6 +167,19 @@ def _recently_done(qs: QuerySet[Ticket], now: dt.datetime) -> QuerySet[Ticket]:
     return qs.filter(status__in=(Status.RESOLVED, Status.CLOSED), resolved_at__gte=since).order_by("-resolved_at")
 
 
+def _consultations(qs: QuerySet[Ticket], now: dt.datetime) -> QuerySet[Ticket]:
+    """Consultations waiting for the consulted unit's answer, the 24-hour clock first (Art. 12(1)). The queue reads
+    within the unit's scope; a consulting ticket in it was consulted with that unit or one it had been assigned."""
+    answered = ConsultationAnswer.objects.filter(ticket=OuterRef("pk"), unit=OuterRef("consult_unit"))
+    return qs.filter(status=Status.CONSULTING).exclude(Exists(answered)).order_by("consult_due")
+
+
+def _consultations_answered(qs: QuerySet[Ticket], now: dt.datetime) -> QuerySet[Ticket]:
+    """Consultations the unit has answered: the operator now answers the requester within the 24 hours."""
+    answered = ConsultationAnswer.objects.filter(ticket=OuterRef("pk"), unit=OuterRef("consult_unit"))
+    return qs.filter(Exists(answered), status=Status.CONSULTING).order_by("consult_due")
+
+
 # The hotline desk (Art. 11-17): intake to dispatch, reviews of returns, extensions and replies, follow-up calls.
 DESK_QUEUES: tuple[Queue, ...] = (
     Queue("dispatch", "待派单", _status(Status.PENDING_DISPATCH, Status.CONSULTING, order="dispatch_due")),
@@ -174,6 +188,8 @@ DESK_QUEUES: tuple[Queue, ...] = (
     Queue("review", "办结待审", _status(Status.REPLIED, order="replied_at")),
     Queue("followup", "待回访", to_follow_up),
     Queue("overdue", "已超时", _overdue),
+    # The unit has answered a consultation; the operator answers the requester within the 24 hours (Art. 12(1)).
+    Queue("consulted", "咨询已答复", _consultations_answered),
 )
 
 # The unit inbox (Art. 13-15): sign within 1 working day, handle, reply.
@@ -183,6 +199,8 @@ INBOX_QUEUES: tuple[Queue, ...] = (
     Queue("returned", "退回待审", _status(Status.RETURN_REQUESTED, order="updated_at")),
     Queue("replied", "已反馈待审", _status(Status.REPLIED, order="replied_at")),
     Queue("done", "近期办结", _recently_done),
+    # The consulted unit's tab: the hotline's question, to answer within 24 hours (Art. 12(1)).
+    Queue("consult", "咨询待答复", _consultations),
 )
 
 

@@ -74,6 +74,11 @@ def _can_arrive(user: Staff, ticket: Ticket) -> bool:
             and ticket.assignments.filter(is_active=True, unit_id=user.unit_id).exists())
 
 
+def _can_answer_consultation(user: Staff, ticket: Ticket) -> bool:
+    return (user.role in workflow.UNIT_ROLES and user.unit_id is not None and user.unit_id == ticket.consult_unit_id
+            and _status_allows(Action.CONSULT_REPLY, ticket) and workflow.consultation_answered(ticket) is None)
+
+
 def _can_contact(user: Staff, ticket: Ticket) -> bool:
     if user.is_hotline:
         return _roles(Action.CONTACT_ATTEMPT, workflow.INTAKE_ROLES | workflow.FOLLOWUP_ROLES)(user, ticket)
@@ -133,6 +138,8 @@ ACTIONS: dict[str, TicketAction] = {a.verb: a for a in (
                  "可依据知识库直接答复的，当场办结（第十二条第一项）"),
     TicketAction("consult", "咨询相关单位", F.ConsultForm, _fields(workflow.consult), _roles(A.CONSULT, _INTAKE),
                  "info", "经服务对象同意，24小时内答复（第十二条第一项）"),
+    TicketAction("consult_reply", "答复热线咨询", F.ConsultReplyForm, _fields(workflow.answer_consultation),
+                 _can_answer_consultation, "info", "热线须在咨询后24小时内答复服务对象，请尽快答复（第十二条第一项）"),
     TicketAction("decline", "不予受理", F.DeclineForm, _fields(workflow.decline), _roles(A.DECLINE, _INTAKE),
                  "secondary", "须选择第十条规定的原因并告知服务对象"),
     TicketAction("merge", "并单", F.MergeForm, _merge, _roles(A.MERGE, _INTAKE), "secondary",
@@ -172,6 +179,10 @@ def initial_for(action: TicketAction, ticket: Ticket) -> dict[str, Any]:
     if action.verb == "dispatch":
         unit = ticket.suggested_unit or (ticket.topic.default_unit if ticket.topic else None)
         return {"lead_unit": unit} if unit else {}
+    if action.verb == "answer":
+        # After consulting, the unit's answer is what the operator tells the requester (Art. 12(1)).
+        answered = workflow.consultation_answered(ticket)
+        return {"text": answered.text} if answered else {}
     return {}
 
 

@@ -9,10 +9,12 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from hotline.channels.submissions import SubmissionKeyField
 from hotline.deadlines.policy import MAX_EXTENSION_WORKING_DAYS
 from hotline.directory.choices import UnitKind
 from hotline.directory.models import Topic, Unit
 from hotline.followups import forms as followup_forms
+from hotline.lib.textlimit import LimitedTextField
 from hotline.tickets.choices import (
     Channel,
     DeclineReason,
@@ -22,8 +24,10 @@ from hotline.tickets.choices import (
     Status,
 )
 from hotline.tickets.selectors import TicketFilter
+from hotline.tickets.workflow import MAX_CONTENT_CHARS
 
 APPROVE_CHOICES = [("yes", "通过"), ("no", "不通过")]
+CONTACTED_CHOICES = [("yes", "已联系上"), ("no", "未联系上")]
 
 
 def handling_units() -> QuerySet[Unit]:
@@ -48,12 +52,46 @@ class BootstrapMixin:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+def chinese_messages(field: forms.Field) -> None:
+    """Plain Chinese messages naming the field, instead of the framework's generic ones ("输入整数。")."""
+    label = str(field.label or "此项")
+    choose = isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField)
+    messages = {
+        "required": f"请选择{label}" if choose else f"请填写{label}",
+        "invalid": f"{label}格式不正确",
+        "invalid_choice": f"所选{label}无效，请重新选择",
+        "max_length": f"{label}最多%(limit_value)s个字（当前%(show_value)s个字）",
+        "min_length": f"{label}至少%(limit_value)s个字",
+    }
+    if isinstance(field, forms.IntegerField):
+        messages.update(invalid=f"{label}须为整数", min_value=f"{label}不能小于%(limit_value)s",
+                        max_value=f"{label}不能大于%(limit_value)s")
+    if isinstance(field, forms.DateTimeField):
+        messages["invalid"] = f"{label}格式不正确，请选择日期和时间"
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        messages.update(invalid_choice=f"所选{label}无效，请重新选择", invalid_pk_value=f"所选{label}无效")
+    for key, text in messages.items():
+        # A message a field sets for itself is more specific than these.
+        if field.error_messages.get(key) == _framework_message(field, key):
+            field.error_messages[key] = text
+
+
+def _framework_message(field: forms.Field, key: str) -> str | None:
+    for cls in type(field).__mro__:
+        default = getattr(cls, "default_error_messages", {}).get(key)
+        if default is not None:
+            return str(default)
+    return None
+
+
 class StyledForm(BootstrapMixin, forms.Form):
-    """A form whose widgets carry Bootstrap classes."""
+    """A form whose widgets carry Bootstrap classes and whose messages are plain Chinese."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.style_widgets()
+        for field in self.fields.values():
+            chinese_messages(field)
 
 
 def _textarea(rows: int = 2) -> forms.Textarea:
@@ -72,7 +110,7 @@ class NewTicketForm(StyledForm):
                                    empty_label="（未分类）")
     title = forms.CharField(label="标题", max_length=120, required=False,
                             help_text="留空则取诉求内容前30字")
-    content = forms.CharField(label="诉求内容", widget=_textarea(4), max_length=5000)
+    content = LimitedTextField(label="诉求内容", widget=_textarea(4), max_chars=MAX_CONTENT_CHARS)
     address = forms.CharField(label="事发地点", max_length=300, required=False)
     region = forms.ModelChoiceField(label="所属区县", required=False, empty_label="（未指定）",
                                     queryset=Unit.objects.filter(kind=UnitKind.COUNTY, is_active=True))
@@ -81,6 +119,7 @@ class NewTicketForm(StyledForm):
     requester_id_number = forms.CharField(label="证件号码", max_length=32, required=False)
     is_confidential = forms.BooleanField(label="服务对象要求保密（第二十三条）", required=False)
     is_complex = forms.BooleanField(label="情况复杂（办理时限10个工作日，第十四条）", required=False)
+    submission_key = SubmissionKeyField()
 
     def contact_fields(self) -> dict[str, Any]:
         """The fields of the contact, for the intake service (`hotline.channels.intake.take`)."""
@@ -95,7 +134,9 @@ class NewTicketForm(StyledForm):
 
 
 class DeclineForm(StyledForm):
-    reason_code = forms.ChoiceField(label="不予受理原因（第十条）", choices=DeclineReason.choices)
+    # Nothing preselected: declining for reason 1 (state secrets) by not looking is worse than being asked.
+    reason_code = forms.ChoiceField(label="不予受理原因（第十条）",
+                                    choices=[("", "请选择第十条规定的原因"), *DeclineReason.choices])
     explanation = forms.CharField(label="告知服务对象的说明", widget=_textarea())
 
 
@@ -111,6 +152,13 @@ class ConsultForm(StyledForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = handling_units()  # type: ignore[attr-defined]
+
+
+class ConsultReplyForm(StyledForm):
+    """The consulted unit's answer to the hotline's question (Art. 12(1))."""
+
+    text = forms.CharField(label="答复内容", widget=_textarea(4),
+                           help_text="答复将送达热线话务员，由热线通过三方通话、短信或回拨电话告知服务对象")
 
 
 class DispatchForm(StyledForm):
@@ -186,12 +234,20 @@ class ReplyForm(StyledForm):
                                                                 format="%Y-%m-%dT%H:%M"))
     process = forms.CharField(label="办理过程", widget=_textarea(3))
     result = forms.CharField(label="办理结果", widget=_textarea(3))
-    contact_note = forms.CharField(label="联系服务对象情况", widget=_textarea())
-    contacted = forms.BooleanField(label="已联系服务对象", required=False, initial=True)
+    # Art. 15, 17: the unit states whether it reached the requester; nothing is chosen for it.
+    contacted = forms.TypedChoiceField(label="是否已联系上服务对象", choices=CONTACTED_CHOICES,
+                                       widget=forms.RadioSelect, coerce=lambda value: value == "yes",
+                                       error_messages={"required": "请选择是否已联系上服务对象"})
+    contact_note = forms.CharField(label="联系服务对象情况", widget=_textarea(),
+                                   help_text="写明联系方式、时间和服务对象的意见；未联系上的写明尝试情况")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["handled_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def style_widgets(self) -> None:
+        super().style_widgets()
+        self.fields["contacted"].widget.attrs["class"] = "form-check-input"
 
 
 class ArrivalForm(StyledForm):
@@ -200,7 +256,8 @@ class ArrivalForm(StyledForm):
 
 
 class ContactAttemptForm(StyledForm):
-    method = forms.ChoiceField(label="联系方式", choices=[("call", "回拨电话"), ("sms", "短信")])
+    method = forms.ChoiceField(label="联系方式", choices=[("call", "回拨电话"), ("sms", "短信"),
+                                                      ("relay", "经热线三方通话或转达（保密工单）")])
     reached = forms.BooleanField(label="已联系上", required=False)
     note = forms.CharField(label="备注", max_length=200, required=False)
 

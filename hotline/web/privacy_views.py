@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hotline.lib.screens import domain_errors, parse, plain_failure
 from hotline.privacy.models import RevealField
-from hotline.privacy.reveal import REFUSALS, access_log, export_access_log, reveal
+from hotline.privacy.reveal import REFUSALS, access_log, export_access_log, reveal, reveal_contact
 from hotline.privacy.security import client_ip
 from hotline.tickets.access import access_ticket
 from hotline.web.forms import RevealForm
@@ -35,6 +35,20 @@ def ticket_reveal(request: HttpRequest, number: str) -> HttpResponse:
     value = reveal(ticket, field, by=staff(request), reason=form.cleaned_data["reason"], ip=client_ip(request))
     context = {"ticket": ticket, "label": RevealField(field).label, "value": value}
     template = "web/_reveal_result.html" if is_htmx(request) else "web/reveal.html"
+    return render(request, template, context)
+
+
+@require_POST
+@login_required
+@never_cache
+@domain_errors(plain_failure)
+def ticket_contact(request: HttpRequest, number: str) -> HttpResponse:
+    """POST /tickets/<number>/contact/: the lead unit reveals name and phone in one click to contact the requester
+    (Art. 14(2), 15); the purpose is preset and both reveals are logged. Refused and logged on confidential tickets."""
+    ticket = access_ticket(staff(request), number)
+    values = reveal_contact(ticket, by=staff(request), ip=client_ip(request))
+    context = {"ticket": ticket, "contact": values}
+    template = "web/_contact_result.html" if is_htmx(request) else "web/reveal.html"
     return render(request, template, context)
 
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from hotline.directory.models import Staff
 from hotline.lib.errors import DomainError
-from hotline.privacy.reveal import may_reveal
-from hotline.tickets.choices import Status
+from hotline.privacy.reveal import may_reveal, may_reveal_contact
+from hotline.tickets.choices import Action, Status
 from hotline.tickets.masking import requester_view
 from hotline.tickets.models import Event, Ticket
 from hotline.web import actions
@@ -38,13 +38,29 @@ def _status_label(value: str) -> str:
     return Status(value).label if value in Status.values else value
 
 
+CONTACT_METHOD_LABELS = {"call": "回拨电话", "sms": "短信", "relay": "经热线转达"}
+
+
+def _action_label(event: Event) -> str:
+    """The action as the timeline names it, with the outcome a reader needs: a review passed or not, a requester
+    reached or not."""
+    label = str(event.get_action_display())
+    data = event.data or {}
+    if "approved" in data:
+        return f"{label}：{'通过' if data['approved'] else '不通过'}"
+    if event.action == Action.CONTACT_ATTEMPT and "reached" in data:
+        method = CONTACT_METHOD_LABELS.get(str(data.get("method", "")), "")
+        return f"{label}{f'（{method}）' if method else ''}：{'已联系上' if data['reached'] else '未联系上'}"
+    return label
+
+
 def timeline(ticket: Ticket) -> list[TimelineRow]:
     """Every event of the ticket, oldest first; events without an actor were done by the timed sweeps."""
     rows = []
     for event in ticket.events.select_related("actor", "actor_unit").order_by("at", "id"):
         rows.append(TimelineRow(
             event=event, actor=str(event.actor) if event.actor else "系统", unit=str(event.actor_unit or ""),
-            action=event.get_action_display(), from_label=_status_label(event.from_status),
+            action=_action_label(event), from_label=_status_label(event.from_status),
             to_label=_status_label(event.to_status), status_changed=event.from_status != event.to_status,
         ))
     return rows
@@ -67,6 +83,35 @@ def _offers_reveal(user: Staff, ticket: Ticket) -> bool:
     return view is not None and view.masked and may_reveal(ticket, user)
 
 
+def _contact(user: Staff, ticket: Ticket) -> dict[str, Any] | None:
+    """How the lead unit reaches the requester (Art. 14(2), 15): name and phone in one logged click, or, on a
+    confidential ticket whose requester it never sees (Art. 23), a relay by the hotline (Art. 12(1))."""
+    if user.is_hotline or ticket.requester is None or user.unit_id is None or user.unit_id != ticket.lead_unit_id:
+        return None
+    if ticket.is_confidential:
+        return {"relay": True}
+    return {"relay": False} if may_reveal_contact(ticket, user) else None
+
+
+def _consultation(ticket: Ticket) -> dict[str, Any] | None:
+    """The hotline's question to a consulted unit, its 24-hour clock and the unit's answer (Art. 12(1))."""
+    if ticket.consult_unit_id is None:
+        return None
+    asked = ticket.events.filter(action=Action.CONSULT).select_related("actor").order_by("-at", "-id").first()
+    answer = ticket.consultation_answers.filter(unit_id=ticket.consult_unit_id).select_related(
+        "answered_by").order_by("-answered_at").first()
+    return {"unit": ticket.consult_unit, "question": asked.reason if asked else "", "asked": asked,
+            "due": ticket.consult_due, "answer": answer, "open": ticket.status == Status.CONSULTING}
+
+
+def _error_at_field(error: DomainError | None, form: forms.Form | None) -> bool:
+    if error is None or form is None:
+        return False
+    if error.code == "form_invalid":
+        return True
+    return (error.field or "").replace(".", "_") in form.fields
+
+
 def ticket_context(request: HttpRequest, ticket: Ticket, *, failed_verb: str | None = None,
                    failed_form: forms.Form | None = None, error: DomainError | None = None) -> dict[str, Any]:
     """Everything the ticket page and its fragment render."""
@@ -76,9 +121,12 @@ def ticket_context(request: HttpRequest, ticket: Ticket, *, failed_verb: str | N
         "ticket": ticket, "now": now, "requester": requester_view(user, ticket),
         # Art. 23: the full value is its own reasoned, logged action, offered only where the masked view is shown.
         "reveal_form": RevealForm() if _offers_reveal(user, ticket) else None,
+        "contact": _contact(user, ticket), "consultation": _consultation(ticket),
         "assignments": ticket.assignments.select_related("unit").order_by("-is_active", "dispatched_at"),
         "timeline": timeline(ticket), "clocks": clock_rows(ticket, now), "rules": rules_table(),
         "panels": _action_forms(user, ticket, failed_verb, failed_form), "error": error, "failed_verb": failed_verb,
+        # An error written on a field of the open form is shown there, once; the banner only points to it.
+        "error_at_field": _error_at_field(error, failed_form),
         "return_requests": ticket.return_requests.select_related("unit", "suggested_unit").order_by("-requested_at"),
         "extension_requests": ticket.extension_requests.order_by("-requested_at"),
         "replies": ticket.replies.order_by("-submitted_at"),

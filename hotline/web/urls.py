@@ -19,6 +19,7 @@ urlpatterns = [
     path("tickets/<str:number>/", views.ticket_detail, name="ticket"),
     # Before the generic action route, which would take "reveal" for a workflow verb.
     path("tickets/<str:number>/reveal/", privacy_views.ticket_reveal, name="ticket_reveal"),
+    path("tickets/<str:number>/contact/", privacy_views.ticket_contact, name="ticket_contact"),
     path("access-log/", privacy_views.access_log_page, name="access_log"),
     path("access-log.csv", privacy_views.access_log_csv, name="access_log_csv"),
     path("tickets/<str:number>/<slug:verb>/", views.ticket_action, name="ticket_action"),

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hotline.channels import intake
+from hotline.channels import intake, submissions
 from hotline.directory.choices import Role
 from hotline.directory.models import Staff
 from hotline.lib.errors import DomainError
@@ -111,8 +111,13 @@ def desk(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST":
         form = parse(request, NewTicketForm(request.POST))
-        ticket = intake.take(Contact(**form.contact_fields()), by=staff(request))
-        messages.success(request, f"已受理工单 {ticket.number}")
+        ticket, created = submissions.once(form.cleaned_data["submission_key"], by=staff(request),
+                                           create=lambda: intake.take(Contact(**form.contact_fields()),
+                                                                      by=staff(request)))
+        if created:
+            messages.success(request, f"已受理工单 {ticket.number}")
+        else:
+            messages.info(request, f"这张登记单已提交过，未重复受理：工单 {ticket.number}")
         return redirect("web:ticket", number=ticket.number)
     return _page(request, "web/desk.html", "web/_queue.html", _desk_context(request, None))
 

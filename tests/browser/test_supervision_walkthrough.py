@@ -72,7 +72,7 @@ def test_an_overdue_ticket_is_urged_answered_and_accepted(browser, live_server, 
     expect(upage.get_by_test_id("case-status")).to_have_text("已反馈待审")
 
     workflow.reply(ticket, by=people["unit_a_handler"], handler_name="李工", handled_at=timezone.now(),
-                   process="更换灯具", result="已修复", contact_note="电话告知")
+                   process="更换灯具", result="已修复", contact_note="电话告知", contacted=True)
     workflow.review_reply(ticket, by=people["reviewer"], approve=True)
     page.goto(f"{live_server.url}/supervision/cases/{case.pk}/")
     page.get_by_test_id("panel-accept").locator("textarea[name=note]").fill("整改到位")

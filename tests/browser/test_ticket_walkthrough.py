@@ -116,7 +116,7 @@ def test_it_walks_one_ticket_from_intake_to_closed_through_every_roles_screen(br
     assert "139****5678" in handler.page.locator("[data-testid=requester]").inner_text()  # Art. 23 masking
     handler.act("sign")
     handler.expect_status("办理中")
-    handler.open_panel("reply")
+    handler.open_panel("reply").locator("input[name=contacted][value=yes]").check()  # never pre-chosen (Art. 15)
     handler.page.screenshot(path=str(artifacts / "ticket-unit-reply-form.png"), full_page=True)
     handler.act("reply", fill={"handler_name": "市城管执法局 李工", "process": "现场检修线路并更换灯具",
                                "result": "路灯已恢复照明", "contact_note": "已电话告知服务对象"})
@@ -128,7 +128,10 @@ def test_it_walks_one_ticket_from_intake_to_closed_through_every_roles_screen(br
     # A rejection without a reason comes back in place (HTMX swaps the 400 answer) with the Chinese message.
     reviewer.open_panel("review_reply").locator("input[name=decision][value=no]").check()
     reviewer.act("review_reply", expect=400)
-    expect(reviewer.page.locator("[data-testid=action-error]")).to_have_text("请填写不通过的理由")
+    # The message is shown once, at the field; the banner points to the form.
+    expect(reviewer.page.locator("#act-review_reply .invalid-feedback")).to_have_text("请填写不通过的理由")
+    expect(reviewer.page.locator("[data-testid=action-error]")).to_contain_text("请按右侧表单中标出的提示修改")
+    assert reviewer.page.get_by_text("请填写不通过的理由").count() == 1
     reviewer.expect_status("办结待审")
     reviewer.open_panel("review_reply").locator("input[name=decision][value=yes]").check()
     reviewer.act("review_reply", fill={"note": "反馈要素齐全"})

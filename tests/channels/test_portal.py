@@ -99,7 +99,7 @@ class TestTrackAndRate(PortalCase):
         from django.utils import timezone
 
         workflow.reply(ticket, by=self.unit_a_handler, handler_name="市城管执法局 李工", handled_at=timezone.now(),
-                       process="现场疏通", result="下水道已疏通", contact_note="电话告知")
+                       process="现场疏通", result="下水道已疏通", contact_note="电话告知", contacted=True)
         workflow.review_reply(ticket, by=self.reviewer, approve=True)
         self.client.post("/portal/track/", {"number": ticket.number, "code": code})
         html = self.client.get(f"/portal/track/{ticket.number}/").content.decode()

@@ -30,7 +30,7 @@ def resolved_through(case: PersonaMixin, content: str, unit: Unit, handler: obje
     workflow.dispatch(ticket, by=case.dispatcher, lead_unit=unit)
     workflow.sign(ticket, by=handler)  # type: ignore[arg-type]
     workflow.reply(ticket, by=handler, handler_name="经办人", handled_at=timezone.now(),  # type: ignore[arg-type]
-                   process="已处理", result="已办结", contact_note="已电话联系")
+                   process="已处理", result="已办结", contact_note="已电话联系", contacted=True)
     return ticket
 
 
@@ -45,7 +45,7 @@ def returned_then_redispatched(case: PersonaMixin, content: str, topic: Topic) -
     workflow.dispatch(ticket, by=case.dispatcher, lead_unit=case.unit_a)
     workflow.sign(ticket, by=case.unit_a_handler)
     workflow.reply(ticket, by=case.unit_a_handler, handler_name="经办人", handled_at=timezone.now(),
-                   process="已处理", result="已办结", contact_note="已电话联系")
+                   process="已处理", result="已办结", contact_note="已电话联系", contacted=True)
     return ticket
 
 

@@ -55,6 +55,16 @@ class TestPages(KnowledgeTestCase):
         self.client.post(reverse("knowledge:transition", args=[article.pk, "submit"]), {"note": ""})
         assert Article.objects.get(pk=article.pk).state == ArticleState.UNDER_REVIEW
 
+    def test_the_version_history_names_the_states_in_chinese(self):
+        article = self.draft()
+        from hotline.knowledge import workflow
+
+        workflow.submit(article, by=self.unit_a_handler)
+        self.client.force_login(self.unit_a_handler)
+        body = self.client.get(reverse("knowledge:detail", args=[article.pk])).content.decode()
+        assert "草稿 → 待审核" in body
+        assert "under_review" not in body and "draft →" not in body
+
     def test_a_unit_cannot_see_another_units_draft(self):
         article = self.draft()
         self.client.force_login(self.unit_b_handler)

@@ -12,7 +12,7 @@ from django.test import TestCase
 from hotline.demo import build as demo
 from hotline.demo import directory
 from hotline.directory.choices import UnitKind
-from hotline.directory.models import Topic, Unit
+from hotline.directory.models import Staff, Topic, Unit
 from hotline.tickets.choices import Action, ReviewState, Status
 from hotline.tickets.models import Event, ExtensionRequest, ReturnRequest, Ticket
 from tests.base import local
@@ -136,6 +136,15 @@ class DemoBuiltOnAMondayMorning(TestCase):
                 "h-shuangqing-cgj"} <= set(usernames)
         for username in ("admin", "dispatcher", "h-cgzf"):
             assert authenticate(username=username, password=PASSWORD) is not None
+
+    def test_it_gives_every_unit_a_unit_manager_who_can_reveal_with_a_reason(self):
+        from hotline.directory.choices import Role, UnitKind
+
+        units = Unit.objects.exclude(kind=UnitKind.HOTLINE)
+        managers = Staff.objects.filter(role=Role.UNIT_MANAGER)
+        assert set(managers.values_list("unit", flat=True)) == set(units.values_list("pk", flat=True))
+        assert authenticate(username="m-cgzf", password=PASSWORD).unit.code == "cgzf"
+        assert "m-cgzf" in [login.username for login in self.summary.logins]
 
 
 class DemoBuiltJustAfterNationalDay(TestCase):

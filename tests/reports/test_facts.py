@@ -56,7 +56,7 @@ class FactsTestCase(HotlineTestCase):
 
     def reply(self, ticket: Ticket, by=None) -> None:
         workflow.reply(ticket, by=by or self.unit_a_handler, handler_name="李工", handled_at=timezone.now(),
-                       process="现场处理", result="已处理", contact_note="电话告知服务对象")
+                       process="现场处理", result="已处理", contact_note="电话告知服务对象", contacted=True)
 
     def desk_return(self, ticket: Ticket, by) -> None:
         workflow.request_return(ticket, by=by, kind="desk", reason="不属于本单位职责", basis="三定方案")

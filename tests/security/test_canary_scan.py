@@ -61,7 +61,12 @@ class TestCanaryScan(World, HotlineTestCase):
             row = matrix.lookup("url", route.name)
             if route.name.startswith("admin:") or row is None or route.name == "web:logout":
                 continue
-            for scope in self.tickets if row.scoped else ("own",):
+            scopes = tuple(self.tickets) if row.scoped else ("own",)
+            if route.name == "web:ticket_contact":
+                # The lead unit's deliberate, logged reveal for contacting the requester (docs/regulation.md I30,
+                # tests/web/test_unit_contacts_requester.py); it must still reveal nothing of a confidential ticket.
+                scopes = ("confidential",)
+            for scope in scopes:
                 path = fill(route.pattern, self.path_values(scope))
                 self.scan(f"{who} {row.method} {path}", probe(client, row.method, path, {}).content)
                 if row.method == "GET":  # the HTMX fragment of the same page

@@ -30,7 +30,7 @@ class SupervisionTestCase(WorkflowTestCase):
     def finish(self, ticket: Ticket) -> Ticket:
         """Take a signed ticket through reply and approval (resolved, no longer open)."""
         workflow.reply(ticket, by=self.unit_a_handler, handler_name="李工", handled_at=timezone.now(),
-                       process="现场处理", result="已处理", contact_note="电话告知")
+                       process="现场处理", result="已处理", contact_note="电话告知", contacted=True)
         return workflow.review_reply(ticket, by=self.reviewer, approve=True)
 
     def case_events(self, case: SupervisionCase) -> list[CaseEvent]:

@@ -97,7 +97,7 @@ class TestFollowUp(WorkflowTestCase):
         call(ticket, self.followup, reached=False)
         call(ticket, self.followup, **AT_FAULT)
         workflow.reply(ticket, by=self.unit_a_handler, handler_name="李工", handled_at=MONDAY, process="重新处理",
-                       result="已修复", contact_note="上门告知")
+                       result="已修复", contact_note="上门告知", contacted=True)
         workflow.review_reply(ticket, by=self.reviewer, approve=True)
         call(ticket, self.followup, reached=False)
         # Only one unanswered call about this resolution: the earlier two were about the first one.

@@ -26,7 +26,7 @@ class TestMergedFollowUp(HotlineTestCase):
         from django.utils import timezone
 
         workflow.reply(original, by=self.unit_a_handler, handler_name="李工", handled_at=timezone.now(),
-                       process="更换灯具", result="路灯已修复", contact_note="电话告知")
+                       process="更换灯具", result="路灯已修复", contact_note="电话告知", contacted=True)
         workflow.review_reply(original, by=self.reviewer, approve=True)
 
     def test_it_records_each_requesters_own_call_after_the_original_is_resolved(self):

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from hotline.lib.errors import Forbidden, InvalidInput, TransitionNotAllowed
 from hotline.tickets import workflow
 from hotline.tickets.choices import Action, ReviewState, Status
@@ -10,7 +12,8 @@ from tests.base import local
 from tests.tickets.support import MINUTE, MONDAY, WorkflowTestCase
 
 HANDLING_DUE = local(2026, 3, 17)
-FIELDS = {"handler_name": "李工", "process": "现场查看并更换灯具", "result": "路灯已修复", "contact_note": "电话告知"}
+FIELDS = {"handler_name": "李工", "process": "现场查看并更换灯具", "result": "路灯已修复", "contact_note": "电话告知",
+          "contacted": True}
 
 
 def send(ticket, by, **overrides):
@@ -73,3 +76,17 @@ class TestReply(WorkflowTestCase):
     def test_it_refuses_an_unsigned_ticket_and_keeps_no_reply(self):
         self.assert_refused(TransitionNotAllowed, send, self.dispatched_ticket(), self.unit_a_handler)
         assert not Reply.objects.exists()
+
+
+class TestContactedIsNeverDefaulted(WorkflowTestCase):
+    """Art. 15, 17: whether the unit reached the requester is stated by the unit, never assumed."""
+
+    def test_it_refuses_a_reply_that_does_not_say_whether_the_requester_was_reached(self):
+        ticket = self.signed_ticket()
+        fields = {k: v for k, v in FIELDS.items() if k != "contacted"}
+        with pytest.raises(TypeError):
+            workflow.reply(ticket, by=self.unit_a_handler, handled_at=MONDAY, **fields)
+        with pytest.raises(InvalidInput) as refused:
+            workflow.reply(ticket, by=self.unit_a_handler, handled_at=MONDAY, contacted=None, **fields)
+        assert (refused.value.field, refused.value.message) == ("contacted", "请选择是否已联系服务对象")
+        assert self.reload(ticket).status == Status.IN_PROGRESS

@@ -47,7 +47,7 @@ class TestReviewExtension(WorkflowTestCase):
     def test_it_reviews_a_request_left_pending_when_the_unit_replied(self):
         ticket, _er = self.asked()
         workflow.reply(ticket, by=self.unit_a_handler, handler_name="李工", handled_at=local(2026, 3, 9, 10),
-                       process="处理", result="已处理", contact_note="电话告知")
+                       process="处理", result="已处理", contact_note="电话告知", contacted=True)
         workflow.review_extension(ticket, by=self.reviewer, approve=True)
         self.assert_event(ticket, 5, action=Action.REVIEW_EXTENSION, actor=self.reviewer, unit=self.reviewer.unit,
                           frm=Status.REPLIED, to=Status.REPLIED, article="第十四条")
@@ -55,7 +55,7 @@ class TestReviewExtension(WorkflowTestCase):
     def test_it_drops_a_pending_request_when_the_reply_is_approved_so_it_cannot_move_a_rework(self):
         ticket, er = self.asked()
         workflow.reply(ticket, by=self.unit_a_handler, handler_name="李工", handled_at=local(2026, 3, 9, 10),
-                       process="处理", result="已处理", contact_note="电话告知")
+                       process="处理", result="已处理", contact_note="电话告知", contacted=True)
         workflow.review_reply(ticket, by=self.reviewer, approve=True)
         workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction="1",
                            solved=False, unit_contacted=False, fault="unit")

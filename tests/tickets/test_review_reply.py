@@ -36,7 +36,7 @@ class TestReviewReply(WorkflowTestCase):
         self.assert_event(ticket, 4, action=Action.REVIEW_REPLY, actor=self.manager, unit=self.manager.unit,
                           frm=Status.REPLIED, to=Status.IN_PROGRESS, article="第十六条")
         workflow.reply(ticket, by=self.unit_a_handler, handler_name="李工", handled_at=local(2026, 3, 16, 14, 0),
-                       process="补充联系", result="已修复并告知", contact_note="电话告知")
+                       process="补充联系", result="已修复并告知", contact_note="电话告知", contacted=True)
         assert self.reload(ticket).status == Status.REPLIED
 
     def test_it_refuses_a_rejection_without_a_reason(self):

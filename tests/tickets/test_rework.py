@@ -46,7 +46,7 @@ class TestRework(WorkflowTestCase):
         workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction="1", solved=False,
                            unit_contacted=False, fault="unit")
         workflow.reply(ticket, by=self.unit_a_handler, handler_name="李工", handled_at=local(2026, 3, 9, 10),
-                       process="重新处理", result="已修复", contact_note="上门告知")
+                       process="重新处理", result="已修复", contact_note="上门告知", contacted=True)
         workflow.review_reply(ticket, by=self.reviewer, approve=True)
         # The at-fault call was about the first resolution; the second one has not been followed up yet.
         self.assert_refused(TransitionNotAllowed, workflow.rework, ticket, by=self.followup,

@@ -37,7 +37,7 @@ class TestFollowUpQueue(WorkflowTestCase):
         assert repeat not in self.queue()  # the original is not resolved yet
         workflow.sign(original, by=self.unit_a_handler)
         workflow.reply(original, by=self.unit_a_handler, handler_name="李工", handled_at=timezone.now(),
-                       process="更换灯具", result="已修复", contact_note="电话告知")
+                       process="更换灯具", result="已修复", contact_note="电话告知", contacted=True)
         workflow.review_reply(original, by=self.reviewer, approve=True)
         repeat = self.reload(repeat)
         for call in range(workflow.FOLLOW_UP_UNREACHED_LIMIT):

@@ -227,7 +227,7 @@ class Lifecycle(RuleBasedStateMachine):
                 t, by=lead, working_days=choice * 3 + 1, reason="需协调")) if choice == 0 else (
                 Action.REPLY, lead, lambda: workflow.reply(
                     t, by=lead, handler_name="李工", handled_at=now, process="处理", result="已处理",
-                    contact_note="电话告知")),
+                    contact_note="电话告知", contacted=True)),
             Status.REPLIED: (Action.REVIEW_REPLY, case.reviewer, lambda: workflow.review_reply(
                 t, by=case.reviewer, approve=choice != 1, note="不满足要求")),
             Status.RESOLVED: (Action.REWORK, case.followup, lambda: workflow.rework(t, by=case.followup))
@@ -355,7 +355,7 @@ class Lifecycle(RuleBasedStateMachine):
         handled_at = self.now - dt.timedelta(hours=hours_ago)
         self.attempt(t, Action.REPLY, self.who(by, t), lambda: workflow.reply(
             t, by=self.who(by, t), handler_name="李工", handled_at=handled_at, process="处理", result=result,
-            contact_note="电话告知"))
+            contact_note="电话告知", contacted=True))
 
     @precondition(lambda self: self.tickets)
     @rule(index=slot, by=reviewer, approve=st.booleans(), text=note)

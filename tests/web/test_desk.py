@@ -58,7 +58,8 @@ class TestQueues(HotlineTestCase):
         self.client.force_login(self.dispatcher)
         response = self.client.get("/desk/")
         tabs = {queue.key: count for queue, count in response.context["tabs"]}
-        assert tabs == {"dispatch": 1, "returns": 0, "extensions": 0, "review": 1, "followup": 1, "overdue": 0}
+        assert tabs == {"dispatch": 1, "returns": 0, "extensions": 0, "review": 1, "followup": 1, "overdue": 0,
+                        "consulted": 0}
         self.assertContains(response, pending.number)
         self.assertNotContains(response, replied.number)
         review = self.client.get("/desk/?queue=review")
@@ -140,7 +141,7 @@ class TestNewTicket(HotlineTestCase):
     def test_it_refuses_an_empty_content_in_chinese(self):
         self.client.force_login(self.operator)
         response = self.client.post("/desk/", new_ticket_form(content=""))
-        self.assertContains(response, "这个字段是必须的", status_code=400)
+        self.assertContains(response, "请填写诉求内容", status_code=400)
         assert not Ticket.objects.exists()
 
     def test_it_lets_the_workflow_refuse_roles_that_may_not_accept(self):

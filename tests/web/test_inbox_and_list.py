@@ -37,7 +37,7 @@ class TestInbox(HotlineTestCase):
         self.client.force_login(self.unit_a_handler)
         response = self.client.get("/inbox/")
         assert {q.key: n for q, n in response.context["tabs"]} == {
-            "sign": 1, "progress": 1, "returned": 1, "replied": 1, "done": 1}
+            "sign": 1, "progress": 1, "returned": 1, "replied": 1, "done": 1, "consult": 0}
         expected = {"sign": to_sign, "progress": in_progress, "returned": returned, "replied": replied, "done": done}
         for key, ticket in expected.items():
             rows = self.client.get(f"/inbox/?queue={key}").context["rows"]

@@ -107,7 +107,7 @@ class TestUnitActions(ActionCase):
         with time_machine.travel(local(2026, 11, 24, 15, 0), tick=False):
             response = self.act(self.unit_a_handler, ticket, "reply", {
                 "handler_name": "李工", "handled_at": "2026-11-24T14:30", "process": "现场更换灯具",
-                "result": "路灯已恢复", "contact_note": "电话告知", "contacted": "on"})
+                "result": "路灯已恢复", "contact_note": "电话告知", "contacted": "yes"})
         self.assert_done(response, ticket, Status.REPLIED, "reply")
         reply = ticket.replies.get()
         assert reply.handled_at == local(2026, 11, 24, 14, 30)
@@ -211,7 +211,8 @@ class TestErrorsInOnePlace(ActionCase):
         self.assertContains(response, "需协调多方", status_code=400)
         self.assertContains(response, 'id="act-request_extension" class="accordion-collapse collapse show"',
                             status_code=400)
-        self.assertContains(response, "请检查表单中标出的内容", status_code=400)
+        self.assertContains(response, "请按右侧表单中标出的提示修改", status_code=400)
+        self.assertContains(response, "延期工作日不能大于10", count=1, status_code=400)
 
     def test_it_answers_htmx_with_the_fragment_and_the_same_status(self):
         ticket = self.signed_ticket()

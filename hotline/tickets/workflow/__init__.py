@@ -28,7 +28,9 @@ from hotline.tickets.workflow.handling import (
 from hotline.tickets.workflow.intake import (
     Contact,
     answer,
+    answer_consultation,
     consult,
+    consultation_answered,
     create_ticket,
     decline,
     hand_off,
@@ -39,10 +41,9 @@ from hotline.tickets.workflow.review import review_extension, review_reply, revi
 
 __all__ = [
     "Contact", "DISPATCH_ROLES", "FOLLOWUP_ROLES", "FOLLOW_UP_UNREACHED_LIMIT", "INTAKE_ROLES", "MAX_CONTENT_CHARS",
-    "MIN_CONTENT_CHARS",
-    "REVIEW_ROLES", "UNIT_ROLES", "answer", "clock_start", "consult", "create_ticket", "decline", "deem_signed",
-    "dispatch", "follow_up", "follow_up_data", "hand_off", "merge", "merged_follow_up_due", "record_alert",
-    "record_arrival", "record_contact_attempt", "record_rating", "redispatch", "register_declined", "reply",
-    "request_extension", "request_return",
+    "MIN_CONTENT_CHARS", "REVIEW_ROLES", "UNIT_ROLES", "answer", "answer_consultation", "clock_start", "consult",
+    "consultation_answered", "create_ticket", "decline", "deem_signed", "dispatch", "follow_up", "follow_up_data",
+    "hand_off", "merge", "merged_follow_up_due", "record_alert", "record_arrival", "record_contact_attempt",
+    "record_rating", "redispatch", "register_declined", "reply", "request_extension", "request_return",
     "review_extension", "review_reply", "review_return", "rework", "sign",
 ]

@@ -53,9 +53,12 @@ def request_extension(ticket: Ticket, *, by: Staff, working_days: int, reason: s
 
 
 def reply(ticket: Ticket, *, by: Staff, handler_name: str, handled_at: dt.datetime, process: str, result: str,
-          contact_note: str, contacted: bool = True) -> Reply:
+          contact_note: str, contacted: bool) -> Reply:
     """The unit's report: who, when, how, the result and how the requester was contacted (Art. 15)."""
     unit_id = _require_lead_unit(ticket, by, Action.REPLY)
+    # Art. 15, 17: whether the unit reached the requester is a fact the unit states, never a default.
+    if not isinstance(contacted, bool):
+        raise InvalidInput("请选择是否已联系服务对象", field="contacted", code="contacted_required")
     handler_name = _text(handler_name, "handler_name", "办理机构或人员", max_chars=100)
     process = _text(process, "process", "办理过程")
     result = _text(result, "result", "办理结果")
@@ -82,6 +85,9 @@ def _check_handled_at(ticket: Ticket, handled_at: dt.datetime | None, now: dt.da
     if ticket.dispatched_at is not None and handled_at < ticket.dispatched_at.replace(second=0, microsecond=0):
         since = timezone.localtime(ticket.dispatched_at).strftime("%Y-%m-%d %H:%M")
         raise InvalidInput(f"办理时间不能早于工单转派时间（{since}）", field="handled_at", code="invalid_handled_at")
+# How a requester is reached: the unit calls or texts; on a confidential ticket, whose requester the unit never sees
+# (Art. 23), the hotline relays by a three-way call or a message (Art. 12(1)) and the unit records it as "relay".
+CONTACT_METHODS = ("call", "sms", "relay")
 
 
 def record_contact_attempt(ticket: Ticket, *, by: Staff, method: str, reached: bool, note: str = "") -> ContactAttempt:
@@ -90,8 +96,10 @@ def record_contact_attempt(ticket: Ticket, *, by: Staff, method: str, reached: b
         _require_role(by, INTAKE_ROLES | FOLLOWUP_ROLES, Action.CONTACT_ATTEMPT)
     else:
         _require_lead_unit(ticket, by, Action.CONTACT_ATTEMPT)
-    if method not in ("call", "sms"):
-        raise InvalidInput("联系方式须为回拨电话或短信", field="method", code="invalid_method")
+    if method not in CONTACT_METHODS:
+        raise InvalidInput("联系方式须为回拨电话、短信或经热线转达", field="method", code="invalid_method")
+    if method == "relay" and (by is None or by.is_hotline):
+        raise InvalidInput("经热线转达由承办单位申请", field="method", code="invalid_method")
     now = timezone.now()
     with transaction.atomic():
         attempt = ContactAttempt.objects.create(ticket=ticket, by=by, at=now, method=method, reached=reached,

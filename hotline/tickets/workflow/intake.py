@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from hotline.deadlines.policy import Clock, compute
 from hotline.deadlines.store import load_calendar
-from hotline.directory.choices import INTAKE_ROLES, UnitKind
+from hotline.directory.choices import INTAKE_ROLES, UNIT_ROLES, UnitKind
 from hotline.directory.models import Topic, Unit
-from hotline.lib.errors import InvalidInput
+from hotline.lib.errors import Forbidden, InvalidInput, TransitionNotAllowed
 from hotline.lib.privacy import is_valid_phone, normalise_phone
 from hotline.tickets.choices import Action, Channel, DeclineReason, EmergencyLine, RequestType, Status
-from hotline.tickets.models import HandOff, Requester, Ticket, TicketCounter
+from hotline.tickets.models import ConsultationAnswer, HandOff, Requester, Ticket, TicketCounter
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff
@@ -204,6 +204,35 @@ def consult(ticket: Ticket, *, by: Staff, unit: Unit, note: str = "") -> Ticket:
         _move(ticket, Action.CONSULT, by, to=Status.CONSULTING, now=now, reason=note, article="第十二条第一项",
               consult_unit=unit, consult_due=due.at, data={"unit": unit.code})
     return ticket
+
+
+def consultation_answered(ticket: Ticket) -> ConsultationAnswer | None:
+    """The consulted unit's answer to the running consultation, if it has answered (Art. 12(1))."""
+    if ticket.status != Status.CONSULTING or ticket.consult_unit_id is None:
+        return None
+    since = ticket.events.filter(action=Action.CONSULT).order_by("-at", "-id").values_list("at", flat=True).first()
+    answers = ticket.consultation_answers.filter(unit_id=ticket.consult_unit_id)
+    if since is not None:
+        answers = answers.filter(answered_at__gte=since)
+    return answers.order_by("-answered_at").first()
+
+
+def answer_consultation(ticket: Ticket, *, by: Staff, text: str) -> ConsultationAnswer:
+    """The consulted unit answers the hotline's question; the operator then answers the requester within the
+    24 hours (Art. 12(1)). One answer per consultation; the ticket stays consulting."""
+    _require_role(by, UNIT_ROLES, Action.CONSULT_REPLY)
+    if by.unit_id is None or by.unit_id != ticket.consult_unit_id:
+        raise Forbidden("只有被咨询的单位可以答复咨询", code="not_consulted_unit")
+    text = _text(text, "text", "答复内容")
+    if consultation_answered(ticket) is not None:
+        raise TransitionNotAllowed("本单位已答复该咨询", code="already_answered")
+    now = timezone.now()
+    with transaction.atomic():
+        # The compare-and-swap on the ticket's version lets one of two simultaneous answers win (the other: 409).
+        _move(ticket, Action.CONSULT_REPLY, by, to=Status.CONSULTING, now=now, reason=text, article="第十二条第一项",
+              data={"unit": by.unit.code if by.unit else "", **_against(ticket.consult_due, now)})
+        return ConsultationAnswer.objects.create(ticket=ticket, unit_id=by.unit_id, text=text, answered_by=by,
+                                                 answered_at=now)
 
 
 def merge(ticket: Ticket, *, by: Staff, into: Ticket, note: str = "") -> Ticket:

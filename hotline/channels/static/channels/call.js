@@ -101,8 +101,28 @@
     }
   }
 
+  /* Art. 18: a deputy's call is taken in the deputy channel. The caller panel found the number in the deputies'
+     register: set the channel where the operator sees it (the server does the same), and undo it if the number
+     changes to someone else's. */
+  function onCallerPanel(evt) {
+    if (!evt.detail.target || evt.detail.target.id !== "caller-panel") { return; }
+    var channel = field("channel");
+    var isDeputy = !!document.getElementById("deputy-badge");
+    if (isDeputy && channel.value === "phone") {
+      channel.value = "deputy";
+      channel.dataset.setByDeputy = "1";
+      saveDraft();
+    } else if (!isDeputy && channel.dataset.setByDeputy === "1") {
+      channel.value = "phone";
+      delete channel.dataset.setByDeputy;
+      saveDraft();
+    }
+    channel.classList.toggle("border-info", channel.value === "deputy");
+  }
+
   function init() {
     if (!form()) { return; }
+    document.body.addEventListener("htmx:afterSwap", onCallerPanel);
     if (document.getElementById("call-done")) { sessionStorage.removeItem(DRAFT); }
     restoreDraft();
     showActionFields();
@@ -110,9 +130,12 @@
     form().addEventListener("change", function () { showActionFields(); saveDraft(); });
     document.addEventListener("keydown", onKey);
     document.body.addEventListener("click", onClick);
-    /* The knowledge panel asks with the content as ?q=. */
+    /* The knowledge panel asks with the content as ?q=: its first 200 characters (code points, as the server counts)
+       are query enough, and a pasted page of text would not fit in a URL (414). */
     document.body.addEventListener("htmx:configRequest", function (evt) {
-      if (evt.detail.elt && evt.detail.elt.id === "kb-panel") { evt.detail.parameters.q = field("content").value; }
+      if (evt.detail.elt && evt.detail.elt.id === "kb-panel") {
+        evt.detail.parameters.q = Array.from(field("content").value).slice(0, 200).join("");
+      }
     });
     field("phone").focus();
   }
