@@ -342,6 +342,9 @@ class Reply(models.Model):
     reviewed_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField("审核意见", blank=True)
+    # Art. 27, 28(3): how well the reply answers the ticket (tickets/replycheck.py), a review aid; the reviewer decides.
+    check_score = models.FloatField("答复相关度", null=True, blank=True)
+    check_warning = models.CharField("文不对题提示", max_length=200, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "办结反馈"

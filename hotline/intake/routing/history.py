@@ -21,9 +21,9 @@ KEPT_STATUSES = (Status.REPLIED, Status.RESOLVED, Status.CLOSED)
 NO_TOPIC_STATUSES = (Status.DECLINED, Status.MERGED, Status.HANDED_OFF)
 
 
-def ticket_text(ticket: Ticket) -> str:
-    """What the classifier reads: the address (for 属地) and the content; the title only if it adds something."""
-    parts = [ticket.address or ""]
+def ticket_text(ticket: Ticket, *, address: bool = True) -> str:
+    """The address (for 属地, unless `address` is off) and the content; the title only if it adds something."""
+    parts = [ticket.address or ""] if address else []
     if ticket.title and not (ticket.content or "").startswith(ticket.title):
         parts.append(ticket.title)
     parts.append(ticket.content or "")
@@ -55,6 +55,8 @@ def examples(*, now: dt.datetime | None = None, since: dt.datetime | None = None
         leads = _final_leads([r[0] for r in rows])
         for pk, title, content, address, topic, status, return_due, created in rows:
             unit_known = status in KEPT_STATUSES or (status == Status.IN_PROGRESS and return_due and return_due < now)
-            text = ticket_text(Ticket(title=title, content=content, address=address))
-            yield Example(text=text, topic=topic or "", unit=leads.get(pk, "") if unit_known else "", at=created)
+            # The unit model reads the address too (属地); the topic model the matter only.
+            text = ticket_text(Ticket(title=title, content=content), address=False)
+            yield Example(text=text, topic=topic or "", unit=leads.get(pk, "") if unit_known else "", at=created,
+                          address=address or "")
         last = rows[-1][0]
