@@ -134,8 +134,11 @@ def suggest_for_ticket(ticket: Ticket, *, k: int = TOP_K) -> Suggestions:
     if bundle is not None:
         version = loaded_version()
         # More unit candidates than shown: some may belong to another county and be dropped.
+        # The words kept at intake, when the ticket has them: segmenting is most of a suggestion's time.
+        kept = bool(ticket.tokens)
         pred = bundle.predict(ticket_text(ticket, address=False), k=TOPIC_CANDIDATES + 3,
-                              address=ticket.address or "")
+                              toks=ticket.tokens if kept else None, address=ticket.address or "",
+                              address_toks=ticket.address_tokens if kept else None)
         unit_mass = _from_units(Prediction(units=pred.units), region, ticket.address or "", out)
         pred.topics = pred.topics[:TOPIC_CANDIDATES]
         topic_mass = _from_topics(pred, region, out)

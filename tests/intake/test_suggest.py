@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 from django.test import Client, override_settings
 
 from hotline.directory.choices import Role, UnitKind
@@ -9,6 +11,7 @@ from hotline.directory.models import Staff, Topic, Unit
 from hotline.intake import catalogue
 from hotline.intake.routing import store
 from hotline.intake.routing.features import is_evidence
+from hotline.intake.routing.history import keep_tokens
 from hotline.intake.suggest import suggest_for_ticket
 from hotline.tickets.choices import Status
 from tests.base import PASSWORD
@@ -68,6 +71,15 @@ class TestSuggestions(TrainedCase):
         assert self.unit_c not in {s.lead_unit for s in result.items}
         ticket = self.new_ticket(content="楼下烧烤店深夜噪音扰民", address="双清区龙须塘街道")
         assert self.unit_c in {s.lead_unit for s in suggest_for_ticket(ticket).items}
+
+    def test_it_reads_the_words_kept_at_intake_without_segmenting_again(self):
+        ticket = self.new_ticket(content="我家楼下的路灯坏了一个月晚上一片漆黑", address="双清区龙须塘街道")
+        before = suggest_for_ticket(ticket)
+        keep_tokens(ticket)
+        with mock.patch("hotline.intake.routing.model.tokens", side_effect=AssertionError("segmented again")):
+            after = suggest_for_ticket(ticket)
+        assert [(s.lead_unit, s.words) for s in after.items] == [(s.lead_unit, s.words) for s in before.items]
+        assert [round(s.confidence, 6) for s in after.items] == [round(s.confidence, 6) for s in before.items]
 
     @override_settings(ROUTING_AUTO_CONFIDENCE=0.0)
     def test_it_offers_one_click_above_the_configured_confidence(self):

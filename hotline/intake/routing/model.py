@@ -128,11 +128,13 @@ class RoutingBundle:
     def kind(target: str) -> str:
         return "place" if target == "unit" else "text"
 
-    def predict(self, text: str, k: int = 3, toks: str | None = None, address: str = "") -> Prediction:
-        """Top-k topics and lead units for one text (`toks`: its words, if segmented already at intake)."""
+    def predict(self, text: str, k: int = 3, toks: str | None = None, address: str = "",
+                address_toks: str | None = None) -> Prediction:
+        """Top-k topics and lead units for one text (`toks`, `address_toks`: its words, segmented at intake)."""
         joined = toks if toks is not None else tokens(text)
+        place = (address_toks if address_toks is not None else tokens(address)) if address else ""
         inputs = {"text": (text, joined),
-                  "place": (_with_address(address, text), _join(tokens(address), joined) if address else joined)}
+                  "place": (_with_address(address, text), _join(place, joined) if address else joined)}
         out = Prediction()
         for target, model in (("topic", self.topic_model), ("unit", self.unit_model)):
             if model is not None:
