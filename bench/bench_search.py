@@ -10,12 +10,18 @@ of a ticket's content.
 
     .venv/bin/python bench/bench_search.py            # 100,000 articles, 1,000 queries
     .venv/bin/python bench/bench_search.py --articles 20000 --queries 300
+    .venv/bin/python bench/bench_search.py --recall-only [--data ../shared/data]
+
+First, on the development data as it is, recall@5 of both engines on two tasks: a citizen's message to the reply that
+answered it (knowledge/messages-replies-dev.csv), and a question to its policy document's article
+(similar/policy-questions-dev.csv).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import re
@@ -25,7 +31,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT.parent / "shared" / "data" / "similar" / "policy-questions-dev.csv"
+DATA = ROOT.parent / "shared" / "data"
 PLACES = ["邵阳市", "双清区", "大祥区", "北塔区", "邵东市", "武冈市", "新邵县", "邵阳县", "隆回县", "洞口县", "绥宁县",
           "新宁县", "城步县", "湖南省", "长沙市", "株洲市", "湘潭市", "衡阳市", "岳阳市", "常德市", "益阳市", "娄底市"]
 _PLACE = re.compile(r"^(.{2,4}?[省市县区])")
@@ -37,10 +43,11 @@ def rss_mb() -> float:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-def load_dev() -> list[dict[str, str]]:
-    if not DEV.exists():
-        sys.exit(f"development data not found: {DEV}")
-    with open(DEV, encoding="utf-8") as fh:
+def load_dev(data: Path) -> list[dict[str, str]]:
+    path = data / "similar" / "policy-questions-dev.csv"
+    if not path.exists():
+        sys.exit(f"development data not found: {path}")
+    with open(path, encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -112,16 +119,49 @@ def timed(func, items: list[str]) -> list[float]:  # type: ignore[no-untyped-def
     return out
 
 
+def recall(data: Path) -> dict[str, dict[str, object]]:
+    """recall@5 of the production engine and of plain BM25 on the two development tasks, indexed in the same run:
+    a citizen's message (title and detail) to the reply that answered it, and a question to its policy document's
+    article (the document's first question and answer; its other questions ask)."""
+    from hotline.knowledge.evaluation import measure
+    from hotline.knowledge.search import BaselineIndex, Doc, SearchIndex
+
+    with open(data / "knowledge" / "messages-replies-dev.csv", encoding="utf-8") as fh:
+        pairs = list(csv.DictReader(fh))
+    replies = [Doc(id=i, title="", answer=r["reply"]) for i, r in enumerate(pairs)]
+    messages = [(f"{r['title']} {r['detail']}", i) for i, r in enumerate(pairs)]
+    groups: dict[str, list[dict[str, str]]] = {}
+    for row in load_dev(data):
+        groups.setdefault(row["docid"], []).append(row)
+    articles = [Doc(id=i, title=rows[0]["question"], answer=rows[0]["answer"])
+                for i, rows in enumerate(groups.values())]
+    questions = [(row["question"], i) for i, rows in enumerate(groups.values()) for row in rows[1:]]
+    out: dict[str, dict[str, object]] = {}
+    for task, docs, asked in (("message_to_reply", replies, messages), ("question_to_article", articles, questions)):
+        ours, plain = SearchIndex.build(docs), BaselineIndex(docs)
+        out[task] = {"articles": len(docs), "queries": len(asked),
+                     "ours": measure(lambda q: ours.search(q, k=10), asked),  # noqa: B023 (used at once)
+                     "baseline_bm25": measure(lambda q: plain.search(q, k=10), asked)}  # noqa: B023
+        print(f"{task}: recall@5 ours {out[task]['ours']['recall_at_5']} | "  # type: ignore[index]
+              f"BM25 {out[task]['baseline_bm25']['recall_at_5']}", flush=True)  # type: ignore[index]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=12345)
+    parser.add_argument("--data", default=str(DATA), help="the development data directory")
+    parser.add_argument("--recall-only", action="store_true", help="only the recall figures, not the 100,000 run")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    rows = load_dev()
+    rows = load_dev(Path(args.data))
     with tempfile.TemporaryDirectory(prefix="bench-knowledge-") as tmp:
         setup_django(tmp)
+        print(json.dumps({"recall": recall(Path(args.data))}, ensure_ascii=False), flush=True)
+        if args.recall_only:
+            return
         from hotline.knowledge import index
         from hotline.knowledge.search import BaselineIndex, Doc
 

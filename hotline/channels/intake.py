@@ -27,6 +27,7 @@ from hotline.channels.desk import deputy_for, emergency_unit, record_deputy_tick
 from hotline.directory.models import Staff, Unit
 from hotline.duty.slots import current_slot
 from hotline.intake.repeats import find_repeats
+from hotline.intake.routing.history import keep_tokens
 from hotline.lib.errors import Forbidden, InvalidInput, NotFound
 from hotline.tickets import workflow
 from hotline.tickets.access import access_ticket
@@ -83,6 +84,7 @@ def take(contact: Contact, *, by: Staff | None, decision: Decision | None = None
                 title=contact.title, is_confidential=contact.is_confidential, is_complex=contact.is_complex,
                 suggested_unit=emergency, data=facts,
             )
+            keep_tokens(ticket)  # segmented once, here; dispatch suggestions and training read the words
             _carry_out(ticket, by=by, decision=decision, emergency=emergency)
         if deputy is not None:
             record_deputy_ticket(deputy, ticket)

@@ -19,7 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from hotline.demo import assessment, channels, directory, duty, logins, stories
+from hotline.demo import assessment, channels, directory, duty, kb, logins, stories
 from hotline.demo import followups as followup_demo
 from hotline.demo import supervision as supervision_demo
 from hotline.demo.replay import Cast, Replay
@@ -100,11 +100,13 @@ def build(*, tickets: int = 300, seed: int = 12345, password: str | None = None,
         staff = directory.build_staff(units, hashes=hashes, handler_hash=handler_hash)
         cast = Cast(units=units, topics=topics, specs={s.code: s for s in directory.TOPICS}, staff=staff, rng=rng,
                     now=now)
+        articles = kb.build(units, topics, staff, now=now, rng=random.Random(seed))
         replay = Replay(now)
         replay.add_sweeps(now - dt.timedelta(days=HISTORY_DAYS))
         for index, name in enumerate(choose_plans(tickets, rng)):
             replay.add(f"{index}:{name}", stories.story(cast, stories.PLANS[name][1]))
         outcome = replay.run()
+        kb.record_uses(articles, staff)
         channels.build_hotspot(staff, topics, units["shuangqing"], now=now)
         schedule.run_all(now)
         supervision_demo.build(staff, units, topics, now=now)  # cases and coordination (Art. 19, 24)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from hotline.directory.choices import UnitKind
 from hotline.directory.models import Topic, Unit
 from hotline.intake import catalogue
 from hotline.intake.regions import RegionMatch, extract_region
@@ -85,16 +86,30 @@ def _from_topics(pred: Prediction, region: Unit | None, out: dict[int, Suggestio
     return mass
 
 
-def _from_units(pred: Prediction, out: dict[int, Suggestion]) -> dict[int, float]:
-    units = {u.code: u for u in Unit.objects.filter(code__in=[r.label for r in pred.units], is_active=True)}
+def _county_of(unit: Unit) -> Unit | None:
+    """The county a unit belongs to (itself for a county), None for city and provincial units."""
+    node: Unit | None = unit
+    while node is not None and node.kind != UnitKind.COUNTY:
+        node = node.parent
+    return node
+
+
+def _from_units(pred: Prediction, region: Unit | None, address: str,
+                out: dict[int, Suggestion]) -> dict[int, float]:
+    units = {u.code: u for u in Unit.objects.filter(code__in=[r.label for r in pred.units], is_active=True)
+             .select_related("parent__parent")}
     mass: dict[int, float] = {}
     for ranked in pred.units:
         unit = units.get(ranked.label)
-        if unit is None:
+        county = _county_of(unit) if unit is not None else None
+        # 第三条 属地管理: a unit of another county is never suggested for a place the ticket names.
+        if unit is None or (region is not None and county is not None and county.pk != region.pk):
             continue
         mass[unit.pk] = ranked.confidence
         item = out.setdefault(unit.pk, Suggestion(lead_unit=unit))
-        item.words = ranked.words or item.words
+        # The address decides the county (shown as the region); the words shown are the matter's.
+        words = tuple(w for w in ranked.words if w not in address)
+        item.words = words or item.words
         item.basis.insert(0, "历史派单")
     return mass
 
@@ -118,8 +133,14 @@ def suggest_for_ticket(ticket: Ticket, *, k: int = TOP_K) -> Suggestions:
     version = None
     if bundle is not None:
         version = loaded_version()
-        pred = bundle.predict(ticket_text(ticket), k=TOPIC_CANDIDATES)
-        unit_mass = _from_units(Prediction(units=pred.units[:k]), out)
+        # More unit candidates than shown: some may belong to another county and be dropped.
+        # The words kept at intake, when the ticket has them: segmenting is most of a suggestion's time.
+        kept = bool(ticket.tokens)
+        pred = bundle.predict(ticket_text(ticket, address=False), k=TOPIC_CANDIDATES + 3,
+                              toks=ticket.tokens if kept else None, address=ticket.address or "",
+                              address_toks=ticket.address_tokens if kept else None)
+        unit_mass = _from_units(Prediction(units=pred.units), region, ticket.address or "", out)
+        pred.topics = pred.topics[:TOPIC_CANDIDATES]
         topic_mass = _from_topics(pred, region, out)
         for pk, item in out.items():
             # A source that spoke at all gives 0 to a unit it did not name, so agreement ranks first.

@@ -21,6 +21,7 @@ from hotline.channels import desk, intake, services
 from hotline.channels.models import DeputyTicket
 from hotline.directory.choices import EmergencyCategory, UnitKind
 from hotline.directory.models import Topic, Unit
+from hotline.intake.routing.features import SEP
 from hotline.tickets.choices import Action, Channel, Status
 from hotline.tickets.models import Event, Ticket
 from tests.api.base import ApiTestCase
@@ -64,6 +65,13 @@ class ChannelRules:
         assert DeputyTicket.objects.get(ticket=ticket).deputy == deputy
         assert ticket.channel == self.channel
         assert self.first_event(ticket).data["deputy"] == deputy.pk
+
+    def test_it_keeps_the_words_segmented_at_intake(self) -> None:
+        ticket = self.send(phone="13900004444", topic=self.topic_streetlight, content="建设路口的路灯坏了，晚上很黑")
+        ticket.refresh_from_db()
+        words = ticket.tokens.split(SEP)
+        assert "路灯" in words and "，" not in words
+        assert "".join(words) == "建设路口的路灯坏了晚上很黑"
 
     def test_an_emergency_topic_goes_to_the_emergency_unit_per_article_12_2(self) -> None:
         ticket = self.send(phone="13900003333", topic=self.disaster, content="山体滑坡堵住了村道，车辆无法通行")

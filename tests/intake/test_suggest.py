@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 from django.test import Client, override_settings
 
+from hotline.directory.choices import Role, UnitKind
+from hotline.directory.models import Staff, Topic, Unit
 from hotline.intake import catalogue
 from hotline.intake.routing import store
+from hotline.intake.routing.features import is_evidence
+from hotline.intake.routing.history import keep_tokens
 from hotline.intake.suggest import suggest_for_ticket
 from hotline.tickets.choices import Status
 from tests.base import PASSWORD
+from tests.intake.history import resolved_through
+from tests.intake.test_routing_selection import OUTAGE
 from tests.intake.test_training import TrainedCase
 
 
@@ -38,6 +46,40 @@ class TestSuggestions(TrainedCase):
         by_unit = {s.lead_unit: s for s in result.items}
         assert by_unit[self.unit_c].assisting_units == (self.unit_b,)
         assert "派单目录" in " ".join(by_unit[self.unit_c].basis)
+
+    def test_it_puts_the_outage_first_for_an_outage_question_with_words_that_read_as_words(self):
+        power = Unit.objects.create(code="power", name="国网邵阳供电公司", kind=UnitKind.PROVINCIAL)
+        power_handler = Staff.objects.create_user(username="power_handler", password=PASSWORD,
+                                                  role=Role.UNIT_HANDLER, unit=power)
+        outage = Topic.objects.create(code="0302", name="停电", default_unit=power)
+        for text in OUTAGE:
+            resolved_through(self, text, power, power_handler, outage)
+        store.train(heldout=False)
+        store.forget_cache()
+        result = suggest_for_ticket(self.new_ticket(content="停电了 报修电话是多少", address="大祥区红旗路街道"))
+        first = result.items[0]
+        assert (first.lead_unit, first.topic) == (power, outage)
+        for item in result.items:
+            assert all(is_evidence(w) and w not in "大祥区红旗路街道" for w in item.words), item.words
+
+    def test_it_never_suggests_a_unit_of_another_county_than_the_address_names(self):
+        # History sends noise to 双清区城管局; a noise complaint in 大祥区 must not go there (第三条 属地管理).
+        daxiang = Unit.objects.create(code="daxiang", name="大祥区", kind=UnitKind.COUNTY)
+        ticket = self.new_ticket(content="楼下烧烤店深夜噪音扰民", address="大祥区红旗路街道")
+        result = suggest_for_ticket(ticket)
+        assert result.region == daxiang
+        assert self.unit_c not in {s.lead_unit for s in result.items}
+        ticket = self.new_ticket(content="楼下烧烤店深夜噪音扰民", address="双清区龙须塘街道")
+        assert self.unit_c in {s.lead_unit for s in suggest_for_ticket(ticket).items}
+
+    def test_it_reads_the_words_kept_at_intake_without_segmenting_again(self):
+        ticket = self.new_ticket(content="我家楼下的路灯坏了一个月晚上一片漆黑", address="双清区龙须塘街道")
+        before = suggest_for_ticket(ticket)
+        keep_tokens(ticket)
+        with mock.patch("hotline.intake.routing.model.tokens", side_effect=AssertionError("segmented again")):
+            after = suggest_for_ticket(ticket)
+        assert [(s.lead_unit, s.words) for s in after.items] == [(s.lead_unit, s.words) for s in before.items]
+        assert [round(s.confidence, 6) for s in after.items] == [round(s.confidence, 6) for s in before.items]
 
     @override_settings(ROUTING_AUTO_CONFIDENCE=0.0)
     def test_it_offers_one_click_above_the_configured_confidence(self):

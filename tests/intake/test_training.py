@@ -50,8 +50,9 @@ class TestHistory(TrainedCase):
         found = [e for e in history.examples() if e.text.endswith("刚派出的路灯工单")]
         assert [(e.unit, e.topic) for e in found] == [("", "0101")]
 
-    def test_it_reads_the_address_with_the_content(self):
-        assert all(e.text.startswith("双清区龙须塘街道") for e in history.examples())
+    def test_it_keeps_the_address_beside_the_content_for_the_unit_model_only(self):
+        examples = list(history.examples())
+        assert all(e.address == "双清区龙须塘街道" and "龙须塘" not in e.text for e in examples)
 
 
 class TestTrainAndRollback(TrainedCase):
@@ -61,6 +62,13 @@ class TestTrainAndRollback(TrainedCase):
         assert Path(row.path).is_file() and Path(row.path).parent == Path(self.data_dir.name) / "models"
         assert set(row.heldout) >= {"train", "test", "topic", "unit", "seconds"}
         assert 0.0 <= row.heldout["unit"]["macro_f1"] <= 1.0
+
+    def test_it_records_the_cross_validated_choice_never_below_the_baseline(self):
+        row = store.train(heldout=False)
+        for target in ("topic", "unit"):
+            chosen = row.heldout["selection"][target]
+            figures = chosen["cv_macro_f1"]
+            assert figures[chosen["chosen"]] >= chosen["baseline_cv_macro_f1"] == figures["baseline"]
 
     def test_it_suggests_the_unit_history_taught_it(self):
         store.train(heldout=False)
@@ -95,6 +103,7 @@ class TestTrainAndRollback(TrainedCase):
     def test_the_command_trains_reports_status_and_rolls_back(self):
         out = StringIO()
         call_command("routing", "train", stdout=out)
+        assert "3折交叉验证选定" in out.getvalue() and "基线" in out.getvalue()
         call_command("routing", "train", "--no-heldout", "--note", "第二版", stdout=out)
         assert "v2" in out.getvalue()
         status = StringIO()

@@ -33,8 +33,9 @@ class Ranked:
 class LabelModel:
     """Calibrated LinearSVC for one target (topic code or unit code)."""
 
-    def __init__(self, *, c: float = 1.0) -> None:
+    def __init__(self, *, c: float = 1.0, balanced: bool = True) -> None:
         self.c = c
+        self.balanced = balanced
         self.classes_: np.ndarray = np.array([])
         self.coef_: np.ndarray = np.zeros((0, 0), dtype=np.float32)
         self._calibrated: CalibratedClassifierCV | None = None
@@ -50,7 +51,7 @@ class LabelModel:
             raise ValueError("训练数据不足：至少需要两个类别、每类至少3条")
         folds = min(MAX_FOLDS, min(Counter(y).values()))
         # Balanced class weights: rare matters count as much as common ones in macro-F1 and for the citizen.
-        svm = LinearSVC(C=self.c, class_weight="balanced")
+        svm = LinearSVC(C=self.c, class_weight="balanced" if self.balanced else None)
         # ensemble=False: one SVM on all the data (better than averaging three trained on two thirds each), with the
         # sigmoid fitted on out-of-fold margins.
         self._calibrated = CalibratedClassifierCV(svm, cv=folds, method="sigmoid", ensemble=False).fit(matrix[keep], y)
@@ -79,9 +80,13 @@ class LabelModel:
         uniform = np.full_like(positive, 1.0 / len(self.classes_))
         return np.divide(positive, total, out=uniform, where=total != 0)
 
-    def explain(self, row: csr_matrix, class_index: int, names: np.ndarray, k: int = 5) -> tuple[str, ...]:
-        """The k features present in `row` that push hardest towards the class, longer n-grams absorbing their parts."""
+    def explain(self, row: csr_matrix, class_index: int, names: np.ndarray, k: int = 5,
+                evidence: np.ndarray | None = None) -> tuple[str, ...]:
+        """The k features present in `row` that push hardest towards the class, longer n-grams absorbing their parts;
+        with `evidence`, only the columns it marks (words that read as words)."""
         weights = self.coef_[class_index, row.indices] * row.data
+        if evidence is not None:
+            weights = np.where(evidence[row.indices], weights, 0.0)
         order = np.argsort(-weights)
         chosen: list[str] = []
         for idx in order[: 6 * k]:
@@ -95,8 +100,10 @@ class LabelModel:
                 break
         return tuple(chosen)
 
-    def top(self, row: csr_matrix, names: np.ndarray, k: int = 3) -> list[Ranked]:
+    def top(self, row: csr_matrix, names: np.ndarray, k: int = 3,
+            evidence: np.ndarray | None = None) -> list[Ranked]:
         """The k most probable labels for one row, each with its words."""
         proba = self.predict_proba(row)[0]
         best = np.argsort(-proba)[:k]
-        return [Ranked(str(self.classes_[i]), float(proba[i]), self.explain(row, int(i), names)) for i in best]
+        return [Ranked(str(self.classes_[i]), float(proba[i]), self.explain(row, int(i), names, evidence=evidence))
+                for i in best]

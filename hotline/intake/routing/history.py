@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from django.db.models import Q
 from django.utils import timezone
 
+from hotline.intake.routing.features import tokens
 from hotline.intake.routing.model import Example
 from hotline.tickets.choices import AssignmentRole, Status
 from hotline.tickets.models import Assignment, Ticket
@@ -21,13 +22,25 @@ KEPT_STATUSES = (Status.REPLIED, Status.RESOLVED, Status.CLOSED)
 NO_TOPIC_STATUSES = (Status.DECLINED, Status.MERGED, Status.HANDED_OFF)
 
 
-def ticket_text(ticket: Ticket) -> str:
-    """What the classifier reads: the address (for 属地) and the content; the title only if it adds something."""
-    parts = [ticket.address or ""]
+def ticket_text(ticket: Ticket, *, address: bool = True) -> str:
+    """The address (for 属地, unless `address` is off) and the content; the title only if it adds something."""
+    parts = [ticket.address or ""] if address else []
     if ticket.title and not (ticket.content or "").startswith(ticket.title):
         parts.append(ticket.title)
     parts.append(ticket.content or "")
     return " ".join(p for p in parts if p)
+
+
+def ticket_tokens(ticket: Ticket) -> dict[str, str]:
+    """The ticket's words as `Ticket.tokens` and `Ticket.address_tokens` keep them (what the routing model reads)."""
+    return {"tokens": tokens(ticket_text(ticket, address=False)), "address_tokens": tokens(ticket.address or "")}
+
+
+def keep_tokens(ticket: Ticket) -> None:
+    """Segment the ticket once, at intake, and store the words on it."""
+    words = ticket_tokens(ticket)
+    Ticket.objects.filter(pk=ticket.pk).update(**words)
+    ticket.tokens, ticket.address_tokens = words["tokens"], words["address_tokens"]
 
 
 def _final_leads(ticket_ids: list[int]) -> dict[int, str]:
@@ -44,7 +57,7 @@ def examples(*, now: dt.datetime | None = None, since: dt.datetime | None = None
     kept = Q(status__in=KEPT_STATUSES) | Q(status=Status.IN_PROGRESS, return_due__lt=now)
     qs = (Ticket.objects.exclude(status__in=NO_TOPIC_STATUSES).filter(kept | Q(topic__isnull=False))
           .order_by("id").values_list("id", "title", "content", "address", "topic__code", "status", "return_due",
-                                      "created_at"))
+                                      "created_at", "tokens"))
     if since is not None:
         qs = qs.filter(created_at__gte=since)
     last = 0
@@ -53,8 +66,10 @@ def examples(*, now: dt.datetime | None = None, since: dt.datetime | None = None
         if not rows:
             return
         leads = _final_leads([r[0] for r in rows])
-        for pk, title, content, address, topic, status, return_due, created in rows:
+        for pk, title, content, address, topic, status, return_due, created, words in rows:
             unit_known = status in KEPT_STATUSES or (status == Status.IN_PROGRESS and return_due and return_due < now)
-            text = ticket_text(Ticket(title=title, content=content, address=address))
-            yield Example(text=text, topic=topic or "", unit=leads.get(pk, "") if unit_known else "", at=created)
+            # The unit model reads the address too (属地); the topic model the matter only.
+            text = ticket_text(Ticket(title=title, content=content), address=False)
+            yield Example(text=text, topic=topic or "", unit=leads.get(pk, "") if unit_known else "", at=created,
+                          address=address or "", tokens=words or "")  # kept at intake: not segmented again
         last = rows[-1][0]

@@ -42,6 +42,8 @@ def train(*, now: dt.datetime | None = None, heldout: bool = True, note: str = "
     started = time.perf_counter()
     figures: dict[str, Any] = heldout_figures(examples) if heldout else {}
     bundle = RoutingBundle().fit(examples)
+    # The 3-fold figures the features and C were chosen on, the plain baseline's among them.
+    figures["selection"] = bundle.selection
     figures["seconds"] = round(time.perf_counter() - started, 1)
     version = (RoutingModel.objects.order_by("-version").values_list("version", flat=True).first() or 0) + 1
     path = models_dir() / f"routing-v{version}.joblib"

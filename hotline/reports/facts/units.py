@@ -39,6 +39,7 @@ class UnitCounts:
     extensions_approved: int = 0  # REVIEW_EXTENSION approved
     replied: int = 0  # REPLY (Art. 15), handling and rework alike
     replied_late: int = 0
+    replied_off_topic: int = 0  # REPLY the reply check warned about (Art. 27, 28(3)); a review aid, not a verdict
     reworked: int = 0  # REWORK (Art. 17)
     overdue: int = 0  # MARK_OVERDUE, every clock (Art. 27 超期)
     overdue_by_clock: Mapping[str, int] = field(default_factory=dict)
@@ -60,6 +61,7 @@ def _counts() -> dict[str, Count]:
         "extensions_approved": n(Q(action=A.REVIEW_EXTENSION, data__approved=True)),
         "replied": n(Q(action=A.REPLY)),
         "replied_late": n(Q(action=A.REPLY, late=True)),
+        "replied_off_topic": n(Q(action=A.REPLY, data__off_topic=True)),
         "reworked": n(Q(action=A.REWORK)),
         "overdue": n(Q(action=A.MARK_OVERDUE)),
     }

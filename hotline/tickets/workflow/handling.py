@@ -11,6 +11,7 @@ from django.utils import timezone
 from hotline.deadlines.policy import MAX_EXTENSION_WORKING_DAYS, MAX_EXTENSIONS, Clock
 from hotline.directory.choices import FOLLOWUP_ROLES, INTAKE_ROLES, UNIT_ROLES
 from hotline.lib.errors import Forbidden, InvalidInput, TransitionNotAllowed
+from hotline.tickets import replycheck
 from hotline.tickets.choices import Action, AlertKind, ReviewState, Status
 from hotline.tickets.models import ClockAlert, ContactAttempt, ExtensionRequest, Reply, Ticket
 
@@ -65,13 +66,18 @@ def reply(ticket: Ticket, *, by: Staff, handler_name: str, handled_at: dt.dateti
     contact_note = _text(contact_note, "contact_note", "联系服务对象情况")
     now = timezone.now()
     _check_handled_at(ticket, handled_at, now)
+    check = replycheck.check_ticket_reply(ticket, process=process, result=result)
     with transaction.atomic():
         rep = Reply.objects.create(ticket=ticket, unit_id=unit_id, handler_name=handler_name,
                                    handled_at=handled_at, process=process, result=result, contact_note=contact_note,
-                                   contacted=contacted, submitted_by=by, submitted_at=now)
+                                   contacted=contacted, submitted_by=by, submitted_at=now,
+                                   check_score=check.score if check else None,
+                                   check_warning=check.warning if check else "")
         _move(ticket, Action.REPLY, by, to=Status.REPLIED, now=now, reason=result, article="第十五条",
               replied_at=now, data={"reply": rep.pk, "clock": "rework" if ticket.rework_due else "handling",
-                                    **_against(_handling_due(ticket), now)})
+                                    **_against(_handling_due(ticket), now),
+                                    # Counted in statistics as a review aid (Art. 27, 28(3)).
+                                    **({"off_topic": True} if rep.check_warning else {})})
     return rep
 
 

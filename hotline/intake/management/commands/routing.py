@@ -38,6 +38,12 @@ class Command(BaseCommand):
         store.forget_cache()
         seconds = row.heldout.get("seconds")
         self.stdout.write(f"已训练并启用派单模型 v{row.version}：{row.trained_on} 条工单，用时 {seconds} 秒")
+        for target, label in (("topic", "事项分类"), ("unit", "承办单位")):
+            chosen = (row.heldout.get("selection") or {}).get(target)
+            if chosen:
+                figures = chosen["cv_macro_f1"]
+                self.stdout.write(f"{label}：3折交叉验证选定 {chosen['chosen']}（macro-F1 "
+                                  f"{figures[chosen['chosen']]}，基线 {chosen['baseline_cv_macro_f1']}）")
         self.stdout.write(json.dumps(row.heldout, ensure_ascii=False, sort_keys=True))
 
     def _rollback(self, options: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""`hotline evaluate search|routing|similar`: measure the production text engines against a baseline in one run.
+"""`hotline evaluate search|routing|similar|replies`: measure the production text engines against a baseline in one run.
 
 Each sub-command prints its figures and, as its last line, one JSON object (for scripts and CI).
 """
@@ -29,6 +29,8 @@ class Command(BaseCommand):
         similar.add_argument("--csv", required=True)
         similar.add_argument("--group-column", default="docid")
         similar.add_argument("--text-column", default="question")
+        replies = sub.add_parser("replies", help="答复文不对题检查：AUC、每对毫秒")
+        replies.add_argument("--csv", required=True, help="CSV with columns message,reply,label")
 
     def handle(self, *args: Any, **options: Any) -> None:
         what = options["what"]
@@ -43,6 +45,10 @@ class Command(BaseCommand):
 
                 result = evaluate_routing(options["train"], options["test"], text_column=options["text_column"],
                                           label_column=options["label_column"], out=out)
+            elif what == "replies":
+                from hotline.tickets.replycheck_eval import evaluate_replies
+
+                result = evaluate_replies(options["csv"], out=out)
             else:
                 from hotline.intake.evaluation import evaluate_similar
 

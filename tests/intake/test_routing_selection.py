@@ -1,0 +1,74 @@
+"""Routing that selects itself on the city's own history, never below the plain baseline, with readable evidence and
+the ticket's county respected (第三条 属地管理)."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+from django.test import SimpleTestCase
+
+from hotline.intake.routing import selection
+from hotline.intake.routing.features import is_evidence
+from hotline.intake.routing.model import Example, RoutingBundle
+
+OUTAGE = ["停电了报修电话是多少", "家里突然停电了什么时候来电", "整栋楼停电好几个小时", "小区停电没有通知",
+          "晚上突然停电冰箱东西坏了", "停电频繁影响生活", "又停电了请供电公司尽快抢修", "跳闸停电一直没人来修"]
+STREETLIGHT = ["小区门口路灯不亮已经一周晚上很黑", "路灯坏了好几天没人报修", "街边路灯一直闪烁不亮请尽快维修",
+               "人行道路灯损坏夜间出行不安全", "公园旁路灯不亮存在安全隐患", "路灯线路老化晚上整条街没有照明",
+               "路口路灯倒伏需要维修", "小巷路灯不亮老人晚上摔倒，家里人很担心"]
+NOISE = ["楼下烧烤店深夜噪音扰民无法入睡", "工地夜间施工噪音很大影响休息", "广场舞音响声音太大噪音扰民",
+         "酒吧深夜音乐噪音扰民", "装修电钻噪音中午不停", "夜市摊贩喇叭叫卖噪音扰民严重",
+         "KTV深夜唱歌噪音扰民", "商铺门口音箱噪音太大"]
+
+
+def history() -> list[Example]:
+    return [Example(text=text, topic=topic, unit=unit) for texts, topic, unit in (
+        (OUTAGE, "0302", "power"), (STREETLIGHT, "0202", "cgzf"), (NOISE, "0205", "cgzf-noise"))
+        for text in texts]
+
+
+class TestEvidenceWords(SimpleTestCase):
+    def test_it_shows_words_not_punctuation_digits_or_stop_words(self):
+        for shown in ("停电", "路灯", "报修 电话", "噪音扰民"):
+            assert is_evidence(shown), shown
+        for hidden in ("小区0", "水。", "，家", "的", "了 报修", "A栋", "问题", "0"):
+            assert not is_evidence(hidden), hidden
+
+
+class TestSelection(SimpleTestCase):
+    def test_it_reports_the_baseline_and_every_candidate_it_chose_among(self):
+        texts, labels = [e.text for e in history()], [e.topic for e in history()]
+        choice = selection.choose(texts, labels)
+        report = choice.report()
+        assert report["folds"] == 3 and report["baseline_cv_macro_f1"] is not None
+        figures = report["cv_macro_f1"]
+        assert isinstance(figures, dict) and len(figures) == 1 + len(selection.CANDIDATES) * len(selection.C_GRID)
+        assert figures[choice.label] == max(figures.values())
+
+    def test_it_keeps_the_baseline_when_no_candidate_beats_it(self):
+        texts, labels = [e.text for e in history()], [e.topic for e in history()]
+        with mock.patch.object(selection, "_cv_f1", side_effect=lambda spec, *a, **k: {
+                c: (0.9 if spec == selection.BASELINE else 0.8) for c in a[-2]}):
+            choice = selection.choose(texts, labels)
+        assert choice.label == "baseline" and choice.spec == selection.BASELINE and not choice.balanced
+
+    def test_the_bundle_records_the_choice_and_suggests_the_outage_for_an_outage_question(self):
+        bundle = RoutingBundle().fit(history())
+        assert set(bundle.selection) == {"topic", "unit"}
+        prediction = bundle.predict("停电了 报修电话是多少")
+        assert prediction.topics[0].label == "0302" and prediction.units[0].label == "power"
+        for ranked in prediction.topics + prediction.units:
+            assert all(is_evidence(word) for word in ranked.words), ranked.words
+
+
+class TestOneRowTransform(SimpleTestCase):
+    def test_it_gives_the_same_row_as_scikit_learns_transform(self):
+        from hotline.intake.routing.features import BASELINE, FeatureSpec, Featurizer
+
+        texts = [e.text for e in history()]
+        for spec in (BASELINE, FeatureSpec(), FeatureSpec(chars=None)):
+            featurizer = Featurizer(spec)
+            featurizer.fit_transform(texts)
+            for text in ("停电了 报修电话是多少", "路灯 Abc 12号楼不亮", "完全无关的句子"):
+                fast, slow = featurizer.transform_one(text), featurizer.transform([text])
+                assert abs(fast - slow).max() < 1e-6, (spec, text)
