@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from hotline.directory.choices import UnitKind
 from hotline.directory.models import Staff, Unit
-from hotline.intake.hotspots import WINDOW_DAYS, find_hotspots
+from hotline.intake.hotspots import WINDOW_DAYS, cached_hotspots
 from hotline.intake.regions import extract_region
 from hotline.intake.similar import similar_tickets
 from hotline.intake.suggest import suggest_for_ticket
@@ -91,7 +91,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
     _hotline_staff(request)
     days = _window(request)
     region_id = request.GET.get("region") or ""
-    found = find_hotspots(timezone.now(), days=days, region_id=int(region_id) if region_id.isdigit() else None)
+    found = cached_hotspots(timezone.now(), days=days, region_id=int(region_id) if region_id.isdigit() else None)
     top = found[:8]
     chart = {
         "labels": [d.strftime("%m-%d") for d, _ in top[0].days] if top else [],
