@@ -46,7 +46,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def _bounded(self) -> int:
         rows = cast(QuerySet[Ticket], self.object_list)
-        return rows[:LIST_COUNT_CAP + 1].count()
+        # Unordered, so the count stops at the first rows found whichever index finds them.
+        return rows.order_by()[:LIST_COUNT_CAP + 1].count()
 
     @cached_property
     def capped(self) -> bool:
