@@ -43,12 +43,16 @@ class Target:
     number: str
 
 
-def facts(database_url: str) -> tuple[str, int, str]:
-    """The unit with the most assignments (the worst inbox), and a recent ticket it leads."""
+def facts(database_url: str, code: str | None = None) -> tuple[str, int, str]:
+    """The unit `code`, by default the one with the most assignments (the worst inbox), and a recent ticket it
+    leads."""
     with psycopg.connect(database_url) as conn:
-        unit_id, code = conn.execute(
-            "SELECT u.id, u.code FROM directory_unit u JOIN tickets_assignment a ON a.unit_id = u.id "
-            "GROUP BY u.id, u.code ORDER BY count(*) DESC LIMIT 1").fetchone()
+        if code is None:
+            unit_id, code = conn.execute(
+                "SELECT u.id, u.code FROM directory_unit u JOIN tickets_assignment a ON a.unit_id = u.id "
+                "GROUP BY u.id, u.code ORDER BY count(*) DESC LIMIT 1").fetchone()
+        else:
+            unit_id = conn.execute("SELECT id FROM directory_unit WHERE code = %s", [code]).fetchone()[0]
         number = conn.execute("SELECT number FROM tickets_ticket WHERE lead_unit_id = %s ORDER BY created_at DESC "
                               "LIMIT 1", [unit_id]).fetchone()[0]
     return code, unit_id, number
@@ -101,7 +105,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average at start: {stack.load_average()}", flush=True)
     with stack.server(args.small, 8101) as small_base, stack.server(args.large, 8102) as large_base:
-        targets = [Target("small", small_base, *facts(args.small)), Target("large", large_base, *facts(args.large))]
+        large = facts(args.large)  # the same unit's inbox at both sizes
+        targets = [Target("small", small_base, *facts(args.small, large[0])), Target("large", large_base, *large)]
         sessions = [clients(t) for t in targets]
         print(f"{'page':<26} {'1 client: small p50/p95':>15} {'large p50/p95':>15} {'8 clients: small':>15} "
               f"{'large':>15}   growth 1c, 8c (ms)", flush=True)
