@@ -197,7 +197,11 @@ class Assignment(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "承办分派"
-        indexes = [models.Index(fields=["unit", "is_active"])]
+        indexes = [
+            models.Index(fields=["unit", "is_active"]),
+            # A unit's scope (EXISTS over its assignments) read from the index alone, without visiting the rows.
+            models.Index(fields=["unit", "ticket"], name="assignment_unit_ticket"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["ticket", "unit"], condition=Q(is_active=True),
                                     name="one_active_assignment_per_unit"),

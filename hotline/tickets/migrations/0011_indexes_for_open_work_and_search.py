@@ -41,6 +41,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddIndex(
+            model_name='assignment',
+            index=models.Index(fields=['unit', 'ticket'], name='assignment_unit_ticket'),
+        ),
+        migrations.AddIndex(
             model_name='extensionrequest',
             index=models.Index(condition=models.Q(('state', 'pending')), fields=['ticket'], name='extension_pending'),
         ),
