@@ -227,6 +227,7 @@ class TicketFilters(Schema):
         None, description="在编号、标题、诉求内容中查找")
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=1_000_000)
+    after: Code | None = Field(None, description="按键续页：上一页最后一张工单的编号（长列表用它代替 offset）")
 
 
 class EventOut(Schema):

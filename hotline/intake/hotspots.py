@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.core.cache import cache
 from django.utils import timezone
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -113,6 +114,17 @@ def find_hotspots(now: dt.datetime | None = None, *, days: int = WINDOW_DAYS, mi
                 found.append(Hotspot(place=place, matter=_matter(group), tickets=group, recent=recent,
                                      earlier=len(group) - recent, days=_daily(group, start, days)))
     return sorted(found, key=lambda h: (-h.size, -h.growth, h.place))
+
+
+CACHE_SECONDS = 300  # like the desk's alert: a week's clusters change slowly, and computing them costs seconds
+
+
+def cached_hotspots(now: dt.datetime, *, days: int = WINDOW_DAYS, region_id: int | None = None) -> list[Hotspot]:
+    """`find_hotspots` for the screens, computed at most once per five minutes per window and county: clustering
+    a week's texts at a city's volume (about 10,000 tickets) takes seconds, far more than a page may."""
+    key = f"intake:hotspots:{days}:{region_id or 'city'}"
+    found = cache.get_or_set(key, lambda: find_hotspots(now, days=days, region_id=region_id), CACHE_SECONDS)
+    return list(found or [])
 
 
 def active_hotspots(now: dt.datetime | None = None) -> list[Hotspot]:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from hotline.directory.choices import UnitKind
 from hotline.directory.models import Staff, Unit
-from hotline.intake.hotspots import WINDOW_DAYS, find_hotspots
+from hotline.intake.hotspots import WINDOW_DAYS, cached_hotspots
 from hotline.intake.regions import extract_region
 from hotline.intake.similar import similar_tickets
 from hotline.intake.suggest import suggest_for_ticket
@@ -84,6 +84,10 @@ def _window(request: HttpRequest) -> int:
     return max(1, min(days, MAX_WINDOW_DAYS))
 
 
+# The largest first: a list of a thousand clusters with every ticket helps nobody and renders for seconds.
+HOTSPOTS_SHOWN = 50
+
+
 @login_required
 @require_GET
 def hotspots(request: HttpRequest) -> HttpResponse:
@@ -91,13 +95,14 @@ def hotspots(request: HttpRequest) -> HttpResponse:
     _hotline_staff(request)
     days = _window(request)
     region_id = request.GET.get("region") or ""
-    found = find_hotspots(timezone.now(), days=days, region_id=int(region_id) if region_id.isdigit() else None)
+    found = cached_hotspots(timezone.now(), days=days, region_id=int(region_id) if region_id.isdigit() else None)
     top = found[:8]
     chart = {
         "labels": [d.strftime("%m-%d") for d, _ in top[0].days] if top else [],
         "datasets": [{"label": f"{h.place} · {h.matter}", "data": [n for _, n in h.days]} for h in top],
     }
-    context = {"hotspots": found, "days": days, "chart_json": json.dumps(chart, ensure_ascii=False),
+    context = {"hotspots": found[:HOTSPOTS_SHOWN], "hotspot_total": len(found), "days": days,
+               "chart_json": json.dumps(chart, ensure_ascii=False),
                "counties": Unit.objects.filter(kind=UnitKind.COUNTY, is_active=True).order_by("code"),
                "region_id": region_id}
     template = "intake/_hotspots.html" if _is_htmx(request) else "intake/hotspots.html"

@@ -14,6 +14,7 @@ from django.db.models import Q
 from hotline.directory.models import Topic, Unit
 from hotline.lib.errors import InvalidInput
 from hotline.tickets.choices import (
+    OPEN_STATUSES,
     Action,
     AlertKind,
     AssignmentRole,
@@ -162,6 +163,14 @@ class Ticket(models.Model):
             models.Index(fields=["status", "handling_due"]),
             models.Index(fields=["lead_unit", "status"]),
             models.Index(fields=["created_at"]),
+            # The list filtered by lead unit, newest first, reads one unit's slice in order instead of the table.
+            models.Index(fields=["lead_unit", "-created_at"], name="ticket_lead_unit_newest"),
+            # Open work is a few thousand rows of millions: the overdue queue and filter walk only these.
+            models.Index(fields=["created_at"], name="ticket_open_by_created",
+                         condition=Q(status__in=sorted(OPEN_STATUSES))),
+            # "Recently done" (the unit inbox) reads the last 30 days of resolutions.
+            models.Index(fields=["-resolved_at"], name="ticket_done_by_resolved",
+                         condition=Q(status__in=[Status.RESOLVED, Status.CLOSED])),
         ]
 
     def __str__(self) -> str:
@@ -192,7 +201,11 @@ class Assignment(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "承办分派"
-        indexes = [models.Index(fields=["unit", "is_active"])]
+        indexes = [
+            models.Index(fields=["unit", "is_active"]),
+            # A unit's scope (EXISTS over its assignments) read from the index alone, without visiting the rows.
+            models.Index(fields=["unit", "ticket"], name="assignment_unit_ticket"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["ticket", "unit"], condition=Q(is_active=True),
                                     name="one_active_assignment_per_unit"),
@@ -327,6 +340,9 @@ class ExtensionRequest(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "延期申请"
+        # The desk's extension queue asks, per ticket, whether a request is pending: a few rows among many.
+        indexes = [models.Index(fields=["ticket"], name="extension_pending",
+                                condition=Q(state=ReviewState.PENDING))]
 
 
 class Reply(models.Model):

@@ -22,7 +22,10 @@ log = logging.getLogger(__name__)
 def deem_one_signed(now: dt.datetime | None = None) -> bool:
     """Deem one unsigned ticket signed whose signing deadline has passed (Art. 13)."""
     now = now or timezone.now()
-    ticket = Ticket.objects.filter(status=Status.DISPATCHED, sign_due__lte=now).select_related("topic").first()
+    # Ordered by the deadline, so the (status, sign_due) index finds the earliest due at once; the model's default
+    # order (newest first) would walk every ticket's creation time to learn that nothing is due.
+    ticket = (Ticket.objects.filter(status=Status.DISPATCHED, sign_due__lte=now).select_related("topic")
+              .order_by("sign_due", "pk").first())
     if ticket is None:
         return False
     try:

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from hotline.tickets.models import Ticket
 from hotline.tickets.selectors import DESK_QUEUES, INBOX_QUEUES, Queue
 
-__all__ = ["DESK_QUEUES", "INBOX_QUEUES", "QUEUE_ROWS", "Queue", "find", "tabs"]
+__all__ = ["DESK_QUEUES", "INBOX_QUEUES", "QUEUE_ROWS", "TAB_COUNT_CAP", "Queue", "find", "tabs"]
 
 QUEUE_ROWS = 50  # a tab shows the most urgent rows; the ticket list pages through the rest
 
@@ -17,9 +17,13 @@ QUEUE_ROWS = 50  # a tab shows the most urgent rows; the ticket list pages throu
 DEFAULT_TAB: dict[str, str] = {"reviewer": "review", "followup": "followup"}
 
 
+TAB_COUNT_CAP = 999  # a tab shows "999+" beyond this: counting a month of a city's resolutions on every load is waste
+
+
 def tabs(queues: tuple[Queue, ...], qs: QuerySet[Ticket], now: dt.datetime) -> list[tuple[Queue, int]]:
-    """Every tab with the number of tickets in it."""
-    return [(queue, queue.select(qs, now).count()) for queue in queues]
+    """Every tab with the number of tickets in it, counted up to `TAB_COUNT_CAP` + 1 (unordered, so the count
+    stops at the first rows found)."""
+    return [(queue, queue.select(qs, now).order_by()[:TAB_COUNT_CAP + 1].count()) for queue in queues]
 
 
 def find(queues: tuple[Queue, ...], key: str | None, role: str) -> Queue:

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from hotline.channels import intake, submissions
@@ -35,6 +36,27 @@ from hotline.web.forms import NewTicketForm, TicketFilterForm
 from hotline.web.ticket_page import ticket_context
 
 PAGE_SIZE = 25
+LIST_COUNT_CAP = 1000  # beyond this the list says "1000 件以上" and asks for a narrower filter
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `LIST_COUNT_CAP` rows: counting a million matching tickets on every list
+    load scans them all, and nobody pages past the fortieth page; offsets stay under the cap, so they stay cheap."""
+
+    @cached_property
+    def _bounded(self) -> int:
+        rows = cast(QuerySet[Ticket], self.object_list)
+        # Unordered, so the count stops at the first rows found whichever index finds them.
+        return rows.order_by()[:LIST_COUNT_CAP + 1].count()
+
+    @cached_property
+    def capped(self) -> bool:
+        """Whether more rows match than are counted."""
+        return self._bounded > LIST_COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._bounded, LIST_COUNT_CAP)
 
 
 def staff(request: HttpRequest) -> Staff:
@@ -147,7 +169,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         qs = selectors.filtered(qs, form.ticket_filter(), timezone.now())
     elif form.is_bound:
         qs = qs.none()
-    page = Paginator(qs.order_by("-created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "now": timezone.now()}

@@ -41,6 +41,16 @@ class TestListTickets(ApiTestCase):
         assert [i["number"] for i in body["items"]] == [self.for_b.number, self.for_a.number]
         assert (body["total"], body["limit"], body["offset"]) == (4, 2, 1)
 
+    def test_it_pages_by_key_after_a_ticket_number(self):
+        body = self.get("/tickets", as_=self.operator, limit=2, after=self.tuesday.number).json()
+        assert [i["number"] for i in body["items"]] == [self.for_b.number, self.for_a.number]
+        assert body["total"] == 4
+        last = self.get("/tickets", as_=self.operator, after=self.for_a.number)
+        assert numbers(last) == [self.waiting.number]
+
+    def test_it_answers_404_for_a_key_the_caller_cannot_see(self):
+        assert self.get("/tickets", as_=self.unit_a_handler, after=self.for_b.number).status_code == 404
+
     def test_it_shows_unit_staff_only_their_units_tickets(self):
         assert numbers(self.get("/tickets", as_=self.unit_a_handler)) == [self.for_a.number]
         assert numbers(self.get("/tickets", as_=self.unit_b_handler)) == [self.for_b.number]

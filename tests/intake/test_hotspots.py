@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time_machine
+from django.core.cache import cache
 
 from hotline.intake.hotspots import active_hotspots, find_hotspots
 from tests.base import PASSWORD, HotlineTestCase, local
@@ -16,6 +17,7 @@ class TestHotspots(HotlineTestCase):
             return self.new_ticket(content=content, address=address, **kw)
 
     def setUp(self):
+        cache.clear()  # the page keeps its clusters for five minutes
         # Five about the same dark street in 兴隆街道, the newest three in the last half of the week.
         street = "双清区兴隆街道建设路"
         self.lights = [self._at(d, 9, f"建设路路灯不亮晚上很黑{d}", street, topic=self.topic_streetlight)

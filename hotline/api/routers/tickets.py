@@ -66,6 +66,9 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
     """Tickets the caller may see, newest first; unit staff see only their unit's (DESIGN §5)."""
     qs = filtered(visible_tickets(staff(request)), filters).order_by("-created_at", "-id")
     total = qs.count()
+    if filters.after:
+        # Keyset paging: rows older than the given ticket, read from the index, however deep the page.
+        qs = selectors.newest_after(qs, access_ticket(staff(request), filters.after))
     page = _with_relations(qs)[filters.offset:filters.offset + filters.limit]
     return {"total": total, "limit": filters.limit, "offset": filters.offset,
             "items": [present.ticket(ticket, staff(request)) for ticket in page]}

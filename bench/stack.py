@@ -1,0 +1,111 @@
+"""The production stack for benchmarks: waitress serving `hotline.wsgi` on a database, logged-in HTTP clients, and
+percentiles. Shared by `bench/bench_pages.py` and `bench/bench_intake.py`.
+
+The clients are `requests` sessions on threads: each measured request is one blocking call timed on the client, the
+way a browser or an integration waits for it, and the threads add no work of their own to the two cores.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "bench-Pass-2026"  # set by bench/history.py on every generated account
+
+
+@contextmanager
+def server(database_url: str, port: int, *, threads: int = 8) -> Iterator[str]:
+    """Serve the project on `database_url` as docs/deploy.md does (waitress, 8 threads); yields the base URL."""
+    env = {**os.environ, "DATABASE_URL": database_url, "HOTLINE_DEBUG": "false", "PYTHONPATH": str(ROOT),
+           "HOTLINE_ALLOWED_HOSTS": "127.0.0.1,localhost", "HOTLINE_LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}",
+         "hotline.wsgi:application"], env=env, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if requests.get(f"{base}/login/", timeout=60).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        else:
+            raise SystemExit(f"the server on {database_url} did not answer")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def login(base: str, username: str) -> requests.Session:
+    """A session logged in through the login form (CSRF token and all)."""
+    session = requests.Session()
+    page = session.get(f"{base}/login/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    if token is None:
+        raise SystemExit("no CSRF token on the login page")
+    answer = session.post(f"{base}/login/", data={"username": username, "password": PASSWORD,
+                                                  "csrfmiddlewaretoken": token.group(1)},
+                          headers={"Referer": f"{base}/login/"}, timeout=30, allow_redirects=False)
+    if answer.status_code != 302:
+        raise SystemExit(f"login as {username} failed ({answer.status_code})")
+    return session
+
+
+def api_token(base: str, username: str) -> str:
+    answer = requests.post(f"{base}/api/v1/auth/token", json={"username": username, "password": PASSWORD},
+                           timeout=30)
+    answer.raise_for_status()
+    return str(answer.json()["token"])
+
+
+def clone(session: requests.Session) -> requests.Session:
+    """Another client with the same login: one per thread, as sessions are not shared between threads."""
+    copy = requests.Session()
+    copy.cookies.update(session.cookies)
+    copy.headers.update(session.headers)
+    return copy
+
+
+def measure(session: requests.Session, url: str, *, requests_total: int, clients: int) -> list[float]:
+    """Latencies in seconds of `requests_total` GETs of `url` from `clients` concurrent clients."""
+    sessions = [clone(session) for _ in range(clients)]
+
+    def one(i: int) -> float:
+        start = time.perf_counter()
+        answer = sessions[i % clients].get(url, timeout=300)
+        elapsed = time.perf_counter() - start
+        if answer.status_code != 200:
+            raise SystemExit(f"{url} answered {answer.status_code}")
+        return elapsed
+
+    with ThreadPoolExecutor(clients) as pool:
+        return list(pool.map(one, range(requests_total)))
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (0-100), interpolated."""
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
+
+
+def load_average() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def run_parallel(fn: Callable[[int], object], count: int, clients: int) -> list[object]:
+    with ThreadPoolExecutor(clients) as pool:
+        return list(pool.map(fn, range(count)))
