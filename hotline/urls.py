@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/", include("hotline.reports.urls")),
     path("duty/", include("hotline.duty.urls")),  # Art. 8, 20, 27
     path("supervision/", include("hotline.supervision.urls")),
+    path("exchange/", include("hotline.exchange.urls")),  # Art. 7, 27
     path("captcha/", include("captcha.urls")),
     path("", include("hotline.channels.urls")),
     path("", include("hotline.web.urls")),
