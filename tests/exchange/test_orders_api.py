@@ -83,3 +83,12 @@ class OrdersApiTest(HotlineTestCase):
         response = self.send({**ORDER, "working_days": 3}, nonce="z")  # both a moment and working days
         assert response.json()["code"] == "deadline_ambiguous"
         assert not Ticket.objects.exists()
+
+    def test_staff_see_the_origin_and_the_upper_deadline_on_the_ticket_page(self):
+        number = self.send().json()["number"]
+        self.client.force_login(self.dispatcher)
+        page = self.client.get(f"/tickets/{number}/").content.decode()
+        assert "省12345指挥监管平台 · 编号 HN2026112300017" in page
+        assert "国办工单" in page and "2026-11-27 18:00" in page
+        listing = self.client.get("/exchange/orders/").content.decode()
+        assert 'data-external-id="HN2026112300017"' in listing
