@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "hotline.duty",
     "hotline.supervision",
     "hotline.reports",
+    "hotline.exchange",
     "hotline.channels",
     "hotline.api",
     "hotline.web",
@@ -234,6 +235,12 @@ ROUTING_AUTO_CONFIDENCE = float(env_str("HOTLINE_ROUTING_AUTO_CONFIDENCE", "0.85
 STATS_BASIC_SATISFIED_WEIGHT = float(env_str("HOTLINE_STATS_BASIC_SATISFIED_WEIGHT", "1"))
 STATS_APPEAL_READING = env_str("HOTLINE_STATS_APPEAL_READING", "denominator")
 STATS_LIST_SIZE = env_int("HOTLINE_STATS_LIST_SIZE", 5)
+
+# Exchanges with other platforms (Art. 7, 27; hotline.exchange): a status report to the provincial platform is late
+# when delivered more than this many minutes after the transition; a sub-centre's push is timely within this many
+# minutes of the change it reports (Art. 7 "实时"; both [P], docs/regulation.md).
+EXCHANGE_REPORT_MINUTES = env_int("HOTLINE_EXCHANGE_REPORT_MINUTES", 30)
+EXCHANGE_PUSH_MINUTES = env_int("HOTLINE_EXCHANGE_PUSH_MINUTES", 15)
 
 # API tokens live this long (seconds).
 API_TOKEN_TTL_SECONDS = env_int("HOTLINE_API_TOKEN_TTL_SECONDS", 12 * 3600)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("reports/", include("hotline.reports.urls")),
     path("duty/", include("hotline.duty.urls")),  # Art. 8, 20, 27
     path("supervision/", include("hotline.supervision.urls")),
+    path("exchange/", include("hotline.exchange.urls")),  # Art. 7, 27
     path("captcha/", include("captcha.urls")),
     # Browsers ask for /favicon.ico on pages without an icon link (and on error pages): answer with the icon.
     path("favicon.ico", RedirectView.as_view(url=static("web/favicon.svg"), permanent=True), name="favicon"),

@@ -15,6 +15,7 @@ from hotline.api.routers import (
     calendar,
     deputies,
     duty,
+    exchange,
     followups,
     statistics,
     supervision,
@@ -53,3 +54,4 @@ api.add_router("/duty", duty.router)  # Art. 8, 20, 27
 api.add_router("/deputies", deputies.router)  # Art. 18
 api.add_router("/supervision", supervision.router)
 api.add_router("/coordination", supervision.coordination_router)
+api.add_router("/exchange", exchange.router)  # Art. 7, 27

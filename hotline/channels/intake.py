@@ -82,7 +82,7 @@ def take(contact: Contact, *, by: Staff | None, decision: Decision | None = None
                 by=by, channel=contact.channel, request_type=contact.request_type, content=contact.content,
                 address=contact.address, topic=contact.topic, region=contact.region, requester=contact.requester,
                 title=contact.title, is_confidential=contact.is_confidential, is_complex=contact.is_complex,
-                suggested_unit=emergency, data=facts,
+                suggested_unit=emergency, data=facts, upper_due=contact.upper_due, upper_flag=contact.upper_flag,
             )
             keep_tokens(ticket)  # segmented once, here; dispatch suggestions and training read the words
             _carry_out(ticket, by=by, decision=decision, emergency=emergency)

@@ -40,8 +40,8 @@ def submit(channel: str, data: dict[str, Any]) -> Ticket:
     if channel not in Channel.values:
         raise InvalidInput("来源渠道不正确", field="channel", code="invalid_channel")
     _check_types(data)
-    topic = _lookup(Topic, data.get("topic"), "topic", "事项分类")
-    region = _lookup(Unit, data.get("region"), "region", "所属区县", kind=UnitKind.COUNTY)
+    topic = lookup_code(Topic, data.get("topic"), "topic", "事项分类")
+    region = lookup_code(Unit, data.get("region"), "region", "所属区县", kind=UnitKind.COUNTY)
     request_type = data.get("request_type") or RequestType.HELP
     return intake.take(Contact(
         channel=channel, request_type=request_type, content=data.get("content") or "",
@@ -78,7 +78,8 @@ def _check_types(data: dict[str, Any]) -> None:
     flag(requester.get("is_company"), "requester.is_company")
 
 
-def _lookup(model: Any, code: Any, field: str, label: str, **filters: Any) -> Any:
+def lookup_code(model: Any, code: Any, field: str, label: str, **filters: Any) -> Any:
+    """The active object of `model` with `code`, None when no code is given; an unknown code is `unknown_<field>`."""
     if code in (None, ""):
         return None
     obj = model.objects.filter(code=str(code), is_active=True, **filters).first()

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hotline.demo import assessment, channels, directory, duty, kb, logins, stories
+from hotline.demo import exchange as exchange_demo
 from hotline.demo import followups as followup_demo
 from hotline.demo import supervision as supervision_demo
 from hotline.demo.replay import Cast, Replay
@@ -114,6 +115,7 @@ def build(*, tickets: int = 300, seed: int = 12345, password: str | None = None,
         followup_demo.build(staff, now=now)
         duty.build(staff, units, now=now)  # Art. 8, 18, 20, 27
         assessment.build(units, staff, now=now)
+        exchange_demo.build(staff, units, now=now)  # provincial orders and a sub-centre's pushes (Art. 7, 27)
     if tickets >= ROUTING_MIN_TICKETS:
         # The demo trains the dispatch model on its own history, so suggestions come from a real model.
         from hotline.intake.routing import store

@@ -288,6 +288,21 @@ API.update({
        for verb in ("meeting", "decide", "undetermined")},
 })
 
+# ---- Exchanges with other platforms (Art. 7, 27): orders from the provincial platform and sub-centres' pushes are
+# signed like the 110 link, so every caller without a signature is 401 whatever its token; the quality table is
+# the hotline manager's.
+PAGES.update({
+    "exchange:orders": entry(hotline=200, unit=403, anonymous=LOGIN, note="上级交办工单，热线人员"),
+    "exchange:quality": entry(hotline=403, unit=403, anonymous=LOGIN, roles={"manager": 200},
+                              note="分中心数据质量，热线管理员"),
+})
+API.update({
+    "POST /api/v1/exchange/orders": same(401, method="POST", note="上级平台签名认证，不用令牌"),
+    "POST /api/v1/exchange/sub-centres/tickets": same(401, method="POST", note="分中心签名认证，不用令牌"),
+    "GET /api/v1/exchange/quality": entry(hotline=400, unit=400, anonymous=401,
+                                          note="缺少 month 参数；带参数时仅热线管理员（其余403）"),
+})
+
 
 def lookup(kind: str, key: str) -> Entry | None:
     """The matrix entry of a URL name (`kind='url'`) or API operation (`kind='api'`), None when missing."""

@@ -62,7 +62,7 @@ DEFAULT_ITEMS: list[dict[str, Any]] = [
     {"key": "shirking", "kind": "deduction", "section": QUALITY, "label": "推诿导致多次转派", "points": 2, "cap": 6},
     {"key": "non_cooperation", "kind": "deduction", "section": QUALITY, "label": "协调或现场督办不积极配合",
      "points": 2, "cap": 6},
-    {"key": "upper_late", "kind": "deduction", "section": HIGHER, "label": "国办工单、领导批示件未按时按质完成（录入）",
+    {"key": "upper_late", "kind": "deduction", "section": HIGHER, "label": "国办工单、领导批示件未按时按质完成",
      "points": 2, "cap": 10},
     {"key": "upper_criticism", "kind": "deduction", "section": HIGHER,
      "label": "被国家、省平台或市政府点名通报（录入）", "points": 5, "cap": 10},
@@ -155,6 +155,11 @@ def evidence_by_unit(period: Period) -> dict[int | None, dict[str, list[Evidence
     put("false_closure", _event_evidence(period, Action.REVIEW_REPLY, Action.REWORK,
                                          q=Q(action=Action.REWORK) | Q(data__approved=False),
                                          label="办结审核不通过或发回重办"))
+    # Art. 27 上级考评: an order the upper platform marked 国办 or 领导批示 replied late, or overdue and unreplied.
+    overdue = Q(action=Action.MARK_OVERDUE, data__clock__in=[Clock.HANDLING.value, Clock.REWORK.value])
+    upper = ~Q(ticket__upper_flag="") & (Q(action=Action.REPLY, data__late=True) | (overdue & ~Q(Exists(replied))))
+    put("upper_late", _event_evidence(period, Action.REPLY, Action.MARK_OVERDUE, q=upper,
+                                      label="国办工单或领导批示件超期"))
     put("shirking", sources.findings_by_unit(period, sources.SHIRKING))
     put("non_cooperation", sources.findings_by_unit(period, sources.NON_COOPERATION))
     return out

@@ -75,6 +75,8 @@ class Figures:
     kb_stale: int = 0
     rosters_required: int = 0
     rosters_on_time: int = 0
+    sub_centre_received: int = 0  # taken by the unit's own hotline sub-centre and pushed to 12345 (Art. 7)
+    sub_centre_resolved: int = 0
 
     def add(self, other: Figures) -> None:
         for f in fields(self):
@@ -221,9 +223,26 @@ def unit_figures(period: Period) -> dict[int | None, Figures]:
     roster_units = Unit.objects.filter(responds_24h=True, is_active=True)
     for roster_unit, r in sources.rosters_by_unit(period.start, roster_units).items():
         out[roster_unit].rosters_required, out[roster_unit].rosters_on_time = r.required, r.on_time
+    for sub_unit, sub in sources.sub_centres_by_unit(period).items():
+        _add_sub_centre(out[sub_unit], sub, weight)
     for f in out.values():
         f.overdue = f.replies_due - f.replied_on_time
     return dict(out)
+
+
+def _add_sub_centre(f: Figures, sub: sources.SubCentreCounts, weight: float) -> None:
+    """A sub-centre's tickets count under its unit (Art. 7): received, handled against their deadline, and the
+    requesters' ratings it pushed, as if dispatched, replied and followed up here."""
+    f.sub_centre_received, f.sub_centre_resolved = sub.received, sub.resolved
+    f.received += sub.received
+    f.replies_due += sub.resolved
+    f.replied_on_time += sub.resolved_on_time
+    levels = sub.rated or {}
+    f.follow_ups += sum(levels.values())
+    f.basic_satisfied += levels.get(Satisfaction.NEUTRAL, 0)
+    f.satisfied += (levels.get(Satisfaction.VERY_SATISFIED, 0) + levels.get(Satisfaction.SATISFIED, 0)
+                    + weight * levels.get(Satisfaction.NEUTRAL, 0))
+    f.dissatisfied += levels.get(Satisfaction.DISSATISFIED, 0) + levels.get(Satisfaction.VERY_DISSATISFIED, 0)
 
 
 def city_figures(period: Period, units: Iterable[Figures]) -> Figures:
@@ -232,7 +251,8 @@ def city_figures(period: Period, units: Iterable[Figures]) -> Figures:
     for f in units:
         city.add(f)
     intake = intake_totals(period)
-    city.received, city.accepted = intake.received, intake.accepted
+    # Contacts 12345 received, and those its sub-centres received and pushed (Art. 7: gathered at the platform).
+    city.received, city.accepted = intake.received + city.sub_centre_received, intake.accepted
     city.declined, city.answered_directly = intake.declined, intake.answered_directly
     # The 2-hour dispatch clock (Art. 13): every DISPATCH, late as the clock facts judge it.
     dispatches = events_in(period, Action.DISPATCH).annotate(late=late_of()).aggregate(

@@ -14,6 +14,8 @@ the indicators that depend on it show "—" instead of failing. The names read, 
 - 推诿, 不积极配合: `supervision.Finding` — `unit`, `kind` ("shirking" 推诿 / "non_cooperation" 不配合), `at`,
   `ticket` (optional).
 - 值班表按时报送率: `directory.DutyRoster` — `unit`, `month` (date, the first day), `submitted_at`, `due_at`.
+- sub-centres' tickets (Art. 7): `exchange.SubCentreTicket` — `unit`, `received_at`, `due_at`, `resolved_at`,
+  `satisfaction` ("5"…"1" or ""); received in the month of `received_at`, resolved in the month of `resolved_at`.
 
 Months are local calendar months; each record counts in the month of the time named above. A model found under
 another name at merge is connected by changing the constants below, nothing else.
@@ -39,6 +41,7 @@ APPEAL = "followups.Appeal"
 SUPERVISION_CASE = "supervision.SupervisionCase"
 FINDING = "supervision.Finding"
 DUTY_ROSTER = "directory.DutyRoster"
+SUB_CENTRE_TICKET = "exchange.SubCentreTicket"
 
 UPHELD = "upheld"
 SHIRKING = "shirking"  # 推诿: returned or passed on, and found to be the unit's after all (Art. 27)
@@ -193,3 +196,31 @@ def rosters_by_unit(month: dt.date, units: Iterable[Any]) -> dict[int, RosterCou
         on_time = bool(row and row["submitted_at"] and (row["due_at"] is None or row["submitted_at"] <= row["due_at"]))
         out[unit.pk] = RosterCounts(required=1, on_time=int(on_time))
     return out
+
+
+@dataclass(frozen=True)
+class SubCentreCounts:
+    """A unit's tickets taken and handled by its own hotline sub-centre in a period, as pushed (Art. 7)."""
+
+    received: int = 0
+    resolved: int = 0
+    resolved_on_time: int = 0  # resolved by its deadline; one without a deadline is not judged late
+    rated: dict[str, int] | None = None  # satisfaction level -> count, of those resolved in the period
+
+
+def sub_centres_by_unit(period: Period) -> dict[int, SubCentreCounts]:
+    """Per unit: its sub-centre's tickets received and resolved in the period; empty without the exchange app."""
+    found = model(SUB_CENTRE_TICKET, "unit", "received_at", "due_at", "resolved_at", "satisfaction")
+    if found is None:
+        return {}
+    manager = found._default_manager
+    received = {r["unit"]: r["n"] for r in manager.filter(_in(period, "received_at")).order_by().values("unit")
+                .annotate(n=Count("id"))}
+    resolved = manager.filter(_in(period, "resolved_at")).order_by()
+    done = {r["unit"]: (r["n"], r["ok"]) for r in resolved.values("unit").annotate(
+        n=Count("id"), ok=Count("id", filter=Q(due_at__isnull=True) | Q(resolved_at__lte=models.F("due_at"))))}
+    rated: dict[int, dict[str, int]] = defaultdict(dict)
+    for r in resolved.exclude(satisfaction="").values("unit", "satisfaction").annotate(n=Count("id")):
+        rated[r["unit"]][r["satisfaction"]] = r["n"]
+    return {unit: SubCentreCounts(received.get(unit, 0), *done.get(unit, (0, 0)), rated.get(unit) or None)
+            for unit in set(received) | set(done)}

@@ -15,7 +15,7 @@ from hotline.reports.channels import channel_report
 
 MAX_DAYS = 366
 # One distinguishable colour per channel, in Channel order (Chart.js's default palette repeats after seven).
-PALETTE = ["#1f5fae", "#e4572e", "#17a398", "#f3a712", "#7768ae", "#c0392b", "#6c757d", "#2e8b57"]
+PALETTE = ["#1f5fae", "#e4572e", "#17a398", "#f3a712", "#7768ae", "#c0392b", "#6c757d", "#2e8b57", "#8e5b3b"]
 
 
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date, str]:

@@ -118,6 +118,7 @@ class Channel(models.TextChoices):
     POLICE_110 = "police_110", "110转接"
     DEPUTY = "deputy", "人大代表"
     LEADER_DAY = "leader_day", "领导接听日"
+    UPPER = "upper", "上级交办"  # an order sent down by the provincial platform (Art. 27; "上级派发")
 
 
 class RequestType(models.TextChoices):
@@ -144,6 +145,14 @@ class DeclineReason(models.TextChoices):
     OUT_OF_JURISDICTION = "8", "非热线本级所界定的行政职权管辖范围的事项"
     NUISANCE = "9", "骚扰电话"
     OTHER = "10", "其它不予受理情况"
+
+
+class UpperFlag(models.TextChoices):
+    """Orders the upper platform marks for the assessment's higher-level items (Art. 27 上级考评)."""
+
+    NONE = "", "—"
+    STATE_COUNCIL = "state_council", "国办工单"
+    LEADER = "leader", "领导批示件"
 
 
 class EmergencyLine(models.TextChoices):

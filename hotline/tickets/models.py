@@ -30,6 +30,7 @@ from hotline.tickets.choices import (
     Satisfaction,
     Status,
     UnitContactMethod,
+    UpperFlag,
 )
 from hotline.vault.fields import EncryptedTextField
 from hotline.vault.keys import keyring, phone_lookup_hash
@@ -143,6 +144,10 @@ class Ticket(models.Model):
     handling_days = models.PositiveSmallIntegerField("办理时限(工作日)", null=True, blank=True)
     handling_due = models.DateTimeField("办理时限", null=True, blank=True)
     extension_count = models.PositiveSmallIntegerField("延期次数", default=0)
+    # An order from the provincial platform (Art. 27): its deadline caps the local handling clock, and its mark
+    # (国办, 领导批示) puts a late handling among the assessment's higher-level items.
+    upper_due = models.DateTimeField("上级时限", null=True, blank=True)
+    upper_flag = models.CharField("上级标记", max_length=16, choices=UpperFlag.choices, blank=True, default="")
     rework_count = models.PositiveSmallIntegerField("重办次数", default=0)
     rework_due = models.DateTimeField("重办时限", null=True, blank=True)
     replied_at = models.DateTimeField("办结反馈时间", null=True, blank=True)

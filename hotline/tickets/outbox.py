@@ -100,6 +100,25 @@ def gateway_sender(message: Message) -> None:
         raise SendFailed(f"短信网关错误：{exc}") from exc
 
 
+# Kinds other than SMS are sent by the app that owns them, which registers a handler for its prefix when it starts
+# (`register`): the tickets layer cannot import the apps above it. A handler raises SendFailed like a sender.
+HANDLERS: dict[str, Callable[[Outbox], None]] = {}
+
+
+def register(prefix: str, handler: Callable[[Outbox], None]) -> None:
+    """Send rows whose kind starts with `prefix` (e.g. "exchange.") with `handler` instead of the SMS sender."""
+    HANDLERS[prefix] = handler
+
+
+def deliver(row: Outbox) -> None:
+    """Send one claimed row: by its registered handler, or as an SMS."""
+    handler = next((h for prefix, h in HANDLERS.items() if row.kind.startswith(prefix)), None)
+    if handler is not None:
+        handler(row)
+    else:
+        sender()(compose(row))
+
+
 def sender() -> Callable[[Message], None]:
     """The gateway when `SMS_ENABLED`, the log otherwise."""
     return gateway_sender if getattr(settings, "SMS_ENABLED", False) else log_sender
@@ -136,7 +155,7 @@ def _send_one(now: dt.datetime) -> bool | None:
     if row is None:
         return None
     try:
-        sender()(compose(row))
+        deliver(row)
     except SendFailed as exc:
         _failed(row, str(exc), permanent=exc.permanent)
         return False

@@ -114,6 +114,9 @@ def edge_cases(operation: Any, ticket: Ticket) -> Iterator[tuple[Any, dict[str, 
                 yield operation.Case(path_parameters=path_parameters, body=body, media_type="application/json"), {}
 
 
+SIGNED_PATHS = ("/exchange/orders", "/exchange/sub-centres/tickets")
+
+
 def test_it_refuses_nested_bodies_and_out_of_range_dates_without_a_server_error(api_schema: Any,
                                                                                 world: dict[str, Any]) -> None:
     failures: list[str] = []
@@ -126,7 +129,9 @@ def test_it_refuses_nested_bodies_and_out_of_range_dates_without_a_server_error(
                 response = case.call(headers={**bearer(world[who]), **extra_headers},
                                      **{k: v for k, v in extra.items() if k != "headers"})
                 calls += 1
-                if response.status_code != 400 and response.status_code not in (403, 404, 409):
+                # Partners' signed requests are refused as unsigned (401) before their body is read.
+                signed = operation.path.endswith(SIGNED_PATHS) and response.status_code == 401
+                if response.status_code != 400 and response.status_code not in (403, 404, 409) and not signed:
                     failures.append(f"{case.method} {case.formatted_path} {case.query} as {who}: "
                                     f"{response.status_code} {response.text[:200]}")
     print(f"\nschemathesis edge cases: {calls} calls, {len(failures)} unexpected answers")

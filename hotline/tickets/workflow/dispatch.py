@@ -97,11 +97,21 @@ def _start_handling(ticket: Ticket, signed_at: dt.datetime) -> dict[str, Any]:
     return_due = compute(calendar, Clock.RETURN, start)
     # Signed late or deemed signed: the desk-return window closed with the signing window (Art. 13).
     desk_due = calendar.end_of_day(signed_at) if start == signed_at else ticket.sign_due
+    local_due, capped = upper_capped(handling_due.at, ticket.upper_due)
     return {
         "signed_at": signed_at, "desk_return_due": desk_due, "return_due": return_due.at,
-        "handling_days": days, "handling_due": handling_due.at,
-        "due_estimated": _estimated(handling_due, return_due), "_article": article,
+        "handling_days": days, "handling_due": local_due,
+        "due_estimated": _estimated(return_due) or (not capped and _estimated(handling_due)),
+        "_article": f"{article}、第二十七条（上级时限）" if capped else article,
     }
+
+
+def upper_capped(local: dt.datetime, upper: dt.datetime | None) -> tuple[dt.datetime, bool]:
+    """The handling deadline of an upper platform's order: the earlier of the local rule and the upper deadline
+    (Art. 27; equal ones keep the local rule). True when the upper deadline won."""
+    if upper is not None and upper < local:
+        return upper, True
+    return local, False
 
 
 def sign(ticket: Ticket, *, by: Staff) -> Ticket:

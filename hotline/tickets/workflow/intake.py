@@ -93,6 +93,8 @@ class Contact:
     title: str = ""
     is_confidential: bool = False
     is_complex: bool = False
+    upper_due: dt.datetime | None = None  # an upper platform's order: its deadline and mark (Art. 27)
+    upper_flag: str = ""
 
 
 def _checked(contact: Contact) -> Contact:
@@ -118,21 +120,24 @@ def _register(contact: Contact, *, by: Staff | None, now: dt.datetime, **fields:
         number=_next_number(now), channel=contact.channel, request_type=contact.request_type, topic=contact.topic,
         title=contact.title, content=contact.content, address=contact.address, region=contact.region,
         requester=_requester(contact.requester), is_confidential=contact.is_confidential,
-        is_complex=contact.is_complex, created_by=by, created_at=now, **fields,
+        is_complex=contact.is_complex, upper_due=contact.upper_due, upper_flag=contact.upper_flag, created_by=by,
+        created_at=now, **fields,
     )
 
 
 def create_ticket(*, by: Staff | None, channel: str, request_type: str, content: str, address: str = "",
                   topic: Topic | None = None, region: Unit | None = None, requester: dict[str, Any] | None = None,
                   title: str = "", is_confidential: bool = False, is_complex: bool = False,
-                  suggested_unit: Unit | None = None, data: dict[str, Any] | None = None) -> Ticket:
+                  suggested_unit: Unit | None = None, data: dict[str, Any] | None = None,
+                  upper_due: dt.datetime | None = None, upper_flag: str = "") -> Ticket:
     """Register a contact and accept it: a ticket waiting for dispatch, the 2-hour dispatch clock running (Art. 11,
     13). Its first event is `accept` from no status. Channels reach this through `hotline.channels.intake`."""
     if by is not None:
         _require_role(by, INTAKE_ROLES, Action.ACCEPT)
     contact = _checked(Contact(channel=channel, request_type=request_type, content=content, address=address,
                                topic=topic, region=region, requester=requester, title=title,
-                               is_confidential=is_confidential, is_complex=is_complex))
+                               is_confidential=is_confidential, is_complex=is_complex,
+                               upper_due=upper_due, upper_flag=upper_flag))
     now = timezone.now()
     due = compute(load_calendar(), Clock.DISPATCH, now)
     with transaction.atomic():

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class ExchangeConfig(AppConfig):
+    name = "hotline.exchange"
+    label = "exchange"
+    verbose_name = "平台对接"
+
+    def ready(self) -> None:
+        """Connect the report-back: a transition of an upper order's ticket becomes an outbox row in its own
+        transaction, and the outbox sends `exchange.` rows through this app (the tickets layer cannot import it)."""
+        from django.db.models.signals import post_save
+
+        from hotline.exchange import report
+        from hotline.tickets import outbox
+        from hotline.tickets.models import Event
+
+        post_save.connect(report.on_event, sender=Event, dispatch_uid="exchange-report-back")
+        outbox.register(report.KIND_PREFIX, report.send)
