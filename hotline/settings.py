@@ -236,7 +236,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     # Citizen text reaches the logs; control characters are escaped so nobody can forge a log line.
     "filters": {"escape_controls": {"()": "hotline.privacy.logfilter.EscapeControlCharsFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["escape_controls"]}},
+    # Every line starts with its moment and UTC offset (a drill or an incident is read across processes by time).
+    "formatters": {"stamped": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s",
+                               "datefmt": "%Y-%m-%dT%H:%M:%S%z"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["escape_controls"],
+                             "formatter": "stamped"}},
     "root": {"handlers": ["console"], "level": env_str("HOTLINE_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
