@@ -62,6 +62,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Each write request is one transaction, so a lost database is answered "not saved" or "check first"
+    # (hotline/lib/outage.py); outermost, so the session save and the rendered answer come before the commit.
+    "hotline.lib.outage.WriteOutcomeMiddleware",
+    # Idempotency-Key on the API's writes: a retry answers the first result without doing it again.
+    "hotline.api.idempotency.IdempotencyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,6 +154,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Database sessions that fall back to a signed value while the disk is read-only, so staff can still read.
+SESSION_ENGINE = "hotline.privacy.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("HOTLINE_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -197,7 +204,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # Caches: rate limits of the portal and Open311. One process (embedded) keeps them in memory; several processes
 # share Redis (REDIS_URL), whose increments are atomic.
 if env_str("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}}
+    # Short time-outs: with Redis away a page degrades at once (web.views._hotspot_alerts) instead of hanging.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL"),
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -250,7 +259,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     # Citizen text reaches the logs; control characters are escaped so nobody can forge a log line.
     "filters": {"escape_controls": {"()": "hotline.privacy.logfilter.EscapeControlCharsFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["escape_controls"]}},
+    # Every line starts with its moment and UTC offset (a drill or an incident is read across processes by time).
+    "formatters": {"stamped": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s",
+                               "datefmt": "%Y-%m-%dT%H:%M:%S%z"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["escape_controls"],
+                             "formatter": "stamped"}},
     "root": {"handlers": ["console"], "level": env_str("HOTLINE_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -21,3 +21,6 @@ urlpatterns = [
     path("", include("hotline.channels.urls")),
     path("", include("hotline.web.urls")),
 ]
+
+# A lost database answers 503 in Chinese, saying whether the action was saved (hotline/lib/outage.py).
+handler500 = "hotline.lib.outage.server_error"

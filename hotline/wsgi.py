@@ -6,3 +6,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
 application = get_wsgi_application()
+
+# Refuse to start on a key set that cannot read this database (a restore without its key file), with the reason.
+from hotline.vault.startup import verify  # noqa: E402  (needs the apps loaded above)
+
+verify()

@@ -1,6 +1,10 @@
 """The production settings keep their promises (the suite itself swaps in a fast password hasher)."""
 
 import importlib
+import os
+import re
+import subprocess
+import sys
 
 import hotline.settings
 
@@ -12,3 +16,11 @@ def test_it_hashes_passwords_with_argon2_in_production():
 
 def test_it_serves_the_api_docs_from_local_assets():
     assert "ninja" in hotline.settings.INSTALLED_APPS
+
+
+def test_every_log_line_starts_with_its_moment_and_offset():
+    code = "import django, logging; django.setup(); logging.getLogger('hotline.x').warning('工单 1 已保存')"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hotline.settings"}
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True)
+    line = run.stderr.strip().splitlines()[-1]
+    assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} WARNING hotline\.x \[\d+\] 工单 1 已保存$", line), line

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
+from hotline.lib import outage
 from hotline.lib.errors import DomainError
 from hotline.privacy.security import record_denial
 
@@ -154,6 +155,9 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(request, error_body("not_found", "资源不存在"), status=404)
 
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        if outage.is_outage(exc):  # the database is away or read-only: 503, saying whether it was saved
+            log.warning("API %s %s: database unavailable: %s", request.method, request.path, exc)
+            return outage.outage_answer(request, saved=None, read_only=outage.is_read_only(exc))
         log.exception("API error on %s %s", request.method, request.path)
         return api.create_response(request, error_body("internal_error", "服务器内部错误，已记录，请稍后再试"),
                                    status=500)

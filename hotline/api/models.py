@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+
+from hotline.vault.fields import EncryptedTextField
 
 
 class ApiToken(models.Model):
@@ -22,3 +26,26 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created:%Y-%m-%d %H:%M}"
+
+
+class IdempotentRequest(models.Model):
+    """One write sent with an `Idempotency-Key`: the first successful answer, replayed to a retry with the same key
+    and body (docs/api.md). Saved in the write's own transaction, so it exists exactly when the write does."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="工作人员", on_delete=models.CASCADE,
+                             related_name="+")
+    key = models.CharField("幂等键", max_length=200)
+    # SHA-256 of method, path and body: the same key with another request is refused, never replayed.
+    fingerprint = models.CharField("请求摘要", max_length=64)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.PositiveSmallIntegerField("状态码", default=0)
+    # The answer holds the requester in full for hotline staff, so it is kept encrypted like the requester (Art. 23).
+    response = EncryptedTextField("应答")
+    created = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "幂等请求"
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_user_key")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key}"

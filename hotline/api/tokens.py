@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from hotline.api.models import ApiToken
+from hotline.lib.outage import unless_read_only
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff
@@ -43,7 +44,8 @@ def user_for(token: str) -> Staff | None:
     if row is None or row.expires <= now or not row.user.is_active:
         return None
     if row.last_used is None or now - row.last_used >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=row.pk).update(last_used=now)
+        with unless_read_only("令牌最近使用时间"):
+            ApiToken.objects.filter(pk=row.pk).update(last_used=now)
     return row.user
 
 

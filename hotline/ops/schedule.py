@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.db import close_old_connections
 
+from hotline.api.idempotency import forget_one as forget_idempotency_keys
 from hotline.channels.services import purge_one_nonce
 from hotline.knowledge.sweeps import expire_one as expire_one_article
 from hotline.supervision import sweeps as supervision
@@ -32,6 +33,7 @@ SCHEDULE: dict[str, tuple[Callable[[dt.datetime | None], bool], int]] = {
     "supervise_dissatisfied": (supervision.supervise_one_dissatisfied, 300),  # Art. 24(3)
     "supervise_hotspots": (supervision.supervise_one_hotspot, 1800),  # Art. 24(2): clusters a week, so seldom
     "flag_difficult": (flag_one_difficult, 600),  # Art. 19: tickets that keep bouncing join the pool
+    "forget_idempotency_keys": (forget_idempotency_keys, 3600),  # API retries are answered for 24 hours
 }
 
 MAX_PER_RUN = 10_000

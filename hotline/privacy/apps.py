@@ -17,5 +17,8 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from hotline.privacy import lockout
 
+        # Django's last-login update, but one a read-only disk does not turn into a failed login (issue 15).
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(lockout.update_last_login, dispatch_uid="hotline-last-login")
         user_login_failed.connect(lockout.on_login_failed, dispatch_uid="hotline-login-failed")
         user_logged_in.connect(lockout.on_logged_in, dispatch_uid="hotline-logged-in")

@@ -12,11 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import update_last_login as django_update_last_login
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from hotline.lib.outage import unless_read_only
 from hotline.privacy import security
 from hotline.privacy.models import LoginThrottle, SecurityKind
 
@@ -64,7 +66,8 @@ def register_failure(username: str | None, request: HttpRequest | None) -> Login
 def clear(username: str | None, request: HttpRequest | None) -> None:
     """Forget the failures after a successful login."""
     name, ip = _key(username, request)
-    LoginThrottle.objects.filter(username=name, ip=ip).delete()
+    with unless_read_only("登录失败计数清零"):  # staff can still log in to read while the disk is read-only
+        LoginThrottle.objects.filter(username=name, ip=ip).delete()
 
 
 class LockoutModelBackend(ModelBackend):
@@ -101,3 +104,9 @@ def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
     """user_logged_in receiver: reset the counter and record the login."""
     clear(getattr(user, "username", ""), request)
     security.record(SecurityKind.LOGIN_SUCCEEDED, staff=user, ip=security.client_ip(request))
+
+
+def update_last_login(sender: Any, user: Any, **kwargs: Any) -> None:
+    """user_logged_in receiver in place of Django's: the same update, skipped (and logged) on a read-only disk."""
+    with unless_read_only("最近登录时间"):
+        django_update_last_login(sender, user, **kwargs)

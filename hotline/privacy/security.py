@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from hotline.lib.outage import unless_read_only
 from hotline.lib.screens import DENIAL_CODE_ATTR
 from hotline.privacy.logfilter import escape_log_text
 from hotline.privacy.models import SecurityEvent
@@ -41,8 +42,10 @@ def record(kind: str, *, staff: Staff | None = None, username: str = "", ip: str
     # A probe's path may carry a NUL, which PostgreSQL refuses in text: the event is still written, the NUL shown.
     username = (username or getattr(staff_obj, "username", "") or "").replace("\x00", "\\x00")[:150]
     detail = detail.replace("\x00", "\\x00")
-    event = SecurityEvent.objects.create(at=timezone.now(), kind=kind, staff=staff_obj, username=username, ip=ip,
-                                         ticket=ticket, detail=detail[:300])
+    event = SecurityEvent(at=timezone.now(), kind=kind, staff=staff_obj, username=username, ip=ip, ticket=ticket,
+                          detail=detail[:300])
+    with unless_read_only("安全事件"):  # a read-only disk: the log line below still records it
+        event.save()
     log.info("security kind=%s user=%s ip=%s ticket=%s detail=%s", kind, escape_log_text(username), ip or "-",
              getattr(ticket, "number", "-"), escape_log_text(detail[:300]))
     return event

@@ -487,6 +487,10 @@ class Outbox(models.Model):
 
     kind = models.CharField(max_length=32)
     payload = models.JSONField()
+    # Sent with the message: the gateway drops a second message with an id it has seen. A worker killed after the
+    # gateway took the message and before `sent_at` was written sends it again (at-least-once); this id makes the
+    # citizen receive it once. A UUID, not the row id, so a restored database never reuses one.
+    message_id = models.UUIDField("消息编号", default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -3,6 +3,10 @@
 `send_one` claims one unsent row with a compare-and-swap on (claimed_at, attempts), so two workers never send the same
 row; a failed send is retried with growing pauses up to `MAX_ATTEMPTS`, keeping the last error on the row. The SMS
 sender is the city's gateway when `SMS_ENABLED`, otherwise a log line without personal data.
+
+Delivery is at least once: a worker killed after the gateway accepted a message and before `sent_at` is written
+leaves the row to be claimed again, so the gateway may receive it twice, each time with the row's `message_id`, on
+which it de-duplicates (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from hotline.deadlines import display
 from hotline.tickets.models import Outbox, Requester
 
 log = logging.getLogger(__name__)
@@ -48,13 +53,16 @@ class Message:
     ticket: str
     phone: str
     text: str
+    message_id: str = ""
 
 
 def _due_text(value: str) -> str:
+    """The deadline in the screens' words (`display.format_due`: "12月10日 24:00", never "12月11日00:00")."""
     try:
-        return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%Y年%m月%d日%H:%M")
+        due = dt.datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return "新的时限"
+    return display.format_due(due) if timezone.is_aware(due) else "新的时限"
 
 
 # Texts per kind (Art. 14: an approved extension is told to the requester). A payload may carry its own `text`.
@@ -76,22 +84,27 @@ def compose(row: Outbox) -> Message:
     phone = str(getattr(requester, "phone", "") or "")
     if not phone:
         raise SendFailed("服务对象没有可发送短信的电话号码", permanent=True)
-    return Message(kind=row.kind, ticket=str(payload.get("ticket", "")), phone=phone, text=text)
+    return Message(kind=row.kind, ticket=str(payload.get("ticket", "")), phone=phone, text=text,
+                   message_id=str(row.message_id))
 
 
 def log_sender(message: Message) -> None:
     """SMS disabled: the message goes to the log, without the number or any name (Art. 23)."""
-    log.info("短信未启用，仅记录：类型=%s 工单=%s 内容=%s", message.kind, message.ticket, message.text)
+    log.info("短信未启用，仅记录：类型=%s 工单=%s 消息编号=%s 内容=%s",
+             message.kind, message.ticket, message.message_id, message.text)
 
 
 def gateway_sender(message: Message) -> None:
-    """POST the message as JSON to the city's SMS gateway (`SMS_GATEWAY_URL`, bearer `SMS_GATEWAY_TOKEN`)."""
+    """POST the message as JSON to the city's SMS gateway (`SMS_GATEWAY_URL`, bearer `SMS_GATEWAY_TOKEN`); `id` (also
+    the `Idempotency-Key` header) is the same on every attempt, so the gateway can drop a repeat."""
     url = str(getattr(settings, "SMS_GATEWAY_URL", ""))
     if not url.startswith(("http://", "https://")):
         raise SendFailed("SMS_GATEWAY_URL 必须是 http(s) 地址", permanent=True)
-    body = json.dumps({"phone": message.phone, "text": message.text, "ref": message.ticket}).encode()
+    body = json.dumps({"id": message.message_id, "phone": message.phone, "text": message.text,
+                       "ref": message.ticket}).encode()
     request = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310 (scheme checked above)
-        "Content-Type": "application/json", "Authorization": f"Bearer {getattr(settings, 'SMS_GATEWAY_TOKEN', '')}"})
+        "Content-Type": "application/json", "Idempotency-Key": message.message_id,
+        "Authorization": f"Bearer {getattr(settings, 'SMS_GATEWAY_TOKEN', '')}"})
     try:
         with urllib.request.urlopen(request, timeout=GATEWAY_TIMEOUT_SECONDS) as response:  # noqa: S310
             if not 200 <= response.status < 300:

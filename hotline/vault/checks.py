@@ -31,3 +31,18 @@ def key_set_not_generated(app_configs: Any = None, **kwargs: Any) -> list[CheckM
                         hint="生产环境请设置 HOTLINE_ENCRYPTION_KEYS 与 HOTLINE_LOOKUP_KEY，或 HOTLINE_KEY_FILE，"
                              "见 docs/security.md", id="privacy.W001")]
     return []
+
+
+@register(Tags.database)
+def keys_match_database(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """`check --database default` (and every start): each key id the database holds ciphertext under is loaded,
+    and is the same key."""
+    if not databases:
+        return []
+    from hotline.vault.startup import verify
+
+    try:
+        verify()
+    except KeyConfigError as exc:
+        return [Error(f"加密密钥与数据库不符: {exc}", id="privacy.E002")]
+    return []

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models import Lookup
 from django.db.models.query_utils import DeferredAttribute
 
 from hotline.vault.crypto import binding, decrypt, encrypt
+from hotline.vault.registry import record_current
 
 
 class Ciphertext(str):
@@ -88,6 +90,8 @@ class EncryptedTextField(models.TextField):
         raw = self.raw(instance)
         if isinstance(raw, Ciphertext):
             return raw
+        if raw:
+            record_current()  # the database learns the key id before it holds anything under it
         sealed = Ciphertext(encrypt(raw, self.aad(instance))) if raw else Ciphertext("")
         instance.__dict__[self.attname] = sealed
         return sealed
@@ -104,6 +108,16 @@ class EncryptedTextField(models.TextField):
         if hasattr(value, "resolve_expression"):
             return value
         raise EncryptedFieldWriteError(f"加密字段 {self.name} 只能通过 save() 写入，不能直接写入明文")
+
+
+def encrypted_models() -> list[tuple[type[models.Model], list[EncryptedTextField]]]:
+    """Every model with encrypted fields, and those fields."""
+    found = []
+    for model in apps.get_models():
+        fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        if fields:
+            found.append((model, fields))
+    return found
 
 
 REFUSED_LOOKUPS = ("exact", "iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith",

@@ -101,9 +101,14 @@ def _file_entries(path: Path) -> list[str]:
     return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
+def new_key_id() -> str:
+    """`k`, today's date and four random hex digits: a new key never takes an id an older key may have held."""
+    return f"k{dt.date.today():%Y%m%d}{secrets.token_hex(2)}"
+
+
 def new_key_line(key_id: str | None = None) -> str:
-    """A fresh `id:base64` line for a key set; the default id is `k` and today's date."""
-    key_id = key_id or f"k{dt.date.today():%Y%m%d}"
+    """A fresh `id:base64` line for a key set; the default id is new (`new_key_id`)."""
+    key_id = key_id or new_key_id()
     if not KEY_ID.match(key_id):
         raise KeyConfigError(f"密钥编号“{key_id}”只能包含字母、数字、-、_，最长16位")
     return f"{key_id}:{base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()}"
@@ -119,7 +124,7 @@ def _generate_file(path: Path) -> None:
     text = (
         "# 12345 热线开发/演示用密钥（自动生成）。生产环境请用 HOTLINE_ENCRYPTION_KEYS 或 HOTLINE_KEY_FILE。\n"
         "# 第一行加密密钥为当前密钥；lookup 为电话检索与审计链的稳定密钥，轮换加密密钥时不要更改。\n"
-        f"{new_key_line('k1')}\n{LOOKUP_ID}:{base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()}\n"
+        f"{new_key_line()}\n{LOOKUP_ID}:{base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()}\n"
     )
     # O_EXCL: two processes starting at once must not both write a different key; the loser reads the winner's.
     try:

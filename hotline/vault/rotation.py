@@ -10,12 +10,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db import models, transaction
 
 from hotline.vault.crypto import encrypt, key_id_of
-from hotline.vault.fields import Ciphertext, EncryptedTextField
+from hotline.vault.fields import Ciphertext, EncryptedTextField, encrypted_models
 from hotline.vault.keys import keyring
+from hotline.vault.registry import record_current
 
 
 @dataclass
@@ -27,16 +27,6 @@ class RotationStats:
     already_current: int = 0
     empty: int = 0
     batches: int = 0
-
-
-def encrypted_models() -> list[tuple[type[models.Model], list[EncryptedTextField]]]:
-    """Every model with encrypted fields, and those fields."""
-    found = []
-    for model in apps.get_models():
-        fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
-        if fields:
-            found.append((model, fields))
-    return found
 
 
 def _rotate_row(obj: models.Model, fields: list[EncryptedTextField], current: str, stats: RotationStats) -> None:
@@ -57,6 +47,7 @@ def _rotate_row(obj: models.Model, fields: list[EncryptedTextField], current: st
 def rotate(batch_size: int = 500, on_batch: Callable[[RotationStats], None] | None = None) -> RotationStats:
     """Re-encrypt every value not under the current key; `on_batch` is called after each committed batch."""
     current = keyring().current_id
+    record_current()
     stats = RotationStats()
     for model, fields in encrypted_models():
         names = sorted({"pk", *(f.bind_to for f in fields), *(f.attname for f in fields)})

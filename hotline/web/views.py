@@ -6,6 +6,7 @@ A request with the `HX-Request` header gets the page's fragment (`_name.html`) i
 
 from __future__ import annotations
 
+import logging
 from typing import Any, cast
 
 from django import forms
@@ -57,6 +58,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return min(self._bounded, LIST_COUNT_CAP)
+
+log = logging.getLogger(__name__)
 
 
 def staff(request: HttpRequest) -> Staff:
@@ -110,15 +113,21 @@ def _desk_context(request: HttpRequest, form: forms.Form | None) -> dict[str, An
 HOTSPOT_ALERT_SECONDS = 300  # clustering a week of complaints on every desk load would be waste; 5 minutes is fresh
 
 
-def _hotspot_alerts() -> list[dict[str, Any]]:
-    """The desk's alert line: this week's hotspots (Art. 24.2), largest first, as plain values for the cache."""
+def _hotspot_alerts() -> list[dict[str, Any]] | None:
+    """The desk's alert line: this week's hotspots (Art. 24.2), largest first, as plain values for the cache; None
+    when the cache cannot be reached."""
     from hotline.intake.hotspots import active_hotspots
 
     def compute() -> list[dict[str, Any]]:
         return [{"place": h.place, "matter": h.matter, "size": h.size, "recent": h.recent, "growth": h.growth}
                 for h in active_hotspots()[:3]]
 
-    return cache.get_or_set("web:desk-hotspots", compute, HOTSPOT_ALERT_SECONDS) or []
+    try:
+        return cache.get_or_set("web:desk-hotspots", compute, HOTSPOT_ALERT_SECONDS) or []
+    except Exception as exc:  # noqa: BLE001  Redis away: the desk works without its alert line (issue 15)
+        # Recomputing a week's clusters on every desk load without the cache would slow every desk; say so instead.
+        log.warning("desk hotspot alert skipped, cache unavailable: %s", exc)
+        return None
 
 
 def _desk_failure(request: HttpRequest, error: DomainError, form: forms.Form | None) -> HttpResponse:

@@ -35,10 +35,12 @@ class Gateway(http.server.BaseHTTPRequestHandler):
 
     status = 200
     received: list[tuple[dict, str]] = []
+    keys: list[str] = []
 
     def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         Gateway.received.append((body, self.headers["Authorization"]))
+        Gateway.keys.append(self.headers["Idempotency-Key"])
         self.send_response(Gateway.status)
         self.end_headers()
 
@@ -48,7 +50,7 @@ class Gateway(http.server.BaseHTTPRequestHandler):
 
 @contextmanager
 def gateway(status: int) -> Iterator[str]:
-    Gateway.status, Gateway.received = status, []
+    Gateway.status, Gateway.received, Gateway.keys = status, [], []
     server = http.server.HTTPServer(("127.0.0.1", 0), Gateway)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -70,7 +72,7 @@ class TestSendOne(HotlineTestCase):
         row.refresh_from_db()
         assert row.sent_at == NOW and row.attempts == 1 and row.last_error == ""
         text = "\n".join(logs.output)
-        assert "20261123000001" in text and "2026年12月01日" in text
+        assert "20261123000001" in text and "2026年11月30日 24:00" in text
         assert PHONE not in text and "张三" not in text
 
     def test_it_reports_false_when_nothing_waits(self):
@@ -84,6 +86,27 @@ class TestSendOne(HotlineTestCase):
         assert body["phone"] == PHONE and "20261123000001" in body["text"] and auth == "Bearer t0k"
         row.refresh_from_db()
         assert row.sent_at is not None
+
+    def test_it_sends_the_same_message_id_again_when_a_worker_died_before_marking_it_sent(self):
+        row = message(self.requester)
+        with gateway(200) as url, override_settings(SMS_ENABLED=True, SMS_GATEWAY_URL=url):
+            assert outbox.send_one(NOW)
+            # The worker was killed after the gateway took the message: the row is claimed again after the lease.
+            Outbox.objects.filter(pk=row.pk).update(sent_at=None)
+            assert outbox.send_one(NOW + outbox.RETRY_AFTER[1] + dt.timedelta(seconds=1))
+        ids = [body["id"] for body, _ in Gateway.received]
+        assert ids == [str(row.message_id)] * 2 and Gateway.keys == ids  # the gateway drops the repeat on this id
+
+    def test_each_message_has_its_own_id(self):
+        assert message(self.requester).message_id != message(self.requester).message_id
+
+    def test_the_sms_writes_a_deadline_at_midnight_as_the_screens_do(self):
+        row = message(self.requester)
+        row.payload["new_due"] = "2026-12-11T00:00:00+08:00"
+        text = outbox.compose(row).text
+        assert "延至2026年12月10日 24:00" in text and "12月11日" not in text
+        row.payload["new_due"] = "2026-12-10T16:00:00+00:00"  # the same moment written in UTC
+        assert outbox.compose(row).text == text
 
     def test_it_retries_a_failed_send_after_a_pause_and_records_the_error(self):
         row = message(self.requester)

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         if options["reset"]:
             self._reset()
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("check")
+        call_command("check", databases=["default"])  # also: the key set can read this database
         rows = self._demo_data(options["tickets"], options["seed"])
         if rows:
             self.stdout.write(logins.table(rows, path=self._logins_path()))

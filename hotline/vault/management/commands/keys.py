@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         gen = sub.add_parser("generate", help="打印一行新密钥（编号:base64）")
-        gen.add_argument("--id", default=None, help="密钥编号，默认 k+日期")
+        gen.add_argument("--id", default=None, help="密钥编号，默认 k+日期+4位随机十六进制（编号永不重复使用）")
         gen.add_argument("--lookup", action="store_true", help="生成检索密钥（HOTLINE_LOOKUP_KEY 的值）")
         rot = sub.add_parser("rotate", help="用当前密钥重新加密；中断后再次运行会跳过已完成的值")
         rot.add_argument("--batch-size", type=int, default=500)
