@@ -11,9 +11,13 @@ the indicators that depend on it show "—" instead of failing. The names read, 
   (bool) with `at`.
 - 督办件数, 督办按期办结率: `supervision.SupervisionCase` — `target_units` (M2M to Unit) or `unit` (FK),
   `opened_at` or `created_at`, `due_at`, `extended_due_at` (optional), `closed_at`.
-- 推诿, 不积极配合: `supervision.Finding` — `unit`, `kind` ("shirking" 推诿 / "non_cooperation" 不配合), `at`,
-  `ticket` (optional).
+- 推诿: `supervision.Shirk` — `unit`, `at`, `ticket`; every row is one 推诿 recorded by a coordination decision.
+- 不积极配合: `supervision.Finding` — `unit`, `kind` ("non_cooperation"), `at`, `ticket` (optional); supervision
+  records no such finding yet, so this item has no evidence until it does (`EXPECTED_MISSING`).
 - 值班表按时报送率: `directory.DutyRoster` — `unit`, `month` (date, the first day), `submitted_at`, `due_at`.
+
+Every name above except those in `EXPECTED_MISSING` must resolve (tests/reports/test_sources.py): a misspelt name
+would otherwise read as "nothing recorded" and silently spare every unit the deduction.
 
 Months are local calendar months; each record counts in the month of the time named above. A model found under
 another name at merge is connected by changing the constants below, nothing else.
@@ -37,12 +41,24 @@ from hotline.reports.facts.expressions import lead_unit_at
 FOLLOW_UP = "tickets.FollowUp"
 APPEAL = "followups.Appeal"
 SUPERVISION_CASE = "supervision.SupervisionCase"
+SHIRK = "supervision.Shirk"
 FINDING = "supervision.Finding"
 DUTY_ROSTER = "directory.DutyRoster"
 
 UPHELD = "upheld"
 SHIRKING = "shirking"  # 推诿: returned or passed on, and found to be the unit's after all (Art. 27)
 NON_COOPERATION = "non_cooperation"  # 不积极配合 at a coordination meeting or on-site supervision (Art. 27)
+
+# The sources read above, with the fields each needs; those not recorded by any app yet are listed apart.
+SOURCES: dict[str, tuple[str, ...]] = {
+    FOLLOW_UP: ("solved", "at", "reached", "ticket", "excluded_from_assessment"),
+    APPEAL: ("follow_up", "state", "decided_at", "unit"),
+    SUPERVISION_CASE: ("due_at", "closed_at"),
+    SHIRK: ("unit", "at", "ticket"),
+    FINDING: ("unit", "kind", "at"),
+    DUTY_ROSTER: ("unit", "month", "submitted_at", "due_at"),
+}
+EXPECTED_MISSING = frozenset({FINDING})
 
 
 @dataclass(frozen=True)
@@ -156,15 +172,19 @@ def supervision_by_unit(period: Period) -> dict[int, CaseCounts]:
 
 
 def findings_by_unit(period: Period, kind: str) -> dict[int, list[Evidence]]:
-    """推诿 or non-cooperation recorded by coordination or supervision in the period, per unit, as evidence."""
-    found = model(FINDING, "unit", "kind", "at")
+    """推诿 recorded by coordination (`Shirk`), or non-cooperation recorded by supervision, in the period, per unit,
+    as evidence."""
+    if kind == SHIRKING:
+        found, kind_filter = model(SHIRK, "unit", "at"), Q()
+    else:
+        found, kind_filter = model(FINDING, "unit", "kind", "at"), Q(kind=kind)
     if found is None:
         return {}
     has_ticket = _field(found, "ticket") is not None
     values = ["pk", "unit_id", *(["ticket__number"] if has_ticket else [])]
     out: dict[int, list[Evidence]] = defaultdict(list)
     label = "推诿" if kind == SHIRKING else "不积极配合"
-    for row in found._default_manager.filter(_in(period, "at"), kind=kind).values(*values):
+    for row in found._default_manager.filter(_in(period, "at"), kind_filter).order_by("at", "pk").values(*values):
         number = row.get("ticket__number") or ""
         text = f"{label}（工单{number}）" if number else label
         out[row["unit_id"]].append(Evidence("finding", str(row["pk"]), text, f"/tickets/{number}/" if number else ""))
