@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -90,10 +91,14 @@ def review_reply(ticket: Ticket, *, by: Staff, approve: bool, note: str = "") ->
     if not approve:
         note = _text(note, "note", "不通过的理由")
     now = timezone.now()
+    follow_up_due = compute(load_calendar(), Clock.FOLLOW_UP, now, amount=settings.FOLLOW_UP_WORKING_DAYS) \
+        if approve else None
     with transaction.atomic():
         if approve:
+            assert follow_up_due is not None
             _move(ticket, Action.REVIEW_REPLY, by, to=Status.RESOLVED, now=now, reason=note, article="第十六条",
-                  resolved_at=now, data={"reply": rep.pk, "approved": True})
+                  resolved_at=now, follow_up_due=follow_up_due.at,
+                  data={"reply": rep.pk, "approved": True, "follow_up_due": follow_up_due.at.isoformat()})
             _expire_pending_extensions(ticket, now, "工单已办结，延期申请失效")
         else:
             _move(ticket, Action.REVIEW_REPLY, by, to=Status.IN_PROGRESS, now=now, reason=note, article="第十六条",
