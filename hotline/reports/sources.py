@@ -7,8 +7,9 @@ the indicators that depend on it show "—" instead of failing. The names read, 
 
 - 解决率: `tickets.FollowUp` — `solved` (bool or null), `at`, `reached`, `ticket`.
 - ratings taken out of 满意率: `followups.Appeal` — `follow_up` (FK to tickets.FollowUp), `decision`, `status`
-  or `state` equal to "upheld", `decided_at`; without that model, `tickets.FollowUp.excluded_from_assessment`
-  (bool) with `at`.
+  or `state` equal to "upheld", `counts_in` (the month it counts in, fixed at the decision from the months closed
+  by then; `decided_at` without it); without that model, `tickets.FollowUp.excluded_from_assessment` (bool) with
+  `at`.
 - 督办件数, 督办按期办结率: `supervision.SupervisionCase` — `target_units` (M2M to Unit) or `unit` (FK),
   `opened_at` or `created_at`, `due_at`, `extended_due_at` (optional), `closed_at`.
 - 推诿: `supervision.Shirk` — `unit`, `at`, `ticket`; every row is one 推诿 recorded by a coordination decision.
@@ -52,7 +53,7 @@ NON_COOPERATION = "non_cooperation"  # 不积极配合 at a coordination meeting
 # The sources read above, with the fields each needs; those not recorded by any app yet are listed apart.
 SOURCES: dict[str, tuple[str, ...]] = {
     FOLLOW_UP: ("solved", "at", "reached", "ticket", "excluded_from_assessment"),
-    APPEAL: ("follow_up", "state", "decided_at", "unit"),
+    APPEAL: ("follow_up", "state", "decided_at", "counts_in", "unit"),
     SUPERVISION_CASE: ("due_at", "closed_at"),
     SHIRK: ("unit", "at", "ticket"),
     FINDING: ("unit", "kind", "at"),
@@ -104,12 +105,16 @@ def solved_by_unit(period: Period) -> dict[int | None, tuple[int, int]]:
 
 def excluded_by_unit(period: Period) -> dict[int | None, list[Evidence]]:
     """Per unit: dissatisfied ratings taken out of assessment in the period (Art. 25) — an appeal upheld in the
-    period, or a follow-up of the period flagged `excluded_from_assessment` — each once, as evidence."""
+    period (counting in it), or a follow-up of the period flagged `excluded_from_assessment` — each once, as
+    evidence."""
     out: dict[int | None, dict[int, Evidence]] = defaultdict(dict)
     appeal = model(APPEAL, "follow_up", "decided_at")
     decision = _field(appeal, "decision", "status", "state") if appeal else None
     if appeal is not None and decision is not None:
-        rows = (appeal._default_manager.filter(_in(period, "decided_at"), **{decision: UPHELD}).order_by()
+        # The month an appeal counts in was fixed at its decision from the months closed then (`counts_in`): the
+        # rating's own while open, else the first open one; a closed month's snapshot therefore never changes.
+        month = Q(counts_in=period.start) if _field(appeal, "counts_in") else _in(period, "decided_at")
+        rows = (appeal._default_manager.filter(month, **{decision: UPHELD}).order_by()
                 .annotate(rated_unit=models.F("unit"), rated_at=models.F("follow_up__at"))
                 .values("pk", "rated_unit", "follow_up_id", "follow_up__ticket__number"))
         for row in rows:
