@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hotline.directory.choices import FOLLOWUP_ROLES, REVIEW_ROLES, UNIT_ROLES
+from hotline.followups import appeal_evidence, export, selectors
 from hotline.followups import appeals as appeal_service
-from hotline.followups import export, selectors
 from hotline.followups.appeals import Evidence, lead_unit_id
 from hotline.followups.forms import AppealForm, AppealReviewForm, FollowUpForm, LedgerFilterForm
 from hotline.followups.models import Appeal
@@ -171,6 +171,7 @@ def _detail_failure(request: HttpRequest, error: DomainError, form: Any, appeal_
     found = _load_appeal(user, appeal_id)
     return render(request, "followups/appeal_detail.html",
                   {"appeal": found, "form": form or AppealReviewForm(), "error": error,
+                   "related": appeal_evidence.for_appeal(found),
                    "may_review": user.role in REVIEW_ROLES and found.state == "pending"})
 
 
@@ -188,7 +189,7 @@ def appeal_detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
         messages.success(request, "已审核申诉")
         return redirect("followups:appeals")
     return render(request, "followups/appeal_detail.html",
-                  {"appeal": found, "form": AppealReviewForm(),
+                  {"appeal": found, "form": AppealReviewForm(), "related": appeal_evidence.for_appeal(found),
                    "may_review": user.role in REVIEW_ROLES and found.state == "pending"})
 
 
