@@ -68,6 +68,8 @@ def _call_context(ticket: Ticket, form: FollowUpForm | None) -> dict[str, Any]:
     return {"ticket": ticket, "reply": reply, "original": original, "records": selectors.records(ticket),
             "masked_phone": mask_phone(person.phone) if person else "", "masked_name":
             mask_name(person.name) if person else "", "form": form or FollowUpForm(), "due": due,
+            # The stored follow-up deadline; a merged requester is called on the original's.
+            "follow_up_due": original.follow_up_due if original is not None else ticket.follow_up_due,
             "sms_prompt": SMS_PROMPT}
 
 
