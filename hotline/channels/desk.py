@@ -16,6 +16,8 @@ from hotline.channels.deputies import save_deputy, serving
 from hotline.channels.models import Deputy, DeputyTicket, FlagState, NuisanceFlag
 from hotline.directory.choices import Role
 from hotline.directory.models import Staff, Topic, Unit
+from hotline.followups import appeal_evidence
+from hotline.followups.models import Appeal
 from hotline.lib.errors import Conflict, Forbidden, InvalidInput
 from hotline.lib.privacy import mask_phone
 from hotline.tickets.models import Ticket
@@ -38,6 +40,19 @@ def nuisance_flags(phone: str) -> list[NuisanceFlag]:
         return []
     return list(NuisanceFlag.objects.filter(phone_hash=digest).exclude(state=FlagState.DISMISSED)
                 .order_by("-raised_at"))
+
+
+def flags_for_appeal(appeal: Appeal) -> list[appeal_evidence.Record]:
+    """The nuisance flags on the appealed ticket's requester, or naming the ticket, not dismissed: the evidence a
+    reviewer weighs on an appeal on the ground of a malicious request (Art. 25, 29)."""
+    ticket = appeal.ticket
+    digest = ticket.requester.phone_hash if ticket.requester_id and ticket.requester else ""
+    match = Q(tickets=ticket) | (Q(phone_hash=digest) if digest else Q(pk__in=[]))
+    flags = (NuisanceFlag.objects.filter(match).exclude(state=FlagState.DISMISSED).distinct()
+             .select_related("raised_by").order_by("-raised_at"))
+    return [appeal_evidence.Record(title=f"{flag.get_kind_display()}（{flag.phone_masked}）",
+                                   state=flag.get_state_display(), at=flag.raised_at, by=str(flag.raised_by),
+                                   detail=flag.evidence) for flag in flags]
 
 
 def raise_flag(*, by: Staff, phone: str, kind: str, evidence: str, tickets: Sequence[Ticket] = ()) -> NuisanceFlag:

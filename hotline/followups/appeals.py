@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from hotline.deadlines.calendar import LOCAL_TZ
 from hotline.directory.choices import REVIEW_ROLES, UNIT_ROLES
-from hotline.followups.models import Appeal, AppealEvidence, PublishedMonth
+from hotline.followups import freeze
+from hotline.followups.models import Appeal, AppealEvidence
 from hotline.lib.errors import ConcurrentChange, Conflict, Forbidden, InvalidInput
 from hotline.tickets.attachments import check_upload
 from hotline.tickets.choices import (
@@ -131,12 +132,12 @@ def _month(moment: dt.datetime) -> dt.date:
 
 
 def counts_in(follow_up: FollowUp, decided_at: dt.datetime) -> dt.date:
-    """The month an upheld appeal counts in: the rating's own, unless that month was published before the
-    decision; a published month is frozen, so the exclusion counts in the month of the decision."""
+    """The month an upheld appeal counts in: the rating's own, unless the statistics closed that month before the
+    decision; a closed month is frozen, so the exclusion counts in the first month still open from the decision's."""
     rating_month = _month(follow_up.at)
-    if PublishedMonth.objects.filter(month=rating_month, published_at__lte=decided_at).exists():
-        return _month(decided_at)
-    return rating_month
+    if freeze.first_open_month(rating_month, decided_at) == rating_month:
+        return rating_month
+    return freeze.first_open_month(_month(decided_at), decided_at)
 
 
 def review_appeal(appeal: Appeal, *, by: Staff, approve: bool, note: str) -> Appeal:
@@ -168,10 +169,3 @@ def review_appeal(appeal: Appeal, *, by: Staff, approve: bool, note: str) -> App
         state, by, now, note, month)
     return appeal
 
-
-def publish_month(month: dt.date, *, by: Staff | None) -> PublishedMonth:
-    """Freeze a month's assessment once its statistics are published (Art. 26); idempotent."""
-    first = month.replace(day=1)
-    row, _ = PublishedMonth.objects.get_or_create(month=first,
-                                                  defaults={"published_at": timezone.now(), "published_by": by})
-    return row

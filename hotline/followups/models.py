@@ -1,4 +1,4 @@
-"""Units' appeals against dissatisfied ratings (Art. 25) and the months whose assessment is published and frozen."""
+"""Units' appeals against dissatisfied ratings (Art. 25) with their evidence."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ class Appeal(models.Model):
     """A lead unit's appeal against one dissatisfied rating (Art. 25): ground, statement, evidence, the decision.
 
     The rating itself is never edited; an upheld appeal sets `FollowUp.excluded_from_assessment`, counted in the
-    month `counts_in` (the rating's month, or the decision's when the rating's month was already published)."""
+    month `counts_in` (the rating's month, or the first open one when the statistics had closed it; `freeze`)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="appeals")
     # One appeal per rating (Art. 25 gives one review, not a second round).
@@ -59,17 +59,3 @@ class AppealEvidence(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "申诉证据"
 
-
-class PublishedMonth(models.Model):
-    """A month whose statistics and assessment were published (Art. 26): frozen, so a later decision counts in the
-    month it is made."""
-
-    month = models.DateField("月份（1日）", unique=True)
-    published_at = models.DateTimeField("发布时间")
-    published_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        verbose_name = verbose_name_plural = "已发布月份"
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m}"

@@ -14,13 +14,15 @@ from hotline.lib.errors import Forbidden, InvalidInput
 from hotline.tickets import workflow
 from hotline.tickets.choices import FollowUpChannel, Satisfaction
 from hotline.tickets.models import FollowUp, Ticket
+from hotline.tickets.outbox import RATING_PROMPT
 from hotline.vault.keys import phone_lookup_hash
 
 RATING_CHANNELS = (FollowUpChannel.PORTAL, FollowUpChannel.SMS)
 
-# The SMS sent after resolution reads "回复 1 满意 / 2 基本满意 / 3 不满意"; the words of all five levels are read too.
+# The SMS sent at resolution (`tickets.outbox`, kind "sms.rating") reads "回复1 满意 / 2 基本满意 / 3 不满意"; the
+# words of all five levels are read too.
 SMS_MENU: dict[str, str] = {"1": Satisfaction.SATISFIED, "2": Satisfaction.NEUTRAL, "3": Satisfaction.DISSATISFIED}
-SMS_PROMPT = "请回复数字评价本次办理：1 满意 / 2 基本满意 / 3 不满意（也可回复“非常满意”“非常不满意”）"
+SMS_PROMPT = RATING_PROMPT
 # Longest first, so 非常不满意 is not read as 不满意 or 满意.
 _WORDS = sorted(((str(label), value) for value, label in Satisfaction.choices), key=lambda item: -len(item[0]))
 

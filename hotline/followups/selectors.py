@@ -8,13 +8,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from hotline.deadlines.calendar import LOCAL_TZ
-from hotline.deadlines.policy import Clock, compute
-from hotline.deadlines.store import load_calendar
 from hotline.followups.appeals import appealable, lead_unit_id
 from hotline.followups.models import Appeal
 from hotline.followups.ratings import counted
@@ -40,18 +37,17 @@ class DeskRow:
 
 
 def desk_queue(user: Staff, now: dt.datetime) -> list[DeskRow]:
-    """Resolved tickets and merged requesters owed a call, the longest waiting first; the follow-up clock runs
-    from resolution (the original's, for a merged requester), its length a setting (Art. 17)."""
+    """Resolved tickets and merged requesters owed a call, the longest waiting first, each with its stored follow-up
+    deadline, set by the resolution (the original's, for a merged requester; Art. 17)."""
     qs = (to_follow_up(visible_tickets(user), now)
           .select_related("lead_unit", "merged_into", "requester")
-          .annotate(waiting=Coalesce(F("resolved_at"), F("merged_into__resolved_at")))
+          .annotate(waiting=Coalesce(F("resolved_at"), F("merged_into__resolved_at")),
+                    due=Coalesce(F("follow_up_due"), F("merged_into__follow_up_due")))
           .order_by(F("waiting").asc(nulls_last=True), "created_at"))
-    calendar = load_calendar()
     rows = []
     for ticket in qs[:200]:
         waiting = getattr(ticket, "waiting", None)
-        due = compute(calendar, Clock.FOLLOW_UP, waiting, amount=settings.FOLLOW_UP_WORKING_DAYS).at \
-            if waiting else None
+        due = getattr(ticket, "due", None)
         records = list(ticket.follow_ups.order_by("at", "id"))
         rows.append(DeskRow(ticket=ticket, waiting_since=waiting, due=due, overdue=bool(due and now >= due),
                             ratings=[r for r in records if r.channel != "call"],

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hotline.directory.choices import FOLLOWUP_ROLES, REVIEW_ROLES, UNIT_ROLES
+from hotline.followups import appeal_evidence, export, selectors
 from hotline.followups import appeals as appeal_service
-from hotline.followups import export, selectors
 from hotline.followups.appeals import Evidence, lead_unit_id
 from hotline.followups.forms import AppealForm, AppealReviewForm, FollowUpForm, LedgerFilterForm
 from hotline.followups.models import Appeal
@@ -68,6 +68,8 @@ def _call_context(ticket: Ticket, form: FollowUpForm | None) -> dict[str, Any]:
     return {"ticket": ticket, "reply": reply, "original": original, "records": selectors.records(ticket),
             "masked_phone": mask_phone(person.phone) if person else "", "masked_name":
             mask_name(person.name) if person else "", "form": form or FollowUpForm(), "due": due,
+            # The stored follow-up deadline; a merged requester is called on the original's.
+            "follow_up_due": original.follow_up_due if original is not None else ticket.follow_up_due,
             "sms_prompt": SMS_PROMPT}
 
 
@@ -171,6 +173,7 @@ def _detail_failure(request: HttpRequest, error: DomainError, form: Any, appeal_
     found = _load_appeal(user, appeal_id)
     return render(request, "followups/appeal_detail.html",
                   {"appeal": found, "form": form or AppealReviewForm(), "error": error,
+                   "related": appeal_evidence.for_appeal(found),
                    "may_review": user.role in REVIEW_ROLES and found.state == "pending"})
 
 
@@ -188,7 +191,7 @@ def appeal_detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
         messages.success(request, "已审核申诉")
         return redirect("followups:appeals")
     return render(request, "followups/appeal_detail.html",
-                  {"appeal": found, "form": AppealReviewForm(),
+                  {"appeal": found, "form": AppealReviewForm(), "related": appeal_evidence.for_appeal(found),
                    "may_review": user.role in REVIEW_ROLES and found.state == "pending"})
 
 

@@ -77,7 +77,8 @@ PAGES: dict[str, Entry] = {
     "web:desk": entry(hotline=200, unit=403, anonymous=LOGIN, note="受理台，热线人员"),
     "web:inbox": entry(hotline=403, unit=200, anonymous=LOGIN, note="承办单位待办"),
     "web:tickets": entry(hotline=200, unit=200, anonymous=LOGIN, note="列表只含可见工单"),
-    "web:ticket": entry(hotline=200, unit=UNIT_VISIBLE, anonymous=LOGIN),
+    "web:ticket": entry(hotline=200, unit=UNIT_VISIBLE, anonymous=LOGIN,
+                        note="服务对象电话、证件号码对所有人脱敏显示；完整号码须填写理由查看并记录（web:ticket_reveal）"),
     "web:ticket_action": entry(
         hotline=403, unit={"own": 409, "assisting": 403, "other": 404, "unassigned": 404}, anonymous=LOGIN,
         method="POST", note="以“签收”探测：热线角色无权签收；牵头单位已签收为409；会同单位403；不可见404"),

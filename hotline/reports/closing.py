@@ -268,6 +268,13 @@ def publish_month(year: int, month: int, *, by: Staff) -> MonthClose:
                     published_at=timezone.now(), **files)
 
 
+def frozen_at(month: dt.date) -> dt.datetime | None:
+    """When the month (its first day) was closed, whatever its state since; None while open. A month closed again
+    before publication is frozen from its latest closing, whose snapshot is the one that counts."""
+    return (MonthClose.objects.filter(year=month.year, month=month.month).values_list("closed_at", flat=True)
+            .first())
+
+
 def month_snapshot(year: int, month: int) -> tuple[dict[str, Any], MonthClose | None]:
     """A closed month's frozen snapshot, or an open month computed now (with None for its close)."""
     check_month(year, month)

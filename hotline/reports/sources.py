@@ -7,15 +7,20 @@ the indicators that depend on it show "—" instead of failing. The names read, 
 
 - 解决率: `tickets.FollowUp` — `solved` (bool or null), `at`, `reached`, `ticket`.
 - ratings taken out of 满意率: `followups.Appeal` — `follow_up` (FK to tickets.FollowUp), `decision`, `status`
-  or `state` equal to "upheld", `decided_at`; without that model, `tickets.FollowUp.excluded_from_assessment`
-  (bool) with `at`.
+  or `state` equal to "upheld", `counts_in` (the month it counts in, fixed at the decision from the months closed
+  by then; `decided_at` without it); without that model, `tickets.FollowUp.excluded_from_assessment` (bool) with
+  `at`.
 - 督办件数, 督办按期办结率: `supervision.SupervisionCase` — `target_units` (M2M to Unit) or `unit` (FK),
   `opened_at` or `created_at`, `due_at`, `extended_due_at` (optional), `closed_at`.
-- 推诿, 不积极配合: `supervision.Finding` — `unit`, `kind` ("shirking" 推诿 / "non_cooperation" 不配合), `at`,
-  `ticket` (optional).
+- 推诿: `supervision.Shirk` — `unit`, `at`, `ticket`; every row is one 推诿 recorded by a coordination decision.
+- 不积极配合: `supervision.Finding` — `unit`, `kind` ("non_cooperation"), `at`, `ticket` (optional); supervision
+  records no such finding yet, so this item has no evidence until it does (`EXPECTED_MISSING`).
 - 值班表按时报送率: `directory.DutyRoster` — `unit`, `month` (date, the first day), `submitted_at`, `due_at`.
 - sub-centres' tickets (Art. 7): `exchange.SubCentreTicket` — `unit`, `received_at`, `due_at`, `resolved_at`,
   `satisfaction` ("5"…"1" or ""); received in the month of `received_at`, resolved in the month of `resolved_at`.
+
+Every name above except those in `EXPECTED_MISSING` must resolve (tests/reports/test_sources.py): a misspelt name
+would otherwise read as "nothing recorded" and silently spare every unit the deduction.
 
 Months are local calendar months; each record counts in the month of the time named above. A model found under
 another name at merge is connected by changing the constants below, nothing else.
@@ -39,6 +44,7 @@ from hotline.reports.facts.expressions import lead_unit_at
 FOLLOW_UP = "tickets.FollowUp"
 APPEAL = "followups.Appeal"
 SUPERVISION_CASE = "supervision.SupervisionCase"
+SHIRK = "supervision.Shirk"
 FINDING = "supervision.Finding"
 DUTY_ROSTER = "directory.DutyRoster"
 SUB_CENTRE_TICKET = "exchange.SubCentreTicket"
@@ -46,6 +52,17 @@ SUB_CENTRE_TICKET = "exchange.SubCentreTicket"
 UPHELD = "upheld"
 SHIRKING = "shirking"  # 推诿: returned or passed on, and found to be the unit's after all (Art. 27)
 NON_COOPERATION = "non_cooperation"  # 不积极配合 at a coordination meeting or on-site supervision (Art. 27)
+
+# The sources read above, with the fields each needs; those not recorded by any app yet are listed apart.
+SOURCES: dict[str, tuple[str, ...]] = {
+    FOLLOW_UP: ("solved", "at", "reached", "ticket", "excluded_from_assessment"),
+    APPEAL: ("follow_up", "state", "decided_at", "counts_in", "unit"),
+    SUPERVISION_CASE: ("due_at", "closed_at"),
+    SHIRK: ("unit", "at", "ticket"),
+    FINDING: ("unit", "kind", "at"),
+    DUTY_ROSTER: ("unit", "month", "submitted_at", "due_at"),
+}
+EXPECTED_MISSING = frozenset({FINDING})
 
 
 @dataclass(frozen=True)
@@ -91,12 +108,16 @@ def solved_by_unit(period: Period) -> dict[int | None, tuple[int, int]]:
 
 def excluded_by_unit(period: Period) -> dict[int | None, list[Evidence]]:
     """Per unit: dissatisfied ratings taken out of assessment in the period (Art. 25) — an appeal upheld in the
-    period, or a follow-up of the period flagged `excluded_from_assessment` — each once, as evidence."""
+    period (counting in it), or a follow-up of the period flagged `excluded_from_assessment` — each once, as
+    evidence."""
     out: dict[int | None, dict[int, Evidence]] = defaultdict(dict)
     appeal = model(APPEAL, "follow_up", "decided_at")
     decision = _field(appeal, "decision", "status", "state") if appeal else None
     if appeal is not None and decision is not None:
-        rows = (appeal._default_manager.filter(_in(period, "decided_at"), **{decision: UPHELD}).order_by()
+        # The month an appeal counts in was fixed at its decision from the months closed then (`counts_in`): the
+        # rating's own while open, else the first open one; a closed month's snapshot therefore never changes.
+        month = Q(counts_in=period.start) if _field(appeal, "counts_in") else _in(period, "decided_at")
+        rows = (appeal._default_manager.filter(month, **{decision: UPHELD}).order_by()
                 .annotate(rated_unit=models.F("unit"), rated_at=models.F("follow_up__at"))
                 .values("pk", "rated_unit", "follow_up_id", "follow_up__ticket__number"))
         for row in rows:
@@ -159,15 +180,19 @@ def supervision_by_unit(period: Period) -> dict[int, CaseCounts]:
 
 
 def findings_by_unit(period: Period, kind: str) -> dict[int, list[Evidence]]:
-    """推诿 or non-cooperation recorded by coordination or supervision in the period, per unit, as evidence."""
-    found = model(FINDING, "unit", "kind", "at")
+    """推诿 recorded by coordination (`Shirk`), or non-cooperation recorded by supervision, in the period, per unit,
+    as evidence."""
+    if kind == SHIRKING:
+        found, kind_filter = model(SHIRK, "unit", "at"), Q()
+    else:
+        found, kind_filter = model(FINDING, "unit", "kind", "at"), Q(kind=kind)
     if found is None:
         return {}
     has_ticket = _field(found, "ticket") is not None
     values = ["pk", "unit_id", *(["ticket__number"] if has_ticket else [])]
     out: dict[int, list[Evidence]] = defaultdict(list)
     label = "推诿" if kind == SHIRKING else "不积极配合"
-    for row in found._default_manager.filter(_in(period, "at"), kind=kind).values(*values):
+    for row in found._default_manager.filter(_in(period, "at"), kind_filter).order_by("at", "pk").values(*values):
         number = row.get("ticket__number") or ""
         text = f"{label}（工单{number}）" if number else label
         out[row["unit_id"]].append(Evidence("finding", str(row["pk"]), text, f"/tickets/{number}/" if number else ""))

@@ -39,3 +39,14 @@ def requester_view(user: Staff, ticket: Ticket) -> RequesterView | None:
         return RequesterView(hidden=True)
     return RequesterView(False, mask_name(person.name), mask_phone(person.phone), mask_id_number(person.id_number),
                          mask_address(person.address), person.is_company, masked=True)
+
+
+def screen_view(user: Staff, ticket: Ticket) -> RequesterView | None:
+    """The requester on a staff screen: as `requester_view`, except that hotline staff too see the phone and the
+    ID number masked. The hotline's work needs the name and the place, not the numbers; a full number is its own
+    reasoned, logged action (reveal) for the roles the privacy matrix allows, like on the follow-up desk (Art. 23)."""
+    view = requester_view(user, ticket)
+    if view is None or view.hidden or view.masked:
+        return view
+    return RequesterView(False, view.name, mask_phone(view.phone), mask_id_number(view.id_number), view.address,
+                         view.is_company, masked=True)

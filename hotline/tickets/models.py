@@ -152,6 +152,8 @@ class Ticket(models.Model):
     rework_due = models.DateTimeField("重办时限", null=True, blank=True)
     replied_at = models.DateTimeField("办结反馈时间", null=True, blank=True)
     resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
+    # Art. 17: the hotline's own clock, started by the resolution (审核办结), stopped by the call that closes it.
+    follow_up_due = models.DateTimeField("回访时限", null=True, blank=True)
     closed_at = models.DateTimeField("归档时间", null=True, blank=True)
     due_estimated = models.BooleanField("时限按未发布年度估算", default=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -166,6 +168,8 @@ class Ticket(models.Model):
             models.Index(fields=["status", "dispatch_due"]),
             models.Index(fields=["status", "sign_due"]),
             models.Index(fields=["status", "handling_due"]),
+            # The follow-up desk's order and the follow-up sweeps read resolved tickets by this deadline.
+            models.Index(fields=["status", "follow_up_due"]),
             models.Index(fields=["lead_unit", "status"]),
             models.Index(fields=["created_at"]),
             # The list filtered by lead unit, newest first, reads one unit's slice in order instead of the table.

@@ -65,10 +65,16 @@ def _due_text(value: str) -> str:
     return display.format_due(due) if timezone.is_aware(due) else "新的时限"
 
 
-# Texts per kind (Art. 14: an approved extension is told to the requester). A payload may carry its own `text`.
+# The rating menu of the SMS sent at resolution; `followups.ratings.parse_sms_reply` reads the reply (Art. 17).
+RATING_PROMPT = "回复1 满意 / 2 基本满意 / 3 不满意（也可回复“非常满意”“非常不满意”）"
+
+# Texts per kind (Art. 14: an approved extension is told to the requester; Art. 17: a resolved ticket invites a
+# rating). A payload may carry its own `text`.
 TEXTS: dict[str, Callable[[dict], str]] = {
     "sms.extension": lambda p: (f"【12345热线】您反映的问题（工单号{p.get('ticket', '')}）经审核延期办理，"
                                 f"办理时限延至{_due_text(p.get('new_due', ''))}。"),
+    "sms.rating": lambda p: (f"【12345热线】您反映的问题（工单号{p.get('ticket', '')}）已办结，请评价本次办理："
+                             f"{RATING_PROMPT}。"),
 }
 
 

@@ -71,9 +71,17 @@ CLOCK_COLUMNS: dict[Clock, tuple[str, tuple[str, ...], Q]] = {
 }
 
 
+# The hotline's own clocks: swept and warned like the units' clocks, but not a unit's overdue (the overdue queue,
+# list filter and unit statistics read CLOCK_COLUMNS only). Merged requesters follow the original's clock.
+HOTLINE_CLOCK_COLUMNS: dict[Clock, tuple[str, tuple[str, ...], Q]] = {
+    Clock.FOLLOW_UP: ("follow_up_due", (Status.RESOLVED,), Q()),  # Art. 17: stopped by the closing call
+}
+SWEPT_CLOCK_COLUMNS = {**CLOCK_COLUMNS, **HOTLINE_CLOCK_COLUMNS}
+
+
 def running(clock: Clock) -> Q:
     """Tickets on which `clock` is running now."""
-    column, statuses, extra = CLOCK_COLUMNS[clock]
+    column, statuses, extra = SWEPT_CLOCK_COLUMNS[clock]
     return Q(status__in=statuses, **{f"{column}__isnull": False}) & extra
 
 

@@ -15,7 +15,7 @@ from hotline.lib.errors import ConcurrentChange, TransitionNotAllowed
 from hotline.tickets import workflow
 from hotline.tickets.choices import AlertKind, Status
 from hotline.tickets.models import ClockAlert, Ticket
-from hotline.tickets.selectors import CLOCK_COLUMNS, running
+from hotline.tickets.selectors import SWEPT_CLOCK_COLUMNS, running
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def deem_one_signed(now: dt.datetime | None = None) -> bool:
 
 
 def _alert_one(kind: str, now: dt.datetime) -> bool:
-    for clock, (column, _statuses, _extra) in CLOCK_COLUMNS.items():
+    for clock, (column, _statuses, _extra) in SWEPT_CLOCK_COLUMNS.items():
         if clock == Clock.SIGN and kind == AlertKind.BREACH:
             continue  # an unsigned ticket past its deadline is deemed signed instead (Art. 13)
         window = {f"{column}__lte": now} if kind == AlertKind.BREACH else {
@@ -55,7 +55,8 @@ def _alert_one(kind: str, now: dt.datetime) -> bool:
 
 
 def mark_one_overdue(now: dt.datetime | None = None) -> bool:
-    """Record one breached deadline (dispatch, consult, handling, rework, arrival) as an alert and an event."""
+    """Record one breached deadline (dispatch, consult, handling, rework, arrival, follow-up) as an alert and an
+    event."""
     return _alert_one(AlertKind.BREACH, now or timezone.now())
 
 

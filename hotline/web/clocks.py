@@ -10,7 +10,7 @@ from django.db.models import BooleanField, Case, Value, When
 from hotline.deadlines.policy import COMPLEX_WORKING_DAYS, HANDLING_WORKING_DAYS, RULES, Clock, ClockRule
 from hotline.tickets.choices import Status
 from hotline.tickets.models import Ticket
-from hotline.tickets.selectors import CLOCK_COLUMNS, running
+from hotline.tickets.selectors import SWEPT_CLOCK_COLUMNS, running
 from hotline.web.timefmt import Countdown, countdown, format_due
 
 
@@ -43,6 +43,7 @@ _CLOCKS: tuple[tuple[str, str, ClockRule, str], ...] = (
     ("重办", "rework_due", RULES[Clock.REWORK], "replied_at"),
     ("到场处置", "arrival_due", RULES[Clock.ARRIVAL], "arrived_at"),
     ("即时响应", "response_due", RULES[Clock.RESPONSE], "signed_at"),
+    ("回访", "follow_up_due", RULES[Clock.FOLLOW_UP], "closed_at"),
 )
 
 
@@ -51,10 +52,11 @@ def _running_flags(ticket: Ticket) -> dict[str, bool]:
     annotations = {
         f"run_{clock.value}": Case(When(running(clock), then=Value(True)), default=Value(False),
                                    output_field=BooleanField())
-        for clock in CLOCK_COLUMNS
+        for clock in SWEPT_CLOCK_COLUMNS
     }
     row = Ticket.objects.filter(pk=ticket.pk).annotate(**annotations).values(*annotations).first() or {}
-    return {column: bool(row.get(f"run_{clock.value}")) for clock, (column, _s, _e) in CLOCK_COLUMNS.items()}
+    return {column: bool(row.get(f"run_{clock.value}"))
+            for clock, (column, _s, _e) in SWEPT_CLOCK_COLUMNS.items()}
 
 
 def _return_window_open(ticket: Ticket, column: str, now: dt.datetime) -> bool:

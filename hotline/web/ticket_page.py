@@ -14,7 +14,7 @@ from hotline.directory.models import Staff
 from hotline.lib.errors import DomainError
 from hotline.privacy.reveal import may_reveal, may_reveal_contact
 from hotline.tickets.choices import Action, Status
-from hotline.tickets.masking import requester_view
+from hotline.tickets.masking import screen_view
 from hotline.tickets.models import Event, Ticket
 from hotline.web import actions
 from hotline.web.clocks import clock_rows, rules_table
@@ -79,7 +79,7 @@ def _action_forms(user: Staff, ticket: Ticket, failed_verb: str | None,
 
 
 def _offers_reveal(user: Staff, ticket: Ticket) -> bool:
-    view = requester_view(user, ticket)
+    view = screen_view(user, ticket)
     return view is not None and view.masked and may_reveal(ticket, user)
 
 
@@ -118,7 +118,7 @@ def ticket_context(request: HttpRequest, ticket: Ticket, *, failed_verb: str | N
     user: Staff = request.user  # type: ignore[assignment]
     now = timezone.now()
     return {
-        "ticket": ticket, "now": now, "requester": requester_view(user, ticket),
+        "ticket": ticket, "now": now, "requester": screen_view(user, ticket),
         # Art. 23: the full value is its own reasoned, logged action, offered only where the masked view is shown.
         "reveal_form": RevealForm() if _offers_reveal(user, ticket) else None,
         "contact": _contact(user, ticket), "consultation": _consultation(ticket),

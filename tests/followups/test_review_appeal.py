@@ -5,9 +5,12 @@ import datetime as dt
 
 import pytest
 
-from hotline.followups.appeals import file_appeal, publish_month, review_appeal
+from hotline.followups import freeze
+from hotline.followups.appeals import file_appeal, review_appeal
 from hotline.followups.models import Appeal
 from hotline.lib.errors import ConcurrentChange, Conflict, Forbidden, InvalidInput
+from hotline.reports import closing, sources
+from hotline.reports.facts import Period
 from hotline.tickets.choices import Action, AppealState
 from hotline.tickets.models import Event, FollowUp
 from tests.base import local
@@ -69,18 +72,40 @@ class TestReviewAppeal(FollowUpTestCase):
         assert Appeal.objects.get(pk=a.pk).state == AppealState.REJECTED
         assert FollowUp.objects.get(pk=fu.pk).excluded_from_assessment is False
 
-    def test_an_appeal_upheld_after_the_month_was_published_counts_in_the_next_month(self):
+    def test_an_appeal_upheld_after_the_statistics_closed_the_month_counts_in_the_next_month(self):
         self.move_to(local(2026, 3, 31, 10))
         _ticket, _fu, a = self.filed()
         self.move_to(local(2026, 4, 2, 9))
-        publish_month(dt.date(2026, 3, 1), by=self.manager)
+        closing.close_month(2026, 3, by=self.manager)  # the one month-freeze record: reports.MonthClose
         self.move_to(local(2026, 4, 2, 10))
         review_appeal(a, by=self.reviewer, approve=True, note="属实")
         assert Appeal.objects.get(pk=a.pk).counts_in == dt.date(2026, 4, 1)
+        # The statistics count it where the appeal says: not in the frozen March, in April.
+        assert sources.excluded_by_unit(Period.month(2026, 3)) == {}
+        assert [e.ref for e in sources.excluded_by_unit(Period.month(2026, 4))[self.unit_a.pk]] == [str(a.pk)]
 
-    def test_an_appeal_upheld_before_publication_counts_in_the_ratings_month(self):
+    def test_an_appeal_upheld_before_the_month_was_closed_counts_in_the_ratings_month_even_when_decided_later(self):
         self.move_to(local(2026, 3, 31, 10))
         _ticket, _fu, a = self.filed()
         self.move_to(local(2026, 4, 1, 9))
         review_appeal(a, by=self.reviewer, approve=True, note="属实")
         assert Appeal.objects.get(pk=a.pk).counts_in == dt.date(2026, 3, 1)
+        # March is still open: its closing takes the exclusion in; April's figures do not count it twice.
+        assert [e.ref for e in sources.excluded_by_unit(Period.month(2026, 3))[self.unit_a.pk]] == [str(a.pk)]
+        assert sources.excluded_by_unit(Period.month(2026, 4)) == {}
+        self.move_to(local(2026, 4, 1, 10))
+        snapshot = closing.close_month(2026, 3, by=self.manager).snapshot
+        assert snapshot["city"]["counts"]["excluded_by_appeal"] == 1
+
+    def test_a_month_closed_again_is_frozen_from_its_latest_closing(self):
+        self.move_to(local(2026, 3, 31, 10))
+        _ticket, _fu, a = self.filed()
+        self.move_to(local(2026, 4, 1, 9))
+        closing.close_month(2026, 3, by=self.manager)
+        self.move_to(local(2026, 4, 1, 10))
+        closing.close_month(2026, 3, by=self.manager)  # closed again before review: frozen from 10:00
+        assert freeze.frozen_at(dt.date(2026, 3, 1)) == local(2026, 4, 1, 10)
+        assert freeze.frozen_at(dt.date(2026, 4, 1)) is None
+        self.move_to(local(2026, 4, 1, 11))
+        review_appeal(a, by=self.reviewer, approve=True, note="属实")
+        assert Appeal.objects.get(pk=a.pk).counts_in == dt.date(2026, 4, 1)

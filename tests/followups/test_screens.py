@@ -11,8 +11,10 @@ from openpyxl import load_workbook
 from hotline.followups import ratings
 from hotline.followups.models import Appeal
 from hotline.privacy.models import AccessLog
+from hotline.tickets import workflow
 from hotline.tickets.choices import Action, AppealState, Status
-from hotline.tickets.models import FollowUp
+from hotline.tickets.models import FollowUp, Ticket
+from tests.base import local
 from tests.followups.support import FollowUpTestCase
 from tests.tickets.support import PNG, photo
 
@@ -33,7 +35,20 @@ class TestFollowUpDesk(ScreenCase):
         page = self.as_(self.followup).get("/followups/").content.decode()
         assert page.index(first.number) < page.index(second.number)
         assert "网站评价：非常不满意" in page
-        assert "03-12 00:00" in page  # 2 working days after Monday 9 March: 24:00 on Wednesday 11 March
+        assert "2026年3月11日 24:00" in page  # 2 working days after Monday 9 March, as on the ticket page
+
+    def test_it_shows_the_stored_deadline_that_the_resolution_set(self):
+        ticket = self.resolved_ticket()
+        merged = self.new_ticket(requester={"name": "李四", "phone": "13811112222"})
+        workflow.merge(merged, by=self.dispatcher, into=ticket, note="同一路灯")
+        # The desk reads the column, never recomputes it: a due moved in the row is the due shown.
+        Ticket.objects.filter(pk=ticket.pk).update(follow_up_due=local(2026, 3, 20, 9))
+        page = self.as_(self.followup).get("/followups/").content.decode()
+        assert page.count("2026年3月20日 09:00") == 2  # the ticket and its merged requester, on the original's clock
+        call = self.as_(self.followup).get(f"/followups/{merged.number}/").content.decode()
+        assert "回访时限 2026年3月20日 09:00" in call
+        self.move_to(local(2026, 3, 20, 9, 1))
+        assert "已超时" in self.as_(self.followup).get("/followups/").content.decode()
 
     def test_it_shows_the_reply_the_ratings_and_only_the_masked_phone(self):
         ticket = self.resolved_ticket()

@@ -50,7 +50,7 @@ class TestAdaptersWithoutTheirApps:
         assert sources.model(sources.FOLLOW_UP, "at") is not None
 
     def test_it_returns_nothing_for_each_absent_source(self):
-        assert sources.findings_by_unit(MARCH, sources.SHIRKING) == {}
+        assert sources.findings_by_unit(MARCH, sources.NON_COOPERATION) == {}
 
 
 class MarchStory(FactsTestCase):

@@ -4,6 +4,7 @@ import time_machine
 from django.utils import timezone
 
 from hotline.deadlines.models import PublishedYear
+from hotline.privacy.models import AccessLog
 from hotline.tickets import workflow
 from tests.base import HotlineTestCase, local
 
@@ -45,12 +46,22 @@ class TestTicketPageRenders(HotlineTestCase):
 
 
 class TestRequesterPrivacy(HotlineTestCase):
-    def test_it_shows_the_requester_in_full_to_hotline_staff(self):
+    def test_it_masks_the_phone_for_hotline_staff_too_and_reveals_it_on_a_logged_click(self):
         ticket = self.signed_ticket()
+        for person in (self.operator, self.dispatcher, self.reviewer, self.followup, self.supervisor, self.manager):
+            self.client.force_login(person)
+            response = self.client.get(f"/tickets/{ticket.number}/")
+            self.assertContains(response, "张三")  # the name and place stay in full for the hotline's work
+            self.assertContains(response, "139****4321")
+            self.assertNotContains(response, "13987654321")
+            # The reveal is offered to the roles the privacy matrix allows (reviewer, follow-up agent, manager).
+            offered = 'data-testid="reveal"' in response.content.decode()
+            assert offered == (person in (self.reviewer, self.followup, self.manager)), person
         self.client.force_login(self.reviewer)
-        response = self.client.get(f"/tickets/{ticket.number}/")
-        self.assertContains(response, "张三")
-        self.assertContains(response, "13987654321")
+        revealed = self.client.post(f"/tickets/{ticket.number}/reveal/", {"field": "phone", "reason": "核实诉求"})
+        self.assertContains(revealed, "13987654321")
+        log = AccessLog.objects.get(ticket=ticket)
+        assert (log.staff, log.field, log.reason, log.allowed) == (self.reviewer, "phone", "核实诉求", True)
 
     def test_it_masks_the_requester_for_unit_staff(self):
         ticket = self.signed_ticket()

@@ -16,11 +16,14 @@ from typing import Any
 from django.db.models import Count, Q
 from django.db.models.fields.json import KT
 
+from hotline.deadlines.policy import Clock
 from hotline.reports.facts.expressions import late_of, unit_of
 from hotline.reports.facts.period import AnnotatedEvents, Period, events_in
 from hotline.tickets.choices import Action
 
 A = Action
+# The follow-up clock is the hotline's own (Art. 17): a late call is not the unit's overdue.
+HOTLINE_CLOCK = Clock.FOLLOW_UP.value
 UNIT_FACT_ACTIONS = (A.DISPATCH, A.SIGN, A.DEEM_SIGNED, A.REQUEST_RETURN, A.REVIEW_RETURN, A.REQUEST_EXTENSION,
                      A.REVIEW_EXTENSION, A.REPLY, A.REWORK, A.MARK_OVERDUE)
 
@@ -41,7 +44,7 @@ class UnitCounts:
     replied_late: int = 0
     replied_off_topic: int = 0  # REPLY the reply check warned about (Art. 27, 28(3)); a review aid, not a verdict
     reworked: int = 0  # REWORK (Art. 17)
-    overdue: int = 0  # MARK_OVERDUE, every clock (Art. 27 超期)
+    overdue: int = 0  # MARK_OVERDUE, every unit clock (Art. 27 超期); not the hotline's follow-up clock
     overdue_by_clock: Mapping[str, int] = field(default_factory=dict)
 
 
@@ -63,7 +66,7 @@ def _counts() -> dict[str, Count]:
         "replied_late": n(Q(action=A.REPLY, late=True)),
         "replied_off_topic": n(Q(action=A.REPLY, data__off_topic=True)),
         "reworked": n(Q(action=A.REWORK)),
-        "overdue": n(Q(action=A.MARK_OVERDUE)),
+        "overdue": n(Q(action=A.MARK_OVERDUE) & ~Q(data__clock=HOTLINE_CLOCK)),
     }
 
 
@@ -77,7 +80,8 @@ def unit_facts(period: Period) -> dict[int | None, UnitCounts]:
     counts = _counts()
     rows = unit_events(period, *UNIT_FACT_ACTIONS).annotate(late=late_of()).values("unit").annotate(**counts)
     by_clock: dict[Any, dict[str, int]] = defaultdict(dict)
-    alerts = unit_events(period, A.MARK_OVERDUE).values("unit", alert_clock=KT("data__clock")).annotate(n=Count("id"))
+    alerts = (unit_events(period, A.MARK_OVERDUE).exclude(data__clock=HOTLINE_CLOCK)
+              .values("unit", alert_clock=KT("data__clock")).annotate(n=Count("id")))
     for alert in alerts:
         by_clock[alert["unit"]][alert["alert_clock"]] = alert["n"]
     return {row["unit"]: UnitCounts(**{name: row[name] for name in counts},

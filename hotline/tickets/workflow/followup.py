@@ -211,5 +211,5 @@ def rework(ticket: Ticket, *, by: Staff, note: str = "") -> Ticket:
 def _rework(ticket: Ticket, *, by: Staff, follow_up: FollowUp, now: Any, due: Due, note: str) -> None:
     _require_role(by, FOLLOWUP_ROLES | REVIEW_ROLES, Action.REWORK)
     _move(ticket, Action.REWORK, by, to=Status.IN_PROGRESS, now=now, reason=note, article="第十七条",
-          rework_count=ticket.rework_count + 1, rework_due=due.at, resolved_at=None,
+          rework_count=ticket.rework_count + 1, rework_due=due.at, resolved_at=None, follow_up_due=None,
           due_estimated=_estimated(due), data={"follow_up": follow_up.pk})

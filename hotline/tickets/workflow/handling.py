@@ -134,7 +134,9 @@ def record_alert(ticket: Ticket, *, clock: str, kind: str, due: dt.datetime, now
     """Record that `clock` is near (warning) or past (breach) its due time; False if already recorded."""
     try:
         with transaction.atomic():
-            ClockAlert.objects.create(ticket=ticket, clock=clock, kind=kind, due=due, unit_id=ticket.lead_unit_id,
+            # The follow-up clock is the hotline's own (Art. 17): its alerts are no unit's.
+            unit_id = None if clock == Clock.FOLLOW_UP else ticket.lead_unit_id
+            ClockAlert.objects.create(ticket=ticket, clock=clock, kind=kind, due=due, unit_id=unit_id,
                                       created_at=now)
             _event(ticket, Action.MARK_OVERDUE if kind == AlertKind.BREACH else Action.WARN, None,
                    frm=ticket.status, to=ticket.status, at=now, article=_clock_article(clock),

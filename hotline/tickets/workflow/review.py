@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,8 +13,16 @@ from hotline.deadlines.policy import Clock, compute
 from hotline.deadlines.store import load_calendar
 from hotline.directory.choices import REVIEW_ROLES
 from hotline.lib.errors import ConcurrentChange, TransitionNotAllowed
-from hotline.tickets.choices import Action, ReviewState, Status
-from hotline.tickets.models import Assignment, ExtensionRequest, Reply, ReturnRequest, Ticket
+from hotline.tickets.choices import Action, FollowUpChannel, ReviewState, Status
+from hotline.tickets.models import (
+    Assignment,
+    ExtensionRequest,
+    FollowUp,
+    Reply,
+    Requester,
+    ReturnRequest,
+    Ticket,
+)
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff
@@ -90,11 +99,16 @@ def review_reply(ticket: Ticket, *, by: Staff, approve: bool, note: str = "") ->
     if not approve:
         note = _text(note, "note", "不通过的理由")
     now = timezone.now()
+    follow_up_due = compute(load_calendar(), Clock.FOLLOW_UP, now, amount=settings.FOLLOW_UP_WORKING_DAYS) \
+        if approve else None
     with transaction.atomic():
         if approve:
+            assert follow_up_due is not None
             _move(ticket, Action.REVIEW_REPLY, by, to=Status.RESOLVED, now=now, reason=note, article="第十六条",
-                  resolved_at=now, data={"reply": rep.pk, "approved": True})
+                  resolved_at=now, follow_up_due=follow_up_due.at,
+                  data={"reply": rep.pk, "approved": True, "follow_up_due": follow_up_due.at.isoformat()})
             _expire_pending_extensions(ticket, now, "工单已办结，延期申请失效")
+            _invite_rating(ticket)
         else:
             _move(ticket, Action.REVIEW_REPLY, by, to=Status.IN_PROGRESS, now=now, reason=note, article="第十六条",
                   data={"reply": rep.pk, "approved": False})
@@ -103,3 +117,13 @@ def review_reply(ticket: Ticket, *, by: Staff, approve: bool, note: str = "") ->
                 review_note=note) != 1:
             raise ConcurrentChange("办结反馈已被他人审核")
     return ticket
+
+
+def _invite_rating(ticket: Ticket) -> None:
+    # Art. 17 全面回访: the requester is invited to rate by SMS at resolution, after commit through the outbox; the
+    # reply becomes a follow-up record of the SMS channel. One rating per channel, so no second invitation after a
+    # rework once the requester has answered.
+    has_phone = (ticket.requester_id is not None
+                 and Requester.objects.filter(pk=ticket.requester_id).exclude(phone_hash="").exists())
+    if has_phone and not FollowUp.objects.filter(ticket=ticket, channel=FollowUpChannel.SMS).exists():
+        _outbox("sms.rating", ticket=ticket.number, requester=ticket.requester_id)
