@@ -89,6 +89,6 @@ class OrdersApiTest(HotlineTestCase):
         self.client.force_login(self.dispatcher)
         page = self.client.get(f"/tickets/{number}/").content.decode()
         assert "省12345指挥监管平台 · 编号 HN2026112300017" in page
-        assert "国办工单" in page and "2026-11-27 18:00" in page
+        assert "国办工单" in page and "2026年11月27日 18:00" in page  # written as every deadline on the screens
         listing = self.client.get("/exchange/orders/").content.decode()
         assert 'data-external-id="HN2026112300017"' in listing
