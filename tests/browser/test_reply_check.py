@@ -27,7 +27,7 @@ def test_it_warns_the_reviewer_of_a_reply_copied_from_another_ticket(browser, li
     workflow.sign(ticket, by=people["unit_a_handler"])
     workflow.reply(ticket, by=people["unit_a_handler"], handler_name="李工", handled_at=timezone.now(),
                    process="接到反映后，市自来水公司立即派人到红旗小区排查，系小区加压泵故障导致停水",
-                   result="已更换加压泵，红旗小区于当日下午恢复供水", contact_note="电话告知")
+                   result="已更换加压泵，红旗小区于当日下午恢复供水", contact_note="电话告知", contacted=True)
 
     reviewer = Desk(browser, live_server.url, "reviewer")
     reviewer.page.goto(f"{live_server.url}/tickets/{ticket.number}/")

@@ -58,14 +58,14 @@ class TestRatingSms(WorkflowTestCase):
         workflow.review_reply(ticket, by=self.reviewer, approve=False, note="未联系服务对象")
         assert not Outbox.objects.filter(kind="sms.rating").exists()
         workflow.reply(ticket, by=self.unit_a_handler, handler_name="李工", handled_at=ticket.created_at,
-                       process="补充联系", result="已修复", contact_note="电话告知")
+                       process="补充联系", result="已修复", contact_note="电话告知", contacted=True)
         workflow.review_reply(ticket, by=self.reviewer, approve=True)
         self.send_all()
         assert self.reply(ticket.number, "3 没修好").status_code == 201
         workflow.follow_up(ticket, by=self.followup, reached=True, satisfaction=Satisfaction.DISSATISFIED,
                            solved=False, unit_contacted=True, unit_contact_method="phone", fault=Fault.UNIT)
         workflow.reply(ticket, by=self.unit_a_handler, handler_name="李工", handled_at=ticket.created_at,
-                       process="重办", result="已修复", contact_note="电话告知")
+                       process="重办", result="已修复", contact_note="电话告知", contacted=True)
         workflow.review_reply(ticket, by=self.reviewer, approve=True)
         assert Outbox.objects.filter(kind="sms.rating").count() == 1  # already rated by SMS: not asked again
 

@@ -68,7 +68,7 @@ class TestFollowUpClock(WorkflowTestCase):
                            solved=False, unit_contacted=False, fault=Fault.UNIT)
         assert self.reload(ticket).follow_up_due is None
         workflow.reply(ticket, by=self.unit_a_handler, handler_name="李工", handled_at=timezone.now(),
-                       process="重新处理", result="已修复", contact_note="电话告知")
+                       process="重新处理", result="已修复", contact_note="电话告知", contacted=True)
         self.move_to(local(2026, 3, 13, 9))  # Friday
         workflow.review_reply(self.reload(ticket), by=self.reviewer, approve=True)
         assert self.reload(ticket).follow_up_due == local(2026, 3, 18)  # Tuesday's end, over the weekend

@@ -26,7 +26,7 @@ WATER_REPLY = ("接到反映后，市自来水公司立即派人到红旗小区�
 
 def reply(ticket, by, process, result):
     return workflow.reply(ticket, by=by, handler_name="李工", handled_at=MONDAY, process=process, result=result,
-                          contact_note="电话告知服务对象")
+                          contact_note="电话告知服务对象", contacted=True)
 
 
 class TestChecker(WorkflowTestCase):
