@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import CharField, F, Value
-from django.db.models.functions import StrIndex, Substr
+from django.db.models.functions import Greatest, StrIndex, Substr
 
 from hotline.vault import registry
 from hotline.vault.crypto import FORMAT, DecryptionError
@@ -25,7 +25,10 @@ def verify(ring: KeyRing | None = None) -> None:
 def _key_id_column(column: str) -> Substr:
     """The key id of a stored `aesgcm1:<id>:<body>` value, in SQL ('' for an empty value)."""
     after_prefix = Substr(F(column), len(FORMAT) + 2, output_field=CharField())
-    return Substr(F(column), len(FORMAT) + 2, StrIndex(after_prefix, Value(":")) - 1, output_field=CharField())
+    # A value with no second ":" (an empty string among them) has StrIndex 0: the length is kept at 0, not -1,
+    # which PostgreSQL refuses ("negative substring length") where SQLite gives ''.
+    length = Greatest(StrIndex(after_prefix, Value(":")) - 1, Value(0))
+    return Substr(F(column), len(FORMAT) + 2, length, output_field=CharField())
 
 
 def _adopt_existing(ring: KeyRing) -> None:

@@ -85,19 +85,29 @@ class TestCacheAway(ApiTestCase):
 
 @contextlib.contextmanager
 def read_only_database() -> Iterator[None]:
-    """Every write refused as on a read-only disk (SQLite's query_only, PostgreSQL's read-only transactions)."""
-    from django.db import connection
+    """Every write refused as on a read-only disk (SQLite's query_only, PostgreSQL's read-only transactions).
 
-    on, off = {"sqlite": ("PRAGMA query_only = ON", "PRAGMA query_only = OFF"),
-               "postgresql": ("SET default_transaction_read_only = on; SET transaction_read_only = on",
-                              "SET default_transaction_read_only = off")}[connection.vendor]
+    On PostgreSQL a transaction once read-only cannot turn back; the test's own transaction must still write at its
+    end (Django checks the deferred constraints then), so the read-only part runs in a savepoint whose rollback
+    restores the setting."""
+    from django.db import connection, transaction
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA query_only = ON")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA query_only = OFF")
+        return
+    savepoint = transaction.savepoint()
     with connection.cursor() as cursor:
-        cursor.execute(on)
+        cursor.execute("SET transaction_read_only = on")
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(off)
+        transaction.savepoint_rollback(savepoint)
 
 
 class TestReadOnlyDisk(ApiTestCase):
