@@ -186,17 +186,20 @@ def _recently_done(qs: QuerySet[Ticket], now: dt.datetime) -> QuerySet[Ticket]:
     return qs.filter(status__in=(Status.RESOLVED, Status.CLOSED), resolved_at__gte=since).order_by("-resolved_at")
 
 
+def _consultation_answered() -> Exists:
+    """The consulted unit has answered the ticket's consultation (Art. 12(1))."""
+    return Exists(ConsultationAnswer.objects.filter(ticket=OuterRef("pk"), unit=OuterRef("consult_unit")))
+
+
 def _consultations(qs: QuerySet[Ticket], now: dt.datetime) -> QuerySet[Ticket]:
     """Consultations waiting for the consulted unit's answer, the 24-hour clock first (Art. 12(1)). The queue reads
     within the unit's scope; a consulting ticket in it was consulted with that unit or one it had been assigned."""
-    answered = ConsultationAnswer.objects.filter(ticket=OuterRef("pk"), unit=OuterRef("consult_unit"))
-    return qs.filter(status=Status.CONSULTING).exclude(Exists(answered)).order_by("consult_due")
+    return qs.filter(status=Status.CONSULTING).exclude(_consultation_answered()).order_by("consult_due")
 
 
 def _consultations_answered(qs: QuerySet[Ticket], now: dt.datetime) -> QuerySet[Ticket]:
     """Consultations the unit has answered: the operator now answers the requester within the 24 hours."""
-    answered = ConsultationAnswer.objects.filter(ticket=OuterRef("pk"), unit=OuterRef("consult_unit"))
-    return qs.filter(Exists(answered), status=Status.CONSULTING).order_by("consult_due")
+    return qs.filter(_consultation_answered(), status=Status.CONSULTING).order_by("consult_due")
 
 
 # The hotline desk (Art. 11-17): intake to dispatch, reviews of returns, extensions and replies, follow-up calls.
