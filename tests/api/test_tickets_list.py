@@ -115,3 +115,6 @@ class TestListTickets(ApiTestCase):
         with CaptureQueriesContext(connection) as four:
             assert len(self.client.get(f"{PREFIX}/tickets?limit=4", headers=headers).json()["items"]) == 4
         assert len(four) == len(one)
+        # PostgreSQL searches join orders: the list once joined eight tables and spent 220 ms planning a 1 ms query.
+        page = next(q["sql"] for q in four.captured_queries if "LIMIT" in q["sql"] and "tickets_ticket" in q["sql"])
+        assert page.count(" JOIN ") <= 4, page

@@ -28,8 +28,13 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 
 
 def _with_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """Everything `present.ticket` reads, in a fixed number of queries however long the page."""
-    return qs.select_related("requester", "suggested_unit", "consult_unit", "merged_into").prefetch_related(
+    """Everything `present.ticket` reads, in a fixed number of queries however long the page.
+
+    Only the requester is joined. The scope's base query already joins three tables, and PostgreSQL plans a join of
+    eight tables by searching their orders: 220 ms of planning for a 1 ms query, on every list. The rarely set
+    relations come by key in one small query each instead."""
+    return qs.select_related("requester").prefetch_related(
+        "suggested_unit", "consult_unit", "merged_into",
         Prefetch("assignments", queryset=Assignment.objects.select_related("unit")))
 
 
