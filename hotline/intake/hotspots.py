@@ -117,14 +117,60 @@ def find_hotspots(now: dt.datetime | None = None, *, days: int = WINDOW_DAYS, mi
 
 
 CACHE_SECONDS = 300  # like the desk's alert: a week's clusters change slowly, and computing them costs seconds
+SHOWN = 50  # the screen lists the largest; a thousand clusters with every ticket helps nobody
+LINES_SHOWN = 10  # tickets listed under one hotspot; the rest are counted
 
 
-def cached_hotspots(now: dt.datetime, *, days: int = WINDOW_DAYS, region_id: int | None = None) -> list[Hotspot]:
-    """`find_hotspots` for the screens, computed at most once per five minutes per window and county: clustering
-    a week's texts at a city's volume (about 10,000 tickets) takes seconds, far more than a page may."""
-    key = f"intake:hotspots:{days}:{region_id or 'city'}"
-    found = cache.get_or_set(key, lambda: find_hotspots(now, days=days, region_id=region_id), CACHE_SECONDS)
-    return list(found or [])
+@dataclass(frozen=True)
+class TicketLine:
+    """One ticket as the hotspot screen lists it: plain values, cheap to cache (a model instance is not)."""
+
+    number: str
+    summary: str
+    status: str
+
+
+@dataclass(frozen=True)
+class HotspotView:
+    """A hotspot as the screens show it: the figures and the first tickets, without the rows behind them."""
+
+    place: str
+    matter: str
+    size: int
+    growth: int
+    days: list[tuple[dt.date, int]]
+    lines: list[TicketLine]
+
+    @property
+    def more(self) -> int:
+        return self.size - len(self.lines)
+
+
+@dataclass(frozen=True)
+class HotspotPage:
+    total: int
+    shown: list[HotspotView]
+
+
+def _view(spot: Hotspot) -> HotspotView:
+    lines = [TicketLine(t.number, (t.title or t.content)[:40], t.get_status_display())
+             for t in spot.tickets[:LINES_SHOWN]]
+    return HotspotView(spot.place, spot.matter, spot.size, spot.growth, spot.days, lines)
+
+
+def cached_hotspots(now: dt.datetime, *, days: int = WINDOW_DAYS, region_id: int | None = None) -> HotspotPage:
+    """The largest `SHOWN` hotspots of the window and county for the screens, computed at most once per five
+    minutes: clustering a week's texts at a city's volume (about 10,000 tickets) takes seconds, far more than a page
+    may. Only plain values are cached; unpickling the ticket rows behind a week's clusters took longer than the
+    clustering itself."""
+    key = f"intake:hotspots:v2:{days}:{region_id or 'city'}"
+
+    def compute() -> HotspotPage:
+        found = find_hotspots(now, days=days, region_id=region_id)
+        return HotspotPage(total=len(found), shown=[_view(h) for h in found[:SHOWN]])
+
+    page = cache.get_or_set(key, compute, CACHE_SECONDS)
+    return page if isinstance(page, HotspotPage) else compute()
 
 
 def active_hotspots(now: dt.datetime | None = None) -> list[Hotspot]:

@@ -84,10 +84,6 @@ def _window(request: HttpRequest) -> int:
     return max(1, min(days, MAX_WINDOW_DAYS))
 
 
-# The largest first: a list of a thousand clusters with every ticket helps nobody and renders for seconds.
-HOTSPOTS_SHOWN = 50
-
-
 @login_required
 @require_GET
 def hotspots(request: HttpRequest) -> HttpResponse:
@@ -95,13 +91,13 @@ def hotspots(request: HttpRequest) -> HttpResponse:
     _hotline_staff(request)
     days = _window(request)
     region_id = request.GET.get("region") or ""
-    found = cached_hotspots(timezone.now(), days=days, region_id=int(region_id) if region_id.isdigit() else None)
-    top = found[:8]
+    page = cached_hotspots(timezone.now(), days=days, region_id=int(region_id) if region_id.isdigit() else None)
+    top = page.shown[:8]
     chart = {
         "labels": [d.strftime("%m-%d") for d, _ in top[0].days] if top else [],
         "datasets": [{"label": f"{h.place} · {h.matter}", "data": [n for _, n in h.days]} for h in top],
     }
-    context = {"hotspots": found[:HOTSPOTS_SHOWN], "hotspot_total": len(found), "days": days,
+    context = {"hotspots": page.shown, "hotspot_total": page.total, "days": days,
                "chart_json": json.dumps(chart, ensure_ascii=False),
                "counties": Unit.objects.filter(kind=UnitKind.COUNTY, is_active=True).order_by("code"),
                "region_id": region_id}

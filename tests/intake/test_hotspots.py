@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
+from unittest import mock
+
 import time_machine
 from django.core.cache import cache
+from django.db.models import Model
 
-from hotline.intake.hotspots import active_hotspots, find_hotspots
+from hotline.intake import hotspots
+from hotline.intake.hotspots import active_hotspots, cached_hotspots, find_hotspots
 from tests.base import PASSWORD, HotlineTestCase, local
 
 NOW = local(2026, 6, 10, 18)
@@ -66,6 +71,19 @@ class TestHotspots(HotlineTestCase):
         with time_machine.travel(NOW, tick=False):
             fragment = self.client.get("/routing/hotspots/", {"days": "3"}, HTTP_HX_REQUEST="true").content.decode()
         assert "<html" not in fragment and "隆回县桃洪镇" not in fragment
+
+    def test_the_screens_cache_plain_values_and_list_the_first_tickets_of_a_large_hotspot(self):
+        # Unpickling the model rows behind a week's clusters took seconds on every view at a city's volume.
+        with mock.patch.object(hotspots, "LINES_SHOWN", 3):
+            page = cached_hotspots(NOW)
+        assert page.total == 2 and [(h.place, h.size, len(h.lines), h.more) for h in page.shown] == [
+            ("双清区兴隆街道", 5, 3, 2), ("隆回县桃洪镇", 3, 3, 0)]
+        assert page.shown[0].lines[0].number in {t.number for t in self.lights}
+        assert b"django.db" not in pickle.dumps(page) and not isinstance(page.shown[0].lines[0], Model)
+        assert self.client.login(username="supervisor", password=PASSWORD)
+        with time_machine.travel(NOW, tick=False):
+            html = self.client.get("/routing/hotspots/").content.decode()
+        assert "另有 2 件" in html  # the cached page of this test: three lines shown of five
 
     def test_unit_staff_cannot_open_the_hotspot_page(self):
         assert self.client.login(username="unit_a_handler", password=PASSWORD)
