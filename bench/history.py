@@ -33,6 +33,7 @@ from hotline.demo import directory as demo_directory
 from hotline.demo import texts
 from hotline.directory.choices import UnitKind
 from hotline.directory.models import Staff, Topic, Unit
+from hotline.tickets.choices import UNIT_ACTIONS
 from hotline.tickets.models import (
     Assignment,
     Event,
@@ -156,13 +157,17 @@ class Life:
     cols: dict[str, Any] = field(default_factory=dict)
     last_at: dt.datetime | None = None
     count: int = 0
+    lead: int | None = None  # the lead unit from the last dispatch, which the next events are about
 
     def ev(self, action: str, to: str, at: dt.datetime, actor: int | None, unit: int | None, **data: Any) -> bool:
         """Record the event if it happened before `now`; False (and nothing written) when it lies in the future."""
         if at > self.now:
             return False
+        # `Event.about_unit` as `Event.save()` writes it: the acting unit for a unit's own action, else the lead unit
+        # then (an approved return's review is still the returning unit's: the re-dispatch comes after it).
+        about = unit if action in UNIT_ACTIONS else self.lead
         self.events.add(ticket_id=self.tid, action=action, from_status=self.status, to_status=to, actor_id=actor,
-                        actor_unit_id=unit, at=at, data=DUMPS(data))
+                        actor_unit_id=unit, about_unit_id=about, at=at, data=DUMPS(data))
         self.status, self.last_at, self.count = to, at, self.count + 1
         return True
 
@@ -271,6 +276,7 @@ class Generator:
         w, rng, tid = self.world, self.rng, life.tid
         handler = w.handlers[unit]
         dispatched = (life.last_at or t0) + dt.timedelta(minutes=rng.randint(10, 180))
+        life.lead = unit  # the dispatch is about the unit it names, and so is everything until the next one
         if not life.ev("dispatch", "dispatched", dispatched, w.dispatcher, w.hotline,
                        due=(t0 + 2 * H).isoformat(), late=dispatched >= t0 + 2 * H):
             return

@@ -19,7 +19,7 @@ from django.utils import timezone
 from hotline.directory.choices import Role
 from hotline.directory.models import Staff, Topic, Unit
 from hotline.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from hotline.reports import assessment
+from hotline.reports import assessment, cases
 from hotline.reports.bulletin import render_all
 from hotline.reports.facts import Dimension, Period, declines_by_reason, events_in, received_by_day
 from hotline.reports.indicators import (
@@ -247,11 +247,15 @@ def _advance(year: int, month: int, *, by: Staff, frm: str, to: str, **fields: A
 
 
 def review_month(year: int, month: int, *, by: Staff, note: str = "", typical_cases: str | None = None,
-                 difficult_matters: str | None = None) -> MonthClose:
-    """The manager checks the frozen figures and writes the bulletin's typical cases and difficult matters."""
+                 typical_tickets: str | None = None, difficult_matters: str | None = None) -> MonthClose:
+    """The manager checks the frozen figures, chooses the bulletin's typical cases (ticket numbers, one a line, each
+    with an optional comment; `typical_cases` is a free comment on them) and writes the difficult matters."""
     extra: dict[str, Any] = {"review_note": note.strip()}
     if typical_cases is not None:
         extra["typical_cases"] = typical_cases.strip()
+    if typical_tickets is not None:
+        _require_manager(by)
+        extra["typical_tickets"] = cases.validate(cases.parse(typical_tickets), by=by, year=year, month=month)
     if difficult_matters is not None:
         extra["difficult_matters"] = difficult_matters.strip()
     return _advance(year, month, by=by, frm=MonthState.FROZEN, to=MonthState.REVIEWED, reviewed_by=by,

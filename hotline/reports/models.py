@@ -27,6 +27,9 @@ class MonthClose(models.Model):
     state = models.CharField("状态", max_length=12, choices=MonthState.choices, default=MonthState.FROZEN)
     snapshot = models.JSONField("冻结数据", default=dict)
     typical_cases = models.TextField("典型案例", blank=True, help_text="每段一个案例，空行分隔；不得含服务对象个人信息")
+    # The tickets the manager chose as typical cases, by number, each with the manager's comment ("comment"); checked
+    # when chosen (`reports.cases.validate`) and printed without personal data (Art. 23, 26).
+    typical_tickets = models.JSONField("典型案例工单", default=list, blank=True)
     difficult_matters = models.TextField("督办及疑难事项说明", blank=True)
     review_note = models.TextField("审核意见", blank=True)
     closed_by = models.ForeignKey(Staff, null=True, on_delete=models.PROTECT, related_name="+")

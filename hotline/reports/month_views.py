@@ -37,8 +37,10 @@ CITY_RATES = ("direct_answer_rate", "dispatch_on_time_rate", "sign_on_time_rate"
 class ReviewForm(forms.Form):
     """The manager's review: typical cases and difficult matters for the bulletin (no personal data, Art. 23)."""
 
-    typical_cases = forms.CharField(label="典型案例（空行分隔）", required=False, max_length=5000,
-                                    widget=forms.Textarea(attrs={"rows": 4}))
+    typical_tickets = forms.CharField(label="典型案例工单（每行一个工单编号，可在编号后空一格写点评）", required=False,
+                                      max_length=3000, widget=forms.Textarea(attrs={"rows": 4}))
+    typical_cases = forms.CharField(label="典型案例说明（空行分隔）", required=False, max_length=5000,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
     difficult_matters = forms.CharField(label="督办及疑难事项说明", required=False, max_length=3000,
                                         widget=forms.Textarea(attrs={"rows": 3}))
     note = forms.CharField(label="审核意见", required=False, max_length=500)
@@ -81,6 +83,12 @@ def _unit_tables(snap: dict[str, Any]) -> list[dict[str, Any]]:
             for group, label in GROUPS.items()]
 
 
+def _chosen(close: MonthClose | None) -> str:
+    """The chosen cases as the manager typed them: one number a line, with its comment."""
+    rows = close.typical_tickets if close else []
+    return "\n".join(f"{row['number']} {row['comment']}".strip() for row in rows)
+
+
 @login_required
 @require_GET
 def month_page(request: HttpRequest, year: int, month: int) -> HttpResponse:
@@ -92,6 +100,7 @@ def month_page(request: HttpRequest, year: int, month: int) -> HttpResponse:
     context = {"year": year, "month": month, "snap": snap, "close": close, "city": city, "columns": UNIT_COLUMNS,
                "groups": _unit_tables(snap), "is_manager": user.has_role(Role.MANAGER),
                "form": ReviewForm(initial={"typical_cases": close.typical_cases if close else "",
+                                           "typical_tickets": _chosen(close),
                                            "difficult_matters": close.difficult_matters if close else ""}),
                "formats": list(bulletin.FORMATS), "State": MonthState}
     return render(request, "reports/month.html", context)
@@ -113,6 +122,7 @@ def month_action(request: HttpRequest, year: int, month: int, action: str) -> Ht
         form = screens.parse(request, ReviewForm(request.POST))
         closing.review_month(year, month, by=user, note=form.cleaned_data["note"],
                              typical_cases=form.cleaned_data["typical_cases"],
+                             typical_tickets=form.cleaned_data["typical_tickets"],
                              difficult_matters=form.cleaned_data["difficult_matters"])
         messages.success(request, f"{year}年{month}月已审核，可以发布")
     elif action == "publish":

@@ -75,6 +75,11 @@ class Action(models.TextChoices):
     REDISPATCH = "redispatch", "协调改派"
 
 
+# Actions a unit's own staff take: such an event is about the acting unit. Every other action about a unit (dispatch,
+# deemed signing, reviews, rework, sweeps' alerts, follow-up calls) is taken by the hotline or the system and is about
+# the ticket's lead unit at that moment (`Event.about_unit`; statistics, Art. 26, 27).
+UNIT_ACTIONS = (Action.SIGN, Action.REQUEST_RETURN, Action.REQUEST_EXTENSION, Action.REPLY, Action.ARRIVE)
+
 S = Status
 # The transition table: action -> {from status: possible to statuses}. One helper checks it (workflow._move).
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {

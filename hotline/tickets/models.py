@@ -15,6 +15,7 @@ from hotline.directory.models import Topic, Unit
 from hotline.lib.errors import InvalidInput
 from hotline.tickets.choices import (
     OPEN_STATUSES,
+    UNIT_ACTIONS,
     Action,
     AlertKind,
     AssignmentRole,
@@ -223,6 +224,15 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.unit} {self.role}"
 
+    @classmethod
+    def lead_at(cls, ticket_id: int, at: dt.datetime) -> int | None:
+        """The ticket's lead unit id at `at`: dispatched at or before it and not ended before it. An assignment ends
+        at the same instant as the approved return that ends it, so that review still counts for the returning
+        unit; on a re-dispatch the newer assignment wins. The reports' `lead_unit_at` is this rule in SQL."""
+        rows = cls.objects.filter(ticket_id=ticket_id, role=AssignmentRole.LEAD, dispatched_at__lte=at).filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gte=at))
+        return rows.order_by("-dispatched_at", "-id").values_list("unit_id", flat=True).first()
+
 
 class Event(models.Model):
     """One append-only line of a ticket's history: who did what, from which status to which, when and why."""
@@ -239,6 +249,14 @@ class Event(models.Model):
     reason = models.TextField("说明", blank=True)
     article = models.CharField("依据条款", max_length=40, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The unit the event is about (statistics, Art. 26, 27): the acting unit for a unit's own action (UNIT_ACTIONS),
+    # otherwise the ticket's lead unit at `at` (None when no unit had it); a merged requester's follow-up call is
+    # about the original's lead unit. Written once in save() from the assignment rows, so no report looks it up per
+    # event. Derived like an index, it stays outside the seal (`vault.seal.canonical`): chains sealed before it
+    # existed verify unchanged. No database constraint: its value is always an `actor_unit` or an assignment's unit,
+    # whose own constraints keep that unit, and a check per written event would buy nothing.
+    about_unit = models.ForeignKey(Unit, verbose_name="所涉单位", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", db_constraint=False, db_index=False, editable=False)
     # Tamper evidence (GB/T 22239 level 3 audit): each ticket's events form a chain; `hash` is a keyed MAC of this
     # row's canonical JSON and `prev_hash`, `seq` its position. Set once in save(); triggers refuse UPDATE/DELETE.
     seq = models.PositiveIntegerField("链序号", null=True, editable=False)
@@ -253,6 +271,8 @@ class Event(models.Model):
             # Reports read a period's events of some actions (hotline.reports.facts), and one unit's own in a period.
             models.Index(fields=["action", "at"]),
             models.Index(fields=["actor_unit", "action", "at"]),
+            # What one unit's events of some actions in a period are, read without the table (evidence, unit pages).
+            models.Index(fields=["about_unit", "action", "at"], name="event_about_unit_action_at"),
         ]
         constraints = [
             # Two writers that both took the same chain head would fork the chain; the second fails instead.
@@ -268,8 +288,27 @@ class Event(models.Model):
             raise TypeError("工单事件只能追加，不能修改")
         with transaction.atomic():
             head = seal(self)
+            # After seal(): the ticket row lock it takes keeps the assignment rows still while they are read.
+            if self.about_unit_id is None:
+                self.about_unit_id = about_unit(self)
             super().save(*args, **kwargs)
             head.save()
+
+
+def about_unit(event: Event) -> int | None:
+    """The unit an event is about (`Event.about_unit`), from the assignment rows as they stand when it is written.
+
+    A transition that names a new lead unit (dispatch, re-dispatch) writes its event before the new assignment
+    exists, so it passes the unit itself (`workflow._core._move`)."""
+    if event.action in UNIT_ACTIONS:
+        return event.actor_unit_id
+    unit = Assignment.lead_at(event.ticket_id, event.at)
+    if unit is None and event.action == Action.FOLLOW_UP:
+        # A merged requester's own call is about the original's result (并单, Art. 17).
+        original = Ticket.objects.filter(pk=event.ticket_id).values_list("merged_into", flat=True).first()
+        if original is not None:
+            unit = Assignment.lead_at(original, event.at)
+    return unit
 
 
 class AuditChainHead(models.Model):

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from hotline.api import tokens
 from hotline.reports import closing
+from hotline.tickets.models import Ticket
 from tests.reports.test_indicators import MarchStory
 
 CONTRACT = ("received", "declined", "answered_directly", "dispatched", "signed_on_time", "signs_due",
@@ -98,6 +99,22 @@ class TestPages(StatisticsTestCase):
         assert response.status_code == 200 and response["Content-Type"].endswith("document")
         again = self.client.post("/reports/months/2026/3/close/")
         assert again.status_code == 409 and "已发布" in again.content.decode()
+
+    def test_the_review_form_names_a_typical_case_number_that_is_not_the_months(self):
+        self.build_march()
+        self.at(2026, 4, 2, 9)
+        self.client.force_login(self.manager)
+        self.client.post("/reports/months/2026/3/close/")
+        response = self.client.post("/reports/months/2026/3/review/",
+                                    {"typical_tickets": "20260399999999 路灯", "typical_cases": "", "note": ""})
+        assert response.status_code == 400
+        assert "工单20260399999999不存在或不在您的查看范围内" in response.content.decode()
+        number = Ticket.objects.order_by("created_at").first().number
+        response = self.client.post("/reports/months/2026/3/review/",
+                                    {"typical_tickets": f"{number} 当日修复", "typical_cases": "", "note": ""})
+        assert response.status_code == 302
+        page = self.client.get("/reports/months/2026/3/").content.decode()
+        assert f"{number} 当日修复" in page  # the choice is shown again as typed
 
     def test_a_reviewer_cannot_close(self):
         self.build_march()

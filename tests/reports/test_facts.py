@@ -320,3 +320,18 @@ class TestUnitFacts(FactsTestCase):
         # The merged requester's call counts for the unit that handled the original.
         assert follow_ups_by_unit(MARCH) == {self.unit_a.pk: expected}
         assert follow_up_totals(APRIL) == FollowUpCounts(satisfaction={level: 0 for level in levels})
+
+
+class TestFollowUpsRecordedWithoutAChannel(FactsTestCase):
+    def test_an_older_unreached_call_counts_even_when_a_later_call_reached_the_requester(self):
+        # Only a requester's own rating gives way to a later reached call; a call recorded before events carried
+        # their `channel` is a call, and so is counted.
+        self.at(2026, 3, 2, 9)
+        ticket = self.new_ticket()
+        for hour, reached in ((10, False), (11, True)):
+            self.at(2026, 3, 2, hour)
+            Event.objects.create(ticket=ticket, action=Action.FOLLOW_UP, from_status="resolved", to_status="resolved",
+                                 actor=self.followup, actor_unit=self.hotline, at=timezone.now(),
+                                 data={"reached": reached, "satisfaction": "5" if reached else ""})
+        totals = follow_up_totals(MARCH)
+        assert (totals.calls, totals.reached, totals.unreached) == (2, 1, 1)

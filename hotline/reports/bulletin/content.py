@@ -3,7 +3,8 @@
 Sections follow the published bulletins collected in WAVE2 §6 (HD, XY, LYG, YC, SC, YL): overview; intake by
 channel, type, topic and county with 环比 and 同比; unit tables per group with rank; red and black lists; hot
 matters; supervision and difficult matters; typical cases chosen by the manager; units that were late, named.
-No requester's personal data is in any block (Art. 23): only counts, unit names and the manager's own text.
+No requester's personal data is in any block (Art. 23): only counts, unit names, the manager's own text and the
+chosen cases' words with names, phones and ID numbers masked (`reports.cases`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from hotline.reports import cases
 from hotline.reports.indicators import GROUPS, show
 from hotline.reports.models import MonthClose
 
@@ -34,6 +36,25 @@ def change(now: float, before: float) -> str:
     if not before:
         return "—"
     return f"{100.0 * (now - before) / before:+.1f}%"
+
+
+def _typical_cases(close: MonthClose) -> list[Block]:
+    """The tickets the manager chose, each with number, topic, lead unit, request and outcome, masked (Art. 23, 26),
+    then the manager's free comments."""
+    out: list[Block] = []
+    for i, stored in enumerate(close.typical_tickets or []):
+        c = cases.case(stored)
+        out.append(Block("p", f"案例{i + 1}：工单{c['number']}，{c['topic']}，承办单位：{c['lead_unit']}。"))
+        out.append(Block("p", f"诉求：{c['summary']}"))
+        out.append(Block("p", f"办理结果：{c['outcome']}"))
+        if c["comment"]:
+            out.append(Block("p", f"点评：{c['comment']}"))
+    comments = [part.strip() for part in close.typical_cases.split("\n\n") if part.strip()]
+    if close.typical_tickets:
+        out += [Block("p", text) for text in comments]
+    else:  # months reviewed before cases were chosen by number: the manager's paragraphs are the cases
+        out += [Block("p", f"案例{i + 1}：{text}") for i, text in enumerate(comments)]
+    return out or [Block("p", "本月未选取典型案例。")]
 
 
 def title(close: MonthClose) -> str:
@@ -126,8 +147,7 @@ def blocks(close: MonthClose) -> list[Block]:
     if close.difficult_matters:
         out += [Block("p", part) for part in close.difficult_matters.split("\n\n") if part.strip()]
     out.append(Block("h2", "七、典型案例"))
-    cases = [part.strip() for part in close.typical_cases.split("\n\n") if part.strip()]
-    out += [Block("p", f"案例{i + 1}：{text}") for i, text in enumerate(cases)] or [Block("p", "本月未选取典型案例。")]
+    out += _typical_cases(close)
     out.append(Block("h2", "八、超期办理单位通报"))
     late = sorted((row for row in snap["units"] if row["counts"]["overdue"]), key=lambda row: -row["counts"]["overdue"])
     out.append(Block("p", "、".join(f"{row['name']}（超期{row['counts']['overdue']}件）" for row in late) + "。"

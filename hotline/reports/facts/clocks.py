@@ -25,10 +25,10 @@ from hotline.deadlines.policy import Clock
 from hotline.reports.facts.expressions import (
     CLOCK_ACTIONS,
     COMPLETES_A_CLOCK,
+    about_unit,
     clock_of,
     due_of,
     late_of,
-    lead_unit_at,
 )
 from hotline.reports.facts.period import AnnotatedEvents, Period, events_in
 from hotline.tickets.choices import Action
@@ -52,7 +52,7 @@ def _clock_unit() -> Case:
     # Chosen by action, like `clock_of`: the consulted unit for a consultation answer, the lead unit then for a
     # deemed signing (no one acted), and the acting unit otherwise (the hotline's own for a dispatch).
     return Case(When(action=Action.ANSWER, then=F("ticket__consult_unit")),
-                When(action=Action.DEEM_SIGNED, then=lead_unit_at()),
+                When(action=Action.DEEM_SIGNED, then=about_unit()),
                 default=F("actor_unit"), output_field=IntegerField())
 
 

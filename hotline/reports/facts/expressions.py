@@ -24,12 +24,8 @@ from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 
 from hotline.deadlines.policy import Clock
-from hotline.tickets.choices import Action, AssignmentRole, Status
+from hotline.tickets.choices import UNIT_ACTIONS, Action, AssignmentRole, Status
 from hotline.tickets.models import Assignment, Event
-
-# Actions a unit's own staff take; every other action about a unit (dispatch, deemed signing, reviews, rework,
-# sweeps' alerts, follow-up calls) is taken by the hotline or the system and is counted for the lead unit.
-UNIT_ACTIONS = (Action.SIGN, Action.REQUEST_RETURN, Action.REQUEST_EXTENSION, Action.REPLY, Action.ARRIVE)
 
 # The events that stop a clock; an ANSWER stops one only when it ends a consultation (Art. 12.1).
 CLOCK_ACTIONS = (Action.DISPATCH, Action.SIGN, Action.DEEM_SIGNED, Action.REPLY, Action.ANSWER, Action.ARRIVE)
@@ -40,7 +36,8 @@ COMPLETES_A_CLOCK = Q(action__in=(Action.DISPATCH, Action.SIGN, Action.DEEM_SIGN
 def lead_unit_at(ticket: str = "ticket") -> Subquery:
     """The ticket's lead unit at the event's moment, from the assignment rows: dispatched at or before it and not
     ended before it. An assignment ends at the same instant as the approved return that ends it, so that review
-    still counts for the unit returning the ticket; on a re-dispatch the newer assignment wins."""
+    still counts for the unit returning the ticket; on a re-dispatch the newer assignment wins. The same rule as
+    `Assignment.lead_at`, which fills `Event.about_unit` when an event is written."""
     assignments = Assignment.objects.filter(
         ticket=OuterRef(ticket), role=AssignmentRole.LEAD, dispatched_at__lte=OuterRef("at"),
     ).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=OuterRef("at")))
@@ -48,10 +45,18 @@ def lead_unit_at(ticket: str = "ticket") -> Subquery:
 
 
 def unit_of() -> Case:
-    """The unit an event is about: the acting unit for a unit's own action, otherwise the lead unit at the time
-    (None when no unit had the ticket, e.g. a dispatch clock breached before any dispatch)."""
-    return Case(When(action__in=UNIT_ACTIONS, then=F("actor_unit")), default=lead_unit_at(),
-                output_field=IntegerField())
+    """The unit an event is about, looked up per event: the acting unit for a unit's own action, otherwise the lead
+    unit at the time (None when no unit had the ticket, e.g. a dispatch clock breached before any dispatch), and
+    for a merged requester's follow-up call the original's. Every event stores this as `about_unit` when it is
+    written; the facts read that column. This look-up stays as its definition, which the tests hold it to."""
+    lead = Coalesce(lead_unit_at(), Case(When(action=Action.FOLLOW_UP, then=lead_unit_at("ticket__merged_into"))),
+                    output_field=IntegerField())
+    return Case(When(action__in=UNIT_ACTIONS, then=F("actor_unit")), default=lead, output_field=IntegerField())
+
+
+def about_unit() -> F:
+    """The unit an event is about, as stored on it (`Event.about_unit`, the id)."""
+    return F("about_unit")
 
 
 def _reply_after_rework() -> Q:

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
 
-from hotline.reports.facts.expressions import lead_unit_at
+from hotline.reports.facts.expressions import about_unit
 from hotline.reports.facts.period import AnnotatedEvents, Period, events_in
 from hotline.tickets.choices import DISSATISFIED_LEVELS, Action, FollowUpChannel, Satisfaction
 from hotline.tickets.models import Event
@@ -66,14 +65,16 @@ def _counted(period: Period) -> QuerySet[Event]:
     later_call = Event.objects.filter(ticket=OuterRef("ticket"), action=Action.FOLLOW_UP, id__gt=OuterRef("id"),
                                       data__reached=True).filter(
         Q(data__channel=FollowUpChannel.CALL.value) | ~Q(data__has_key="channel"))
-    rating = Q(data__channel=_RATINGS[0]) | Q(data__channel=_RATINGS[1])
+    # `has_key` first: an older call recorded without a channel is no rating, and the key test is false rather than
+    # NULL there, so the exclusion keeps it (a NULL would drop it) and the look-up for later calls never runs.
+    rating = Q(data__has_key="channel") & (Q(data__channel=_RATINGS[0]) | Q(data__channel=_RATINGS[1]))
     return events_in(period, Action.FOLLOW_UP).exclude(rating & Q(Exists(later_call)))
 
 
 def follow_up_events(period: Period) -> AnnotatedEvents:
-    """FOLLOW_UP events in the period annotated with `unit`: the lead unit then (a merged ticket's original's)."""
-    unit = Coalesce(lead_unit_at("ticket"), lead_unit_at("ticket__merged_into"))
-    return _counted(period).annotate(unit=unit)
+    """FOLLOW_UP events in the period annotated with `unit`: the lead unit then (a merged ticket's original's), as
+    stored on the event."""
+    return _counted(period).annotate(unit=about_unit())
 
 
 def follow_up_totals(period: Period) -> FollowUpCounts:

@@ -2,7 +2,8 @@
 
 The unit of an event is the acting unit for a unit's own action (sign, return request, extension request, reply,
 arrival) and the ticket's lead unit at that moment for everything the hotline or a sweep does about the ticket
-(dispatch, deemed signing, reviews, rework, overdue alerts); see `expressions.unit_of`. Events about no unit (a
+(dispatch, deemed signing, reviews, rework, overdue alerts), stored on the event when it was written
+(`Event.about_unit`; `expressions.unit_of` is its definition). Events about no unit (a
 dispatch clock breached before any dispatch) are grouped under None.
 """
 
@@ -17,7 +18,7 @@ from django.db.models import Count, Q
 from django.db.models.fields.json import KT
 
 from hotline.deadlines.policy import Clock
-from hotline.reports.facts.expressions import late_of, unit_of
+from hotline.reports.facts.expressions import about_unit, late_of
 from hotline.reports.facts.period import AnnotatedEvents, Period, events_in
 from hotline.tickets.choices import Action
 
@@ -72,7 +73,7 @@ def _counts() -> dict[str, Count]:
 
 def unit_events(period: Period, *actions: str) -> AnnotatedEvents:
     """Events in the period (of `actions`, or all) annotated with `unit`, the id of the unit each is about."""
-    return events_in(period, *actions).annotate(unit=unit_of())
+    return events_in(period, *actions).annotate(unit=about_unit())
 
 
 def unit_facts(period: Period) -> dict[int | None, UnitCounts]:

@@ -56,11 +56,12 @@ def _text(value: str | None, field: str, label: str, *, required: bool = True, m
 
 
 def _event(ticket: Ticket, action: str, by: Staff | None, *, frm: str, to: str, at: dt.datetime, reason: str = "",
-           article: str = "", data: dict[str, Any] | None = None) -> Event:
+           article: str = "", data: dict[str, Any] | None = None, about: Unit | None = None) -> Event:
+    # `about`: the unit the event is about when the assignment rows do not show it yet; otherwise Event.save finds it.
     return Event.objects.create(
         ticket=ticket, action=action, from_status=frm, to_status=to, actor=by,
         actor_unit=getattr(by, "unit", None) if by is not None else None, at=at, reason=reason, article=article,
-        data=data or {},
+        data=data or {}, about_unit=about,
     )
 
 
@@ -79,7 +80,10 @@ def _move(ticket: Ticket, action: str, by: Staff | None, *, to: str, now: dt.dat
     ticket.version += 1
     for name, value in fields.items():
         setattr(ticket, name, value)
-    return _event(ticket, action, by, frm=frm, to=to, at=now, reason=reason, article=article, data=data)
+    # A transition naming a new lead unit (dispatch, re-dispatch) creates its assignment after this event, at the
+    # same instant; the newer assignment wins there, so the event is about the new lead unit.
+    return _event(ticket, action, by, frm=frm, to=to, at=now, reason=reason, article=article, data=data,
+                  about=fields.get("lead_unit"))
 
 
 def _estimated(*dues: Any) -> bool:
