@@ -1,6 +1,6 @@
 """Two running instances of the platform, one configured as the provincial platform and one as the city, each
 with its own data directory and database, exchange an order down and its status back up over HTTP on 127.0.0.1
-(Art. 27); the province is stopped while a report waits and started again, and nothing is lost or doubled."""
+(Art. 27); each side is stopped in turn while a message to it waits, started again, and nothing is lost or doubled."""
 
 # ruff: noqa: S310  (every URL here is http://127.0.0.1, built by the test)
 
@@ -204,13 +204,10 @@ def platforms(tmp_path: Path) -> Iterator[tuple[Platform, Platform]]:
         yield province, city
 
 
-def test_an_order_goes_down_and_its_status_comes_back_up_once_across_a_restart(platforms):
+def test_an_order_goes_down_and_its_status_comes_back_up_once_across_restarts(platforms):
     province, city = platforms
     # The province takes a call and dispatches it to the city's unit: the order waits in the province's outbox.
-    number = province.api("operator", "POST", "/tickets", {
-        "channel": "phone", "request_type": "complaint", "content": "邵阳市大祥区某小区路灯长期不亮",
-        "address": "大祥区城南街道", "requester": {"name": "王五", "phone": "13700001111"}})["number"]
-    province.api("dispatcher", "POST", f"/tickets/{number}/dispatch", {"lead_unit": "shaoyang"})
+    number = take_and_send_down(province, "邵阳市大祥区某小区路灯长期不亮")
     sent = province.run("outbox")
     assert sent["drained"] == {"sent": 1, "failed": 0}
     [[ours, city_number, delivered, attempts]] = sent["lower_orders"]
@@ -226,8 +223,8 @@ def test_an_order_goes_down_and_its_status_comes_back_up_once_across_a_restart(p
     # The province is down when the city replies: the report waits, its failure recorded.
     province.stop()
     city.api("handler", "POST", f"/tickets/{city_number}/reply", {
-        "handler_name": "李工", "handled_at": _now(), "process": "现场查看并更换灯具", "result": "路灯已修复",
-        "contact_note": "电话告知服务对象", "contacted": True})
+        "handler_name": "李工", "handled_at": dt.datetime.now(dt.UTC).isoformat(), "process": "现场查看并更换灯具",
+        "result": "路灯已修复", "contact_note": "电话告知服务对象", "contacted": True})
     waiting = city.run("outbox")
     assert waiting["drained"] == {"sent": 0, "failed": 1}
     assert waiting["report_backs"][-1] == ["reply", False, 1, True]
@@ -239,21 +236,34 @@ def test_an_order_goes_down_and_its_status_comes_back_up_once_across_a_restart(p
     city.api("reviewer", "POST", f"/tickets/{city_number}/reply-review", {"approve": True})
     assert city.run("outbox")["drained"]["failed"] == 0  # the report, and the rating SMS to the log (Art. 17)
 
+    # The city is down when the province sends a second order: it waits, and arrives once on the retry.
+    city.stop()
+    second = take_and_send_down(province, "邵阳市双清区某路段井盖松动")
+    assert province.run("outbox")["drained"] == {"sent": 0, "failed": 1}
+    city.start()
+    assert province.run("outbox", "3")["drained"] == {"sent": 1, "failed": 0}
+
     # Nothing lost, nothing doubled, on either side.
     up, down = province.run("holdings"), city.run("holdings")
-    assert up["tickets"] == [[number, "dispatched"]]  # the province's status moves only by its own transitions
-    assert up["lower_orders"] == [[number, city_number, True, 1]]
+    [second_city_number] = [n for n, _status in down["tickets"] if n != city_number]
+    assert up["tickets"] == [[number, "dispatched"], [second, "dispatched"]]  # moved by the province's own staff only
+    assert up["lower_orders"] == [[number, city_number, True, 1], [second, second_city_number, True, 2]]
     assert up["lower_reports"] == [["dispatch", "dispatched"], ["sign", "in_progress"], ["reply", "replied"],
                                    ["review_reply", "resolved"]]
-    assert up["events"] == {"accept": 1, "dispatch": 1, "lower_report": 4}
-    assert up["outbox"] == {"sent": 1, "waiting": 0}
-    assert down["tickets"] == [[city_number, "resolved"]]
-    assert down["upper_orders"] == [[number, city_number]]
+    assert up["events"] == {"accept": 2, "dispatch": 2, "lower_report": 4}
+    assert up["outbox"] == {"sent": 2, "waiting": 0}
+    assert down["tickets"] == [[city_number, "resolved"], [second_city_number, "pending_dispatch"]]
+    assert down["upper_orders"] == [[number, city_number], [second, second_city_number]]
     assert down["report_backs"] == [["dispatch", True, 1, False], ["sign", True, 1, False],
                                     ["reply", True, 2, False], ["review_reply", True, 1, False]]
-    assert down["events"] == {"accept": 1, "dispatch": 1, "sign": 1, "reply": 1, "review_reply": 1}
+    assert down["events"] == {"accept": 2, "dispatch": 1, "sign": 1, "reply": 1, "review_reply": 1}
     assert down["outbox"]["waiting"] == 0
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat()
+def take_and_send_down(province: Platform, content: str) -> str:
+    """The province's operator takes a call and its dispatcher sends it to the city's unit; the ticket number."""
+    number = province.api("operator", "POST", "/tickets", {
+        "channel": "phone", "request_type": "complaint", "content": content, "address": "邵阳市",
+        "requester": {"name": "王五", "phone": "13700001111"}})["number"]
+    province.api("dispatcher", "POST", f"/tickets/{number}/dispatch", {"lead_unit": "shaoyang"})
+    return str(number)
