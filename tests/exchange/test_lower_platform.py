@@ -33,6 +33,12 @@ class SendDownTest(HotlineTestCase):
         row = Outbox.objects.get(kind=lower.KIND)
         assert row.payload == {"ticket": ticket.number, "order": order.pk}
 
+    def test_the_orders_screen_lists_what_was_sent_down_and_whether_it_arrived(self):
+        ticket = workflow.dispatch(self.new_ticket(), by=self.dispatcher, lead_unit=self.city_unit)
+        self.client.force_login(self.dispatcher)
+        page = self.client.get("/exchange/orders/").content.decode()
+        assert f'data-ticket="{ticket.number}"' in page and "待发送" in page
+
     def test_a_dispatch_to_any_other_unit_sends_nothing(self):
         self.dispatched_ticket()
         assert not LowerOrder.objects.exists()
