@@ -22,6 +22,8 @@ ORDERS = [  # external id, mark, upper working days, content
 
 def build(staff: dict[str, Staff], units: dict[str, Unit], *, now: dt.datetime) -> None:
     """The partners, three orders taken a week ago and signed, and a month of sub-centre pushes."""
+    # No report-back address: there is no province to report to in a demo, so report-back is off for it (the
+    # 上级交办 screen says 未开启回传) rather than failing in the outbox; docs/deploy.md shows a real set-up.
     province = Partner.objects.create(code="hunan-12345", name="湖南省12345指挥监管平台", kind=PartnerKind.UPPER,
                                       prefix="demo-prov",
                                       hmac_secret_env="HOTLINE_EXCHANGE_PROVINCE_SECRET")  # noqa: S106 (a name)

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from hotline.exchange.models import Partner, ReportBack, SubCentrePush, SubCentreTicket, UpperOrder
+from hotline.exchange.models import (
+    LowerOrder,
+    LowerReport,
+    Partner,
+    ReportBack,
+    SubCentrePush,
+    SubCentreTicket,
+    UpperOrder,
+)
 
 
 @admin.register(Partner)
@@ -25,6 +33,20 @@ class ReportBackAdmin(admin.ModelAdmin):
     list_display = ("order", "at", "delivered_at", "attempts", "late")
     list_filter = ("late",)
     readonly_fields = ("order", "event", "outbox", "at", "delivered_at", "attempts", "late", "last_error")
+
+
+@admin.register(LowerOrder)
+class LowerOrderAdmin(admin.ModelAdmin):
+    list_display = ("ticket", "partner", "remote_number", "created_at", "delivered_at", "attempts")
+    list_filter = ("partner",)
+    readonly_fields = ("partner", "ticket", "created_at", "delivered_at", "attempts", "last_error", "remote_number")
+
+
+@admin.register(LowerReport)
+class LowerReportAdmin(admin.ModelAdmin):
+    list_display = ("order", "action", "status", "at", "received_at")
+    list_filter = ("partner", "action")
+    readonly_fields = ("partner", "order", "message_id", "event", "action", "status", "at", "received_at")
 
 
 @admin.register(SubCentreTicket)

@@ -13,24 +13,29 @@ from hotline.tickets.models import Event, Outbox, Ticket
 
 class PartnerKind(models.TextChoices):
     UPPER = "upper", "上级平台"
+    LOWER = "lower", "下级平台"
     SUB_CENTRE = "sub_centre", "热线分中心"
 
 
 class Partner(models.Model):
     """Another platform that exchanges signed messages with 12345: the provincial platform (orders down, status
-    back up) or a sub-centre (tickets pushed up). The shared secrets live in the environment, never here."""
+    back up), a city platform under us when this deployment is the province (orders sent down, status received)
+    or a sub-centre (tickets pushed up). The shared secrets live in the environment, never here."""
 
     code = models.SlugField("代码", max_length=32, unique=True)
     name = models.CharField("名称", max_length=100)
     kind = models.CharField("类型", max_length=16, choices=PartnerKind.choices)
-    # A sub-centre's tickets count under this unit in the statistics (Art. 7); an upper platform has none.
+    # A sub-centre's tickets count under this unit in the statistics (Art. 7); a lower platform is this unit in our
+    # directory, and dispatching a ticket to it sends the ticket down; an upper platform has none.
     unit = models.ForeignKey(Unit, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
     prefix = models.CharField("接入前缀", max_length=16, unique=True, help_text="对方请求头 X-Key-Prefix 的值")
     hmac_secret_env = models.CharField("签名密钥环境变量", max_length=64,
                                        help_text="对方签名用的共享密钥所在的环境变量名")
-    # Report-back to an upper platform: where to post and how we sign there.
-    outbound_url = models.URLField("回传地址", blank=True)
+    # Where we post and how we sign there: an upper platform's report-back address (empty: report-back is off), or
+    # a lower platform's order address (its /api/v1/exchange/orders).
+    outbound_url = models.URLField("回传地址", blank=True, help_text="上级平台：状态回传地址（留空则不回传）；"
+                                   "下级平台：交办地址")
     outbound_prefix = models.CharField("回传前缀", max_length=16, blank=True, help_text="本平台在对方的接入前缀")
     outbound_secret_env = models.CharField("回传签名密钥环境变量", max_length=64, blank=True)
     is_active = models.BooleanField("启用", default=True)
@@ -76,6 +81,45 @@ class ReportBack(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "状态回传"
+
+
+class LowerOrder(models.Model):
+    """A ticket of ours sent down to a lower platform (交办下级, Art. 27), one per ticket and platform: sent through
+    the outbox after the dispatch that chose the platform's unit, retried until delivered; the lower platform
+    answers a repeat with the ticket the first delivery made, so a retry never makes a second one there."""
+
+    partner = models.ForeignKey(Partner, verbose_name="下级平台", on_delete=models.PROTECT, related_name="lower_orders")
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="lower_orders")
+    created_at = models.DateTimeField("交办时间")
+    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    last_error = models.TextField("最近错误", blank=True)
+    remote_number = models.CharField("下级工单编号", max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "交办下级工单"
+        constraints = [models.UniqueConstraint(fields=["partner", "ticket"], name="one_lower_order_per_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.partner.code}:{self.ticket_id}"
+
+
+class LowerReport(models.Model):
+    """One status report a lower platform sent about an order we gave it, kept once per its message id (a retry
+    of the same report is answered, not recorded again) with the event it wrote on our ticket."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="lower_reports")
+    order = models.ForeignKey(LowerOrder, on_delete=models.PROTECT, related_name="reports")
+    message_id = models.CharField("消息编号", max_length=64)
+    event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField("下级动作", max_length=32)
+    status = models.CharField("下级状态", max_length=32)
+    at = models.DateTimeField("发生时间")
+    received_at = models.DateTimeField("接收时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "下级平台回报"
+        constraints = [models.UniqueConstraint(fields=["partner", "message_id"], name="one_lower_report_per_message")]
 
 
 class PushStatus(models.TextChoices):

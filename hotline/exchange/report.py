@@ -19,7 +19,6 @@ from hotline.tickets.choices import TRANSITIONS, Channel, Status
 from hotline.tickets.models import Event, Outbox
 from hotline.tickets.outbox import SendFailed
 
-KIND_PREFIX = "exchange."
 KIND = "exchange.report"
 TIMEOUT_SECONDS = 10
 # Every transition of the table is reported; alerts (warnings, overdue marks) are ours and stay here.
@@ -32,18 +31,19 @@ def on_event(sender: type[Event], instance: Event, created: bool, **kwargs: Any)
         return
     if instance.ticket.channel != Channel.UPPER:  # the ticket is in memory: no query for every other event
         return
-    order = UpperOrder.objects.filter(ticket_id=instance.ticket_id).first()
-    if order is None:
+    order = UpperOrder.objects.filter(ticket_id=instance.ticket_id).select_related("partner").first()
+    if order is None or not order.partner.outbound_url:  # report-back is off for a platform that gave no address
         return
     row = Outbox.objects.create(kind=KIND, payload={"ticket": instance.ticket.number})
     report = ReportBack.objects.create(order=order, event=instance, outbox=row, at=instance.at)
     Outbox.objects.filter(pk=row.pk).update(payload={"ticket": instance.ticket.number, "report": report.pk})
 
 
-def message(report: ReportBack) -> dict[str, Any]:
-    """What the upper platform is told: its id, our number, the action and the status after it; no personal data."""
+def message(report: ReportBack, message_id: str) -> dict[str, Any]:
+    """What the upper platform is told: its id, our number, the action and the status after it; no personal data.
+    `message_id` (the outbox row's) is the same on every retry, so the upper platform logs a report once."""
     event = report.event
-    return {"external_id": report.order.external_id, "number": report.order.ticket.number,
+    return {"message_id": message_id, "external_id": report.order.external_id, "number": report.order.ticket.number,
             "action": event.action, "status": event.to_status, "status_label": Status(event.to_status).label,
             "at": timezone.localtime(event.at).isoformat(), "note": event.reason[:500],
             "handling_due": _iso(report.order.ticket.handling_due)}
@@ -74,7 +74,7 @@ def send(row: Outbox) -> None:
     if report is None:
         raise SendFailed("回传记录不存在", permanent=True)
     partner = report.order.partner
-    body = json.dumps(message(report), ensure_ascii=False).encode()
+    body = json.dumps(message(report, str(row.message_id)), ensure_ascii=False).encode()
     try:
         post(partner.outbound_url, body, signed_headers(prefix=partner.outbound_prefix,
                                                         secret=os.environ.get(partner.outbound_secret_env, ""),

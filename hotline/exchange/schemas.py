@@ -72,3 +72,17 @@ class SubCentreTicketIn(_Strict):
     resolved_at: When | None = None
     result: Text = Field(default="", max_length=5000)
     satisfaction: Literal["5", "4", "3", "2", "1", ""] = ""
+
+
+class ReportIn(_Strict):
+    """A lower platform's status report on an order we sent it (Art. 27); `message_id` is the same on every retry."""
+
+    message_id: Text = Field(min_length=1, max_length=64)
+    external_id: Text = Field(min_length=1, max_length=64, description="our ticket number, the order's external id")
+    number: Text = Field(default="", max_length=32, description="the lower platform's ticket number")
+    action: Text = Field(min_length=1, max_length=32)
+    status: Text = Field(min_length=1, max_length=32)
+    status_label: Text = Field(default="", max_length=32)
+    at: When
+    note: Text = Field(default="", max_length=500)
+    handling_due: When | None = None

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from hotline.directory.choices import Role
 from hotline.exchange import quality
-from hotline.exchange.models import UpperOrder
+from hotline.exchange.models import LowerOrder, UpperOrder
 from hotline.lib.errors import DomainError
 from hotline.reports.closing import parse_month
 from hotline.reports.facts import Period
@@ -24,14 +24,17 @@ RATE_LABELS = {"timely_rate": "及时率", "complete_rate": "内容完整率", "
 
 @login_required
 def orders(request: HttpRequest) -> HttpResponse:
-    """Orders from the provincial platform, newest first, with the upper deadline, the mark and the report-back."""
+    """Orders from the provincial platform, newest first, with the upper deadline, the mark and the report-back;
+    below them the tickets this platform sent down to lower platforms and their reports (when it is a province)."""
     if not request.user.is_hotline:  # type: ignore[union-attr]
         raise PermissionDenied("只有热线工作人员可以查看上级交办工单")
     rows = (UpperOrder.objects.select_related("partner", "ticket").order_by("-received_at")
             .annotate(n_sent=Count("reports"),
                       n_delivered=Count("reports", filter=Q(reports__delivered_at__isnull=False)),
                       n_late=Count("reports", filter=Q(reports__late=True)))[:200])
-    return render(request, "exchange/orders.html", {"rows": rows, "now": timezone.now()})
+    lower = (LowerOrder.objects.select_related("partner", "ticket").order_by("-created_at")
+             .annotate(n_reports=Count("reports"))[:200])
+    return render(request, "exchange/orders.html", {"rows": rows, "lower": lower, "now": timezone.now()})
 
 
 @login_required

@@ -300,6 +300,7 @@ PAGES.update({
 API.update({
     "POST /api/v1/exchange/orders": same(401, method="POST", note="上级平台签名认证，不用令牌"),
     "POST /api/v1/exchange/sub-centres/tickets": same(401, method="POST", note="分中心签名认证，不用令牌"),
+    "POST /api/v1/exchange/reports": same(401, method="POST", note="下级平台签名认证，不用令牌"),
     "GET /api/v1/exchange/quality": entry(hotline=400, unit=400, anonymous=401,
                                           note="缺少 month 参数；带参数时仅热线管理员（其余403）"),
 })

@@ -73,6 +73,8 @@ class Action(models.TextChoices):
     APPEAL = "appeal", "申诉"
     REVIEW_APPEAL = "review_appeal", "审核申诉"
     REDISPATCH = "redispatch", "协调改派"
+    # A lower platform's status report on a ticket we sent down (Art. 27): a record of hotline.exchange, logged here.
+    LOWER_REPORT = "lower_report", "下级平台回报"
 
 
 # Actions a unit's own staff take: such an event is about the acting unit. Every other action about a unit (dispatch,

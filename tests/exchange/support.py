@@ -15,6 +15,8 @@ from hotline.exchange.models import Partner, PartnerKind
 UPPER_SECRET = "province-shared-secret-for-tests"
 SUB_SECRET = "power-sub-centre-secret-for-tests"
 REPORT_SECRET = "our-secret-at-the-province-for-tests"
+LOWER_SECRET = "the-city-signs-its-reports-with-this"
+DOWN_SECRET = "the-province-signs-its-orders-with-this"
 
 
 def make_partners(unit: Unit) -> tuple[Partner, Partner]:
@@ -26,6 +28,14 @@ def make_partners(unit: Unit) -> tuple[Partner, Partner]:
     sub = Partner.objects.create(code="power", name="国网邵阳供电公司95598分中心", kind=PartnerKind.SUB_CENTRE,
                                  unit=unit, prefix="sub01", hmac_secret_env="HOTLINE_TEST_SUB_SECRET")
     return province, sub
+
+
+def make_lower(unit: Unit, *, url: str = "http://127.0.0.1:9/api/v1/exchange/orders") -> Partner:
+    """A city platform under us, when this deployment is the provincial platform; `unit` stands for it."""
+    return Partner.objects.create(
+        code="shaoyang", name="邵阳市12345热线", kind=PartnerKind.LOWER, unit=unit, prefix="city01",
+        hmac_secret_env="HOTLINE_TEST_LOWER_SECRET", outbound_url=url, outbound_prefix="prov-at-city",
+        outbound_secret_env="HOTLINE_TEST_DOWN_SECRET")
 
 
 def signed_post(client: Client, path: str, body: dict[str, Any] | bytes, *, prefix: str, secret: str,

@@ -114,7 +114,7 @@ def edge_cases(operation: Any, ticket: Ticket) -> Iterator[tuple[Any, dict[str, 
                 yield operation.Case(path_parameters=path_parameters, body=body, media_type="application/json"), {}
 
 
-SIGNED_PATHS = ("/exchange/orders", "/exchange/sub-centres/tickets")
+SIGNED_PATHS = ("/exchange/orders", "/exchange/sub-centres/tickets", "/exchange/reports")
 
 
 def test_it_refuses_nested_bodies_and_out_of_range_dates_without_a_server_error(api_schema: Any,

@@ -1,6 +1,7 @@
 """Exchanges with other platforms (Art. 7, 27), under /api/v1/exchange/.
 
-The provincial platform posts orders and a sub-centre posts its tickets, each request signed like the 110 link
+The provincial platform posts orders, a lower platform (when this deployment is the province) its status reports,
+and a sub-centre its tickets, each request signed like the 110 link
 (X-Key-Prefix, X-Timestamp, X-Nonce, X-Signature; docs/api.md): the signature is checked on the raw body before
 anything in it is read, so these two take no bearer token. The hotline manager reads the sub-centres' data quality
 with a token.
@@ -17,16 +18,16 @@ from ninja import Query, Router, Schema, Status
 from hotline.api.schemas import ErrorOut
 from hotline.api.security import staff
 from hotline.directory.choices import Role
-from hotline.exchange import orders, quality, subcentres
+from hotline.exchange import lower, orders, quality, subcentres
 from hotline.exchange.models import PartnerKind
-from hotline.exchange.schemas import OrderIn, SubCentreTicketIn
+from hotline.exchange.schemas import OrderIn, ReportIn, SubCentreTicketIn
 from hotline.exchange.signing import authenticate
 from hotline.lib.errors import Forbidden, InvalidInput
 from hotline.reports.closing import parse_month
 from hotline.reports.facts import Period
 
 router = Router(tags=["平台对接"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut}
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 class OrderOut(Schema):
@@ -34,6 +35,13 @@ class OrderOut(Schema):
     number: str
     status: str
     upper_due: str
+    duplicate: bool
+
+
+class ReportOut(Schema):
+    message_id: str
+    external_id: str
+    event_id: int
     duplicate: bool
 
 
@@ -82,6 +90,18 @@ def post_order(request: HttpRequest) -> Status:
     return Status(201 if taken.created else 200, {
         "external_id": order.external_id, "number": order.ticket.number, "status": order.ticket.status,
         "upper_due": timezone.localtime(order.upper_due).isoformat(), "duplicate": not taken.created})
+
+
+@router.post("/reports", auth=None, response={200: ReportOut, 201: ReportOut, **ERRORS},
+             openapi_extra=_body_doc(ReportIn))
+def post_report(request: HttpRequest) -> Status:
+    """A lower platform's status report on an order we sent it (when this deployment is the provincial platform):
+    201 when logged on our ticket as an event, 200 for a `message_id` logged before (`duplicate: true`); 404
+    `order_not_found` when no ticket of that number was sent to the platform."""
+    partner = authenticate(request.headers, request.body, kind=PartnerKind.LOWER)
+    report, created = lower.receive_report(partner, ReportIn.model_validate_json(request.body or b"{}"))
+    return Status(201 if created else 200, {"message_id": report.message_id, "external_id": report.order.ticket.number,
+                                            "event_id": report.event_id, "duplicate": not created})
 
 
 @router.post("/sub-centres/tickets", auth=None, response={200: PushOut, **ERRORS},

@@ -22,6 +22,7 @@ from hotline.tickets.workflow.handling import (
     record_alert,
     record_arrival,
     record_contact_attempt,
+    record_lower_report,
     reply,
     request_extension,
 )
@@ -44,6 +45,6 @@ __all__ = [
     "MIN_CONTENT_CHARS", "REVIEW_ROLES", "UNIT_ROLES", "answer", "answer_consultation", "clock_start", "consult",
     "consultation_answered", "create_ticket", "decline", "deem_signed", "dispatch", "follow_up", "follow_up_data",
     "hand_off", "merge", "merged_follow_up_due", "record_alert", "record_arrival", "record_contact_attempt",
-    "record_rating", "redispatch", "register_declined", "reply", "request_extension", "request_return",
-    "review_extension", "review_reply", "review_return", "rework", "sign",
+    "record_lower_report", "record_rating", "redispatch", "register_declined", "reply", "request_extension",
+    "request_return", "review_extension", "review_reply", "review_return", "rework", "sign",
 ]

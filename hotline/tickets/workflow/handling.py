@@ -1,9 +1,10 @@
-"""Handling (Art. 14, 15, 20): extensions, the reply, contact attempts, on-site arrival and clock alerts."""
+"""Handling (Art. 14, 15, 20, 27): extensions, the reply, contact attempts, on-site arrival, clock alerts and a
+lower platform's reports."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,7 +14,7 @@ from hotline.directory.choices import FOLLOWUP_ROLES, INTAKE_ROLES, UNIT_ROLES
 from hotline.lib.errors import Forbidden, InvalidInput, TransitionNotAllowed
 from hotline.tickets import replycheck
 from hotline.tickets.choices import Action, AlertKind, ReviewState, Status
-from hotline.tickets.models import ClockAlert, ContactAttempt, ExtensionRequest, Reply, Ticket
+from hotline.tickets.models import ClockAlert, ContactAttempt, Event, ExtensionRequest, Reply, Ticket
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff
@@ -144,6 +145,16 @@ def record_alert(ticket: Ticket, *, clock: str, kind: str, due: dt.datetime, now
     except IntegrityError:
         return False
     return True
+
+
+def record_lower_report(ticket: Ticket, *, platform: str, action: str, status: str, at: dt.datetime,
+                        note: str = "", data: dict[str, Any] | None = None) -> Event:
+    """Log a lower platform's status report on a ticket we sent down (Art. 27): an event that leaves our status
+    where it is; our own staff act on it through their transitions. Must run inside `transaction.atomic`."""
+    return _event(ticket, Action.LOWER_REPORT, None, frm=ticket.status, to=ticket.status, at=timezone.now(),
+                  reason=note, article="第二十七条",
+                  data={"platform": platform, "action": action, "status": status, "at": at.isoformat(),
+                        **(data or {})})
 
 
 def _clock_article(clock: str) -> str:
