@@ -1,7 +1,9 @@
 """The search engine without a database: segmentation, paraphrase matching, masks and highlighting."""
 
+import pytest
+
 from hotline.knowledge import highlight, search
-from hotline.knowledge.search import BaselineIndex, Doc, SearchIndex
+from hotline.knowledge.search import Analysed, BaselineIndex, Doc, SearchIndex
 
 DOCS = [
     Doc(id=1, title="企业复工复产有哪些扶持政策", answer="对受疫情影响的中小微企业减免房租三个月。"),
@@ -75,3 +77,46 @@ def test_the_fast_query_vector_equals_scikit_learns():
         want = dict(zip(expected.indices.tolist(), expected.data.tolist(), strict=True))
         assert got.keys() == want.keys()
         assert all(abs(got[k] - want[k]) < 1e-5 for k in want)
+
+
+def test_the_word_cosine_is_tf_idf_cosine_worked_by_hand():
+    # Two documents, 甲乙 and 甲丙: idf(甲) = ln(3/3) + 1 = 1, idf(乙) = idf(丙) = ln(3/2) + 1 = 1.4055 (smoothed), so
+    # each document's unit vector has 1 / 1.7249 on 甲 and 1.4055 / 1.7249 on its own word.
+    space = search.WordSpace(["甲 乙", "甲 丙"])
+    assert space.scores(["乙"], 2).tolist() == pytest.approx([1.4055 / 1.7249, 0.0], abs=1e-4)
+    assert space.scores(["甲"], 2).tolist() == pytest.approx([1 / 1.7249, 1 / 1.7249], abs=1e-4)
+    assert space.scores(["丁"], 2).tolist() == [0.0, 0.0]  # a word no document has
+
+
+# A message about a broken street light, and replies whose words are given (no segmenting, no titles: only the word
+# BM25 and the word cosine count). Reply 0 is short and all its words are the message's; reply 1 shares four of the
+# message's words but is mostly about something else (theft, tendering). BM25 sums the matched words and puts reply 1
+# first (normalised 0.92 against 1); the cosine sees that most of reply 1 is not the message (0.58 against 0.41). With
+# the weights 0.5 and 1.0: 0.5 × 0.92 + 0.58 = 1.04 against 0.5 × 1 + 0.41 = 0.91, so reply 0 comes first.
+MESSAGE = "小区路灯损坏，夜间出行不便，请派人维修"
+FILLER = "电缆 被盗 更换 报警 公安 立案 调查 施工 单位 赔偿 费用 审批 采购 招标 工期 预算 财政 拨付 验收 合同"
+REPLIES = ["路灯 维修", f"小区 路灯 损坏 夜间 维修 {FILLER}", "公积金 提取 条件 购房 租房", "社保卡 补办 网点 身份证",
+           "噪音 扰民 施工 夜间 执法", "学校 招生 入学 户籍 材料"]
+
+
+def _replies(weights):
+    docs = [Doc(id=i, title="", answer="") for i in range(len(REPLIES))]
+    return SearchIndex.build(docs, [Analysed(head="", answer=a) for a in REPLIES], weights=weights)
+
+
+def test_it_ranks_the_reply_about_the_message_above_one_that_only_shares_its_words():
+    assert [h.id for h in _replies(search.WEIGHTS).search(MESSAGE, k=6)] == [0, 1, 4]
+
+
+def test_the_previous_ranking_put_the_longer_reply_first():
+    assert [h.id for h in _replies(search.PREVIOUS_WEIGHTS).search(MESSAGE, k=6)] == [1, 0, 4]
+
+
+def test_each_part_of_the_fused_score_is_what_the_comment_says():
+    index = _replies(search.WEIGHTS)
+    tokens = search.words(MESSAGE)
+    bm25 = search._normalised(search._bm25_scores(index.word_model, index.word_postings, tokens))
+    cosine = index.word_space.scores(tokens, len(REPLIES))
+    assert bm25[:2].tolist() == pytest.approx([0.92, 1.0], abs=0.01)
+    assert cosine[:2].tolist() == pytest.approx([0.58, 0.41], abs=0.01)
+    assert index.scores(MESSAGE).tolist() == pytest.approx((0.5 * bm25 + cosine).tolist(), abs=1e-5)

@@ -43,6 +43,31 @@ def keep_tokens(ticket: Ticket) -> None:
     ticket.tokens, ticket.address_tokens = words["tokens"], words["address_tokens"]
 
 
+BACKFILL_BATCH = 1000
+
+
+def backfill_tokens(*, batch: int = BACKFILL_BATCH, after: int = 0) -> tuple[int, int]:
+    """Segment the tickets created before words were kept at intake and store their words, one batch at a time.
+
+    Each batch reads tickets by ascending id past the last one done and writes them in one `bulk_update`, so the
+    command can be stopped and run again (a ticket that has its words is not read again) and never holds more than
+    a batch in memory. Returns (tickets filled, last id read).
+    """
+    filled, last = 0, after
+    missing = Ticket.objects.filter(tokens="").exclude(content="", title="", address="").order_by("id")
+    while True:
+        rows = list(missing.filter(id__gt=last).only("id", "title", "content", "address")[:batch])
+        if not rows:
+            return filled, last
+        for ticket in rows:
+            words = ticket_tokens(ticket)
+            ticket.tokens, ticket.address_tokens = words["tokens"], words["address_tokens"]
+        # Only the two word columns are written: a transition running meanwhile keeps its status and version.
+        Ticket.objects.bulk_update(rows, ["tokens", "address_tokens"], batch_size=batch)
+        filled += len(rows)
+        last = rows[-1].pk
+
+
 def _final_leads(ticket_ids: list[int]) -> dict[int, str]:
     """Ticket id → code of its last lead unit still assigned (the one that kept the ticket)."""
     rows = (Assignment.objects.filter(ticket_id__in=ticket_ids, role=AssignmentRole.LEAD, is_active=True)

@@ -26,6 +26,8 @@ class Command(BaseCommand):
         sub.add_parser("rollback", help="回滚到上一版模型")
         sub.add_parser("status", help="列出模型版本及留出集指标")
         sub.add_parser("index", help="重建相似工单索引")
+        tokens = sub.add_parser("tokens", help="为保存分词之前受理的工单补写分词（可中断后重跑）")
+        tokens.add_argument("--batch", type=int, default=1000, help="每批工单数")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -64,6 +66,15 @@ class Command(BaseCommand):
                 f"{mark} v{row.version}  {row.created_at:%Y-%m-%d %H:%M}  {row.trained_on} 条  "
                 f"单位 macro-F1 {unit.get('macro_f1', '-')} top-3 {unit.get('top3_accuracy', '-')}  "
                 f"事项 macro-F1 {topic.get('macro_f1', '-')}  {'' if row.path else '（文件已清理）'}")
+
+    def _tokens(self, options: dict[str, Any]) -> None:
+        from hotline.intake.routing.history import backfill_tokens
+
+        if options["batch"] < 1:
+            raise CommandError("--batch 至少为 1")
+        started = time.perf_counter()
+        filled, _ = backfill_tokens(batch=options["batch"])
+        self.stdout.write(f"已补写分词：{filled} 张工单，用时 {time.perf_counter() - started:.1f} 秒")
 
     def _index(self, options: dict[str, Any]) -> None:
         from hotline.intake.similar import rebuild_index
