@@ -134,6 +134,20 @@ def filtered(qs: QuerySet[Ticket], f: TicketFilter, now: dt.datetime) -> QuerySe
     return qs
 
 
+# Lists count at most this many rows: counting a unit's whole history (57,000 rows at a million tickets) on every
+# page load scans it all, and nobody pages past the fortieth page. The web list says "1000 件以上"; the API says
+# `total_capped`.
+LIST_COUNT_CAP = 1000
+
+
+def count_up_to(qs: QuerySet[Ticket], cap: int | None = None) -> tuple[int, bool]:
+    """How many rows `qs` holds, counting no further than `cap` (default `LIST_COUNT_CAP`), and whether it stopped
+    there. Unordered, so the count ends at the first `cap + 1` rows whichever index finds them."""
+    limit = LIST_COUNT_CAP if cap is None else cap
+    bounded = qs.order_by()[:limit + 1].count()
+    return min(bounded, limit), bounded > limit
+
+
 def newest_after(qs: QuerySet[Ticket], last: Ticket) -> QuerySet[Ticket]:
     """The rows after `last` in newest-first order (`-created_at, -id`): the next page by key, whose cost does not
     grow with its depth as an OFFSET's does."""
