@@ -13,7 +13,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-PAGES_PER_STEP = 1024  # copy in steps so writers are held up for one step at a time, not the whole copy
+# One step: in WAL mode the copy's read transaction does not hold up writers, whereas a copy in steps restarts from
+# the first page whenever another connection commits in between, so under steady writes it may never finish.
+PAGES_PER_STEP = -1
 
 
 class Command(BaseCommand):
