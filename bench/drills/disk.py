@@ -148,7 +148,7 @@ def main() -> int:
         database = data / "hotline.sqlite3"
         for phase in ("full", "read_only"):
             status, ticket = api(base, tokens["operator"], "/tickets", {
-                "channel": "phone", "request_type": "complaint", "content": f"{MARK} 待派单 路灯不亮"})
+                "channel": "phone", "request_type": "complaint", "content": f"{MARK} {phase} 待派单 路灯不亮"})
             number = str(ticket.get("number"))
             if phase == "full":
                 filler = data / "filler"
