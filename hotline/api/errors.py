@@ -155,9 +155,9 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(request, error_body("not_found", "资源不存在"), status=404)
 
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-        if outage.is_outage(exc):  # the database is away or read-only: 503, saying whether it was saved
+        if outage.is_outage(exc):  # the database is away, read-only or full: 503/507, saying whether it was saved
             log.warning("API %s %s: database unavailable: %s", request.method, request.path, exc)
-            return outage.outage_answer(request, saved=None, read_only=outage.is_read_only(exc))
+            return outage.outage_for(request, exc)
         log.exception("API error on %s %s", request.method, request.path)
         return api.create_response(request, error_body("internal_error", "服务器内部错误，已记录，请稍后再试"),
                                    status=500)

@@ -211,7 +211,8 @@ class TicketOut(Schema):
 
 
 class TicketPage(Schema):
-    total: int
+    total: int = Field(description="匹配的工单数，最多数到 1000（见 total_capped）")
+    total_capped: bool = Field(description="true：匹配超过 1000 件，total 只数到 1000，请缩小查询条件或按 after 翻页")
     limit: int
     offset: int
     items: list[TicketOut]

@@ -1,5 +1,5 @@
-"""Staff sessions in the database; while the database refuses writes (a read-only disk), in a signed cookie value,
-so staff can still log in and read (issue 15). The signed value carries the same data and the same time-outs
+"""Staff sessions in the database; while the database refuses writes (a read-only or full disk), in a signed cookie
+value, so staff can still log in and read (issue 15). The signed value carries the same data and the same time-outs
 (`hotline.privacy.sessions`), signed with SECRET_KEY; it cannot be revoked before it expires, which is why it is
 used only while nothing can be written, and the log says so each time."""
 
@@ -14,7 +14,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.core import signing
 from django.db import DatabaseError
 
-from hotline.lib.outage import is_read_only, unless_read_only
+from hotline.lib.outage import refuses_writes, unless_read_only
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +49,9 @@ class SessionStore(DatabaseSessionStore):
                 return
             except (DatabaseError, UpdateError) as exc:
                 cause = exc if isinstance(exc, DatabaseError) else exc.__context__
-                if cause is None or not is_read_only(cause):
+                if cause is None or not refuses_writes(cause):
                     raise
-                log.warning("数据存储只读：会话改存为签名 Cookie（只读期间有效）")
+                log.warning("数据存储只读或已满：会话改存为签名 Cookie（期间有效）")
         data = self._get_session(no_load=must_create)  # type: ignore[attr-defined]
         self._session_key = PREFIX + signing.dumps(data, salt=SALT, serializer=self.serializer, compress=True)
         self.modified = True

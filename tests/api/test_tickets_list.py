@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hotline.tickets import workflow
+from hotline.tickets import selectors, workflow
 from tests.api.base import PREFIX, ApiTestCase
 from tests.base import local
 
@@ -34,12 +35,20 @@ class TestListTickets(ApiTestCase):
         response = self.get("/tickets", as_=self.operator)
         assert response.status_code == 200
         assert numbers(response) == [self.tuesday.number, self.for_b.number, self.for_a.number, self.waiting.number]
-        assert response.json()["total"] == 4
+        assert (response.json()["total"], response.json()["total_capped"]) == (4, False)
 
     def test_it_pages_with_limit_and_offset_keeping_the_total(self):
         body = self.get("/tickets", as_=self.operator, limit=2, offset=1).json()
         assert [i["number"] for i in body["items"]] == [self.for_b.number, self.for_a.number]
         assert (body["total"], body["limit"], body["offset"]) == (4, 2, 1)
+
+    def test_it_counts_the_total_up_to_the_cap_and_says_when_it_stopped(self):
+        # At a million tickets a unit's history is 57,000 rows: the total stops at the cap instead of counting them all.
+        with mock.patch.object(selectors, "LIST_COUNT_CAP", 3):
+            capped = self.get("/tickets", as_=self.operator).json()
+            narrowed = self.get("/tickets", as_=self.operator, status="dispatched").json()
+        assert (capped["total"], capped["total_capped"], len(capped["items"])) == (3, True, 4)
+        assert (narrowed["total"], narrowed["total_capped"]) == (2, False)
 
     def test_it_pages_by_key_after_a_ticket_number(self):
         body = self.get("/tickets", as_=self.operator, limit=2, after=self.tuesday.number).json()

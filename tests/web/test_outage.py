@@ -132,3 +132,40 @@ class TestReadOnlyDisk(ApiTestCase):
             response = self.client.post(PREFIX + "/tickets", BODY, content_type="application/json", headers=headers)
         body = self.assert_error(response, 503, "database_unavailable")
         assert "只读" in body["message"] and body["details"] == {"saved": False}
+
+
+@contextlib.contextmanager
+def full_database() -> Iterator[None]:
+    """Every write that needs a new page refused as on a full disk: SQLite's `max_page_count` set to the file's
+    current size makes SQLite answer SQLITE_FULL ("database or disk is full"), as a full disk does."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA page_count")
+        pages = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA max_page_count = {pages}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA max_page_count = 4294967294")
+
+
+class TestFullDisk(ApiTestCase):
+    def setUp(self) -> None:
+        from django.db import connection
+
+        if connection.vendor != "sqlite":
+            self.skipTest("a full disk is made with SQLite's max_page_count")
+        self.client.raise_request_exception = False
+
+    def test_a_write_says_the_disk_is_full_and_nothing_was_saved(self):
+        from hotline.tickets.models import Ticket
+
+        before = Ticket.objects.count()
+        with full_database():
+            response = self.client.post(PREFIX + "/tickets", {**BODY, "content": "井盖缺失" * 600},
+                                        content_type="application/json", headers=self.headers(self.operator))
+        body = self.assert_error(response, 507, "storage_full")
+        assert "已满" in body["message"] and body["details"] == {"saved": False}
+        assert Ticket.objects.count() == before

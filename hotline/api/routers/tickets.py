@@ -70,12 +70,12 @@ def filtered(qs: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Ticket]:
 def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[str, Any]:
     """Tickets the caller may see, newest first; unit staff see only their unit's (DESIGN §5)."""
     qs = filtered(visible_tickets(staff(request)), filters).order_by("-created_at", "-id")
-    total = qs.count()
+    total, capped = selectors.count_up_to(qs)
     if filters.after:
         # Keyset paging: rows older than the given ticket, read from the index, however deep the page.
         qs = selectors.newest_after(qs, access_ticket(staff(request), filters.after))
     page = _with_relations(qs)[filters.offset:filters.offset + filters.limit]
-    return {"total": total, "limit": filters.limit, "offset": filters.offset,
+    return {"total": total, "total_capped": capped, "limit": filters.limit, "offset": filters.offset,
             "items": [present.ticket(ticket, staff(request)) for ticket in page]}
 
 

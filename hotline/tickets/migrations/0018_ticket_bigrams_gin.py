@@ -1,0 +1,37 @@
+"""Two-character list searches on PostgreSQL (issue #15: "井盖" scanned every ticket, since trigram indexes need
+three characters): the function `hotline_bigrams` gives a text's distinct character pairs, and a GIN index holds them
+for the four searched columns, exactly the expression `hotline.tickets.selectors.bigrams()` filters on. SQLite scans.
+"""
+
+from django.db import migrations
+
+FORWARD = [
+    """CREATE OR REPLACE FUNCTION hotline_bigrams(value text) RETURNS text[]
+       LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
+       $$ SELECT coalesce(array_agg(DISTINCT substr(value, i, 2)), '{}')
+          FROM generate_series(1, char_length(value) - 1) AS i $$""",
+    """CREATE INDEX IF NOT EXISTS "ticket_bigrams_gin" ON "tickets_ticket" USING gin
+       (hotline_bigrams(UPPER("number" || E'\\x1f' || "title" || E'\\x1f' || "content" || E'\\x1f' || "address")))""",
+]
+REVERSE = ['DROP INDEX IF EXISTS "ticket_bigrams_gin"', "DROP FUNCTION IF EXISTS hotline_bigrams(text)"]
+
+
+class PostgresRunSQL(migrations.RunSQL):
+    """RunSQL that applies only on PostgreSQL."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("tickets", "0017_follow_up_due"),
+    ]
+
+    operations = [PostgresRunSQL(FORWARD, REVERSE)]
