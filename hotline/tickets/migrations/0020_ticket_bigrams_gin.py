@@ -31,7 +31,7 @@ class PostgresRunSQL(migrations.RunSQL):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("tickets", "0017_follow_up_due"),
+        ("tickets", "0019_event_lower_report_action"),
     ]
 
     operations = [PostgresRunSQL(FORWARD, REVERSE)]
