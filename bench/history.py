@@ -404,6 +404,21 @@ def timed(label: str, fn: Callable[[], Any]) -> tuple[float, Any]:
     return elapsed, result
 
 
+# What `workflow.owe_merged_calls` stores as it goes (Art. 17, 并单), set at once: a merged requester not reached,
+# with fewer than three calls, whose original is resolved or closed, carries the original's follow-up due.
+OWED_MERGED_SQL = """
+UPDATE tickets_ticket m SET follow_up_due = COALESCE(o.follow_up_due, o.resolved_at, o.closed_at)
+FROM tickets_ticket o
+WHERE m.merged_into_id = o.id AND m.status = 'merged' AND o.status IN ('resolved', 'closed')
+  AND NOT EXISTS (SELECT 1 FROM tickets_followup f WHERE f.ticket_id = m.id AND f.reached)
+  AND (SELECT count(*) FROM tickets_followup f WHERE f.ticket_id = m.id) < 3"""
+
+
+def mark_owed_merged() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(OWED_MERGED_SQL)
+
+
 def load(n: int, first: dt.datetime, now: dt.datetime, world: World, *, seed: int = 12345) -> Generator:
     """Write n tickets over [first, now) with indexes dropped and rebuilt, sequences moved on, then VACUUM ANALYZE."""
     if Ticket.objects.exists():
@@ -419,6 +434,7 @@ def load(n: int, first: dt.datetime, now: dt.datetime, world: World, *, seed: in
 
     timed(f"generate {n:,} tickets by COPY", lambda: gen.run(n, first, progress))
     timed(f"rebuild {len(dropped)} indexes", lambda: rebuild(dropped))
+    timed("merged requesters owed a call", mark_owed_merged)
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = origin")
         for table in TABLES:

@@ -38,11 +38,11 @@ class DeskRow:
 
 def desk_queue(user: Staff, now: dt.datetime) -> list[DeskRow]:
     """Resolved tickets and merged requesters owed a call, the longest waiting first, each with its stored follow-up
-    deadline, set by the resolution (the original's, for a merged requester; Art. 17)."""
+    deadline, set by the resolution (the original's, for a merged requester, read from the original; Art. 17)."""
     qs = (to_follow_up(visible_tickets(user), now)
           .select_related("lead_unit", "merged_into", "requester")
           .annotate(waiting=Coalesce(F("resolved_at"), F("merged_into__resolved_at")),
-                    due=Coalesce(F("follow_up_due"), F("merged_into__follow_up_due")))
+                    due=Coalesce(F("merged_into__follow_up_due"), F("follow_up_due")))
           .order_by(F("waiting").asc(nulls_last=True), "created_at"))
     rows = []
     for ticket in qs[:200]:

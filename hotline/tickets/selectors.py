@@ -15,17 +15,16 @@ from typing import TYPE_CHECKING
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, TextField
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField
 
 from hotline.deadlines.calendar import LOCAL_TZ
 from hotline.deadlines.policy import Clock
 from hotline.tickets.choices import OPEN_STATUSES, ReviewState, Status
-from hotline.tickets.models import Assignment, ConsultationAnswer, ExtensionRequest, FollowUp, Ticket
+from hotline.tickets.models import Assignment, ConsultationAnswer, ExtensionRequest, Ticket
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff, Unit
 
-FOLLOW_UP_CALLS = 3  # after three unanswered calls a requester is filed as unreached (Art. 17; the workflow's limit)
 
 
 # ---------------------------------------------------------------- scope
@@ -202,15 +201,11 @@ def _pending_extension(qs: QuerySet[Ticket], now: dt.datetime) -> QuerySet[Ticke
 
 def to_follow_up(qs: QuerySet[Ticket], now: dt.datetime | None = None) -> QuerySet[Ticket]:
     """Resolved tickets, and merged ones owed their requester's own call: the original resolved, the requester not
-    reached yet and fewer than three calls made (并单, Art. 17) — the same rule as `workflow.merged_follow_up_due`.
-    The merged ones are found from the few merged tickets, not by counting calls on every ticket."""
-    reached = FollowUp.objects.filter(ticket=OuterRef("pk"), reached=True)
-    owed = (Ticket.objects.filter(status=Status.MERGED, merged_into__status__in=(Status.RESOLVED, Status.CLOSED))
-            .exclude(Exists(reached)).annotate(calls=Count("follow_ups")).filter(calls__lt=FOLLOW_UP_CALLS)
-            .values_list("pk", flat=True))
-    # The owed ids are read first: `status = resolved OR pk IN (<list>)` is two index scans, whereas an OR with a
-    # subquery makes PostgreSQL hash the whole ticket table on every desk load.
-    return qs.filter(Q(status=Status.RESOLVED) | Q(pk__in=list(owed))).order_by("resolved_at", "created_at")
+    reached yet and fewer than three calls made (并单, Art. 17). The workflow stores that on the merged ticket as
+    the original's follow-up due (`workflow.owe_merged_calls`, the rule of `workflow.merged_follow_up_due`), so both
+    halves are read from the (status, follow_up_due) index, however many merged tickets history holds."""
+    owed = Q(status=Status.MERGED, follow_up_due__isnull=False)
+    return qs.filter(Q(status=Status.RESOLVED) | owed).order_by("resolved_at", "created_at")
 
 
 def _overdue(qs: QuerySet[Ticket], now: dt.datetime) -> QuerySet[Ticket]:

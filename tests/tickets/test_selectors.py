@@ -49,6 +49,45 @@ class TestFollowUpQueue(WorkflowTestCase):
         assert repeat not in self.queue()
 
 
+    def _resolve(self, ticket):
+        workflow.reply(ticket, by=self.unit_a_handler, handler_name="李工", handled_at=timezone.now(),
+                       process="更换灯具", result="已修复", contact_note="电话告知", contacted=True)
+        workflow.review_reply(ticket, by=self.reviewer, approve=True)
+
+    def agree(self, *tickets):
+        queue = self.queue()
+        for ticket in tickets:
+            ticket = self.reload(ticket)
+            assert (ticket in queue) == workflow.merged_follow_up_due(ticket), ticket.number
+
+    def test_it_agrees_with_the_workflow_through_rework_a_late_merge_and_a_reached_call(self):
+        original, first, late = self.dispatched_ticket(), self.new_ticket(), self.new_ticket()
+        workflow.merge(first, by=self.operator, into=original)
+        workflow.sign(original, by=self.unit_a_handler)
+        self._resolve(original)
+        self.agree(first)
+        # Merged after the original was resolved: owed at once.
+        workflow.merge(late, by=self.operator, into=original)
+        self.agree(first, late)
+        assert self.reload(late).follow_up_due == self.reload(original).follow_up_due
+        # The original's requester is dissatisfied through the unit's fault: rework, and nobody merged is owed.
+        workflow.follow_up(original, by=self.followup, reached=True, satisfaction="2", solved=False,
+                           unit_contacted=True, unit_contact_method="phone", fault="unit")
+        self.agree(first, late)
+        assert self.reload(first) not in self.queue()
+        self._resolve(self.reload(original))
+        self.agree(first, late)
+        workflow.follow_up(self.reload(first), by=self.followup, reached=True, satisfaction="5", solved=True,
+                           unit_contacted=True, unit_contact_method="phone")
+        self.agree(first, late)
+        assert self.reload(first) not in self.queue() and self.reload(late) in self.queue()
+
+    def test_the_queue_reads_no_merged_history(self):
+        # It used to find the owed ones by joining every merged ticket to its original and counting their calls.
+        sql = str(selectors.to_follow_up(visible_tickets(self.followup), timezone.now()).query)
+        assert "COUNT(" not in sql.upper() and "tickets_followup" not in sql
+
+
 class TestListFilter(WorkflowTestCase):
     def test_it_filters_on_the_lead_unit_local_dates_and_text_in_the_place(self):
         led = self.dispatched_ticket(address="大祥区城南公园")

@@ -15,6 +15,7 @@ from hotline.tickets.workflow.followup import (
     follow_up,
     follow_up_data,
     merged_follow_up_due,
+    owe_merged_calls,
     record_rating,
     rework,
 )
@@ -44,7 +45,7 @@ __all__ = [
     "Contact", "DISPATCH_ROLES", "FOLLOWUP_ROLES", "FOLLOW_UP_UNREACHED_LIMIT", "INTAKE_ROLES", "MAX_CONTENT_CHARS",
     "MIN_CONTENT_CHARS", "REVIEW_ROLES", "UNIT_ROLES", "answer", "answer_consultation", "clock_start", "consult",
     "consultation_answered", "create_ticket", "decline", "deem_signed", "dispatch", "follow_up", "follow_up_data",
-    "hand_off", "merge", "merged_follow_up_due", "record_alert", "record_arrival", "record_contact_attempt",
-    "record_lower_report", "record_rating", "redispatch", "register_declined", "reply", "request_extension",
-    "request_return", "review_extension", "review_reply", "review_return", "rework", "sign",
+    "hand_off", "merge", "merged_follow_up_due", "owe_merged_calls", "record_alert", "record_arrival",
+    "record_contact_attempt", "record_lower_report", "record_rating", "redispatch", "register_declined", "reply",
+    "request_extension", "request_return", "review_extension", "review_reply", "review_return", "rework", "sign",
 ]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from hotline.deadlines.policy import Clock, compute
@@ -160,6 +161,26 @@ def record_rating(ticket: Ticket, *, channel: str, satisfaction: str, solved: bo
     return fu
 
 
+def owe_merged_calls(original: Ticket) -> int:
+    """Store on each requester merged into `original` whether they are owed their own call, by the rule of
+    `merged_follow_up_due`: their `follow_up_due` holds the original's while owed and is empty otherwise, so the
+    desk's follow-up queue reads an index instead of every merged ticket in history (Art. 17, 并单). Called by every
+    transition that changes the rule's inputs: the original resolved or reworked, a merge, a merged requester's call.
+    Returns the number owed."""
+    children = Ticket.objects.filter(merged_into=original, status=Status.MERGED)
+    if original.status not in (Status.RESOLVED, Status.CLOSED):
+        children.exclude(follow_up_due=None).update(follow_up_due=None)
+        return 0
+    reached = FollowUp.objects.filter(ticket=OuterRef("pk"), reached=True)
+    owed = list(children.exclude(Exists(reached)).annotate(calls=Count("follow_ups"))
+                .filter(calls__lt=FOLLOW_UP_UNREACHED_LIMIT).values_list("pk", flat=True))
+    # A ticket resolved before the follow-up clock was stored has no due; its resolution moment marks it instead.
+    due = original.follow_up_due or original.resolved_at or original.closed_at or timezone.now()
+    children.filter(pk__in=owed).update(follow_up_due=due)
+    children.exclude(pk__in=owed).exclude(follow_up_due=None).update(follow_up_due=None)
+    return len(owed)
+
+
 def merged_follow_up_due(ticket: Ticket) -> bool:
     """A merged requester is owed a call once the original is resolved, until reached or three calls went
     unanswered (Art. 17; 并单: every requester keeps their own follow-up)."""
@@ -182,6 +203,8 @@ def _follow_up_merged(ticket: Ticket, *, by: Staff, reached: bool, answers: Answ
                      note=note)
         data = {**follow_up_data(fu), "merged_into": ticket.merged_into.number if ticket.merged_into else ""}
         _move(ticket, Action.FOLLOW_UP, by, to=Status.MERGED, now=now, reason=note, article="第十七条", data=data)
+        if ticket.merged_into is not None:
+            owe_merged_calls(ticket.merged_into)
     return fu
 
 
@@ -213,3 +236,4 @@ def _rework(ticket: Ticket, *, by: Staff, follow_up: FollowUp, now: Any, due: Du
     _move(ticket, Action.REWORK, by, to=Status.IN_PROGRESS, now=now, reason=note, article="第十七条",
           rework_count=ticket.rework_count + 1, rework_due=due.at, resolved_at=None, follow_up_due=None,
           due_estimated=_estimated(due), data={"follow_up": follow_up.pk})
+    owe_merged_calls(ticket)  # the original is open again: its merged requesters wait for the next resolution

@@ -34,6 +34,7 @@ from hotline.tickets.workflow._core import (
     _require_role,
     _text,
 )
+from hotline.tickets.workflow.followup import owe_merged_calls
 
 
 def _next_number(now: dt.datetime) -> str:
@@ -257,6 +258,7 @@ def merge(ticket: Ticket, *, by: Staff, into: Ticket, note: str = "") -> Ticket:
         _move(ticket, Action.MERGE, by, to=Status.MERGED, now=now, reason=note, article="第十条第四项",
               merged_into=into, closed_at=now, data={"into": into.number, "repointed": repointed})
         children.update(merged_into=into)
+        owe_merged_calls(into)
     return ticket
 
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from hotline.directory.models import Staff
 
 from hotline.tickets.workflow._core import _estimated, _expire_pending_extensions, _move, _outbox, _require_role, _text
+from hotline.tickets.workflow.followup import owe_merged_calls
 
 
 def review_return(ticket: Ticket, *, by: Staff, approve: bool, note: str = "") -> Ticket:
@@ -109,6 +110,7 @@ def review_reply(ticket: Ticket, *, by: Staff, approve: bool, note: str = "") ->
                   data={"reply": rep.pk, "approved": True, "follow_up_due": follow_up_due.at.isoformat()})
             _expire_pending_extensions(ticket, now, "工单已办结，延期申请失效")
             _invite_rating(ticket)
+            owe_merged_calls(ticket)
         else:
             _move(ticket, Action.REVIEW_REPLY, by, to=Status.IN_PROGRESS, now=now, reason=note, article="第十六条",
                   data={"reply": rep.pk, "approved": False})
