@@ -137,6 +137,10 @@ class TestLedgerAndReport(ApiTestCase):
         assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
         self.assert_error(self.get("/deputies/ledger", as_=self.unit_a_handler), 403, "role_not_allowed")
         self.assert_error(self.get("/deputies/ledger", as_=self.supervisor, level="village"), 400, "invalid_input")
+        # Out-of-range paging and ids are refused, never passed to the database (SQLite answered 500).
+        for field, value in (("offset", 2**63), ("limit", 0), ("deputy", 2**40)):
+            self.assert_error(self.get("/deputies/ledger", as_=self.supervisor, **{field: value}), 400,
+                              "invalid_input", field)
 
     def test_the_quarterly_report_counts_per_deputy_and_per_level(self):
         per_deputy, per_level = deputies.quarterly(2026, 4)

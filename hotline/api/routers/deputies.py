@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from hotline.api.schemas import Day, ErrorOut, LocalDateTime
 from hotline.api.security import staff
@@ -18,14 +18,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class LedgerQuery(Schema):
-    deputy: int | None = None
+    deputy: int | None = Field(None, ge=1, le=2_147_483_647)
     level: Literal["national", "provincial", "city", "county", "township"] | None = None
     date_from: Day | None = None
     date_to: Day | None = None
     status: str | None = None
     format: Literal["json", "xlsx"] = "json"
-    limit: int = 100
-    offset: int = 0
+    # Bounded like the ticket list: an offset beyond SQLite's integers was answered 500 ("datatype mismatch").
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 class LedgerRowOut(Schema):
