@@ -29,7 +29,8 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 
 def _with_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """Everything `present.ticket` reads, in a fixed number of queries however long the page."""
-    return qs.select_related("requester", "suggested_unit", "consult_unit", "merged_into").prefetch_related(
+    return qs.select_related("requester", "suggested_unit", "consult_unit", "merged_into", "platform",
+                             "received_by").prefetch_related(
         Prefetch("assignments", queryset=Assignment.objects.select_related("unit")))
 
 
