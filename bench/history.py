@@ -32,7 +32,7 @@ from hotline.deadlines.calendar import LOCAL_TZ
 from hotline.demo import directory as demo_directory
 from hotline.demo import texts
 from hotline.directory.choices import UnitKind
-from hotline.directory.models import Staff, Topic, Unit
+from hotline.directory.models import Platform, Staff, Topic, Unit
 from hotline.tickets.choices import UNIT_ACTIONS
 from hotline.tickets.models import (
     Assignment,
@@ -114,6 +114,7 @@ class World:
     topics: list[tuple[int, str, int]]  # (topic id, code, city unit id)
     local: dict[tuple[int, str], int]  # (county id, topic code) -> the county department that handles it
     handlers: dict[int, int]  # unit id -> its handler's staff id
+    platform: int  # the city platform, which receives and holds every generated ticket
 
 
 def ensure_directory() -> World:
@@ -140,7 +141,8 @@ def ensure_directory() -> World:
             local[(county_id, t.code)] = demo_directory.county_department(units, county, t, specs).pk
     handlers = {u.pk: staff[f"h-{u.code}"] for u in units.values() if f"h-{u.code}" in staff}
     return World(hotline=units["hotline"].pk, dispatcher=staff["dispatcher"], reviewer=staff["reviewer"],
-                 followup=staff["followup"], counties=counties, topics=topics, local=local, handlers=handlers)
+                 followup=staff["followup"], counties=counties, topics=topics, local=local, handlers=handlers,
+                 platform=Platform.objects.get(parent__isnull=True).pk)
 
 
 # ---------------------------------------------------------------- one ticket's life
@@ -270,7 +272,8 @@ class Generator:
         self.tickets.add(id=tid, number=self.number(t0), channel=rng.choice(CHANNELS), request_type=rng.choice(TYPES),
                          topic_id=topic_id, title=title, content=content, address=address, region_id=county_id,
                          requester_id=self.requester(), status=life.status, version=life.count,
-                         created_by_id=w.dispatcher, created_at=t0, updated_at=life.last_at or t0, **life.cols)
+                         created_by_id=w.dispatcher, created_at=t0, updated_at=life.last_at or t0,
+                         platform_id=w.platform, received_by_id=w.platform, **life.cols)
 
     def handled(self, life: Life, t0: dt.datetime, unit: int, *, again: int | None = None) -> None:
         w, rng, tid = self.world, self.rng, life.tid

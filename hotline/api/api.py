@@ -17,6 +17,7 @@ from hotline.api.routers import (
     duty,
     exchange,
     followups,
+    platforms,
     statistics,
     supervision,
     tickets,
@@ -55,3 +56,4 @@ api.add_router("/deputies", deputies.router)  # Art. 18
 api.add_router("/supervision", supervision.router)
 api.add_router("/coordination", supervision.coordination_router)
 api.add_router("/exchange", exchange.router)  # Art. 7, 27
+api.add_router("/platforms", platforms.router)  # Art. 30

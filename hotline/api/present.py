@@ -42,7 +42,7 @@ def ticket(obj: Ticket, viewer: Staff) -> dict[str, Any]:
         lead_unit=_ref(obj.lead_unit), assisting_units=[_ref(u) for u in assisting],
         suggested_unit=_ref(obj.suggested_unit), consult_unit=_ref(obj.consult_unit), current_due=obj.current_due,
         merged_into=obj.merged_into.number if obj.merged_into_id and obj.merged_into else None,
-        requester=requester(obj, viewer),
+        requester=requester(obj, viewer), platform=obj.platform.code, received_by=obj.received_by.code,
         requester_hidden=bool(obj.requester_id and obj.is_confidential and not viewer.is_hotline),
     )
     return out

@@ -148,6 +148,16 @@ class UnitRef(Schema):
     name: str
 
 
+class PlatformOut(Schema):
+    """A 12345 platform of this deployment (Art. 30): the city platform, or a county's or township's sub-centre."""
+
+    code: str = Field(description="平台编码，工单的 platform 与 received_by 即此编码")
+    name: str
+    parent: str | None = Field(description="上级平台编码；市级平台为 null")
+    kind: Literal["city", "county", "township"] = Field(description="city 市级平台、county 县市区分中心、"
+                                                                    "township 乡镇街道分中心")
+
+
 class TopicRef(Schema):
     code: str
     name: str
@@ -179,6 +189,8 @@ class TicketOut(Schema):
     assisting_units: list[UnitRef]
     suggested_unit: UnitRef | None
     consult_unit: UnitRef | None
+    platform: str = Field(description="现在办理该工单的平台编码（第三十条），见 GET /platforms")
+    received_by: str = Field(description="受理该工单的平台编码；统计按受理平台计一次")
     created_at: LocalDateTime
     updated_at: LocalDateTime
     dispatch_due: LocalDateTime | None

@@ -25,7 +25,7 @@ from hotline.intake.repeats import find_repeats
 from hotline.lib.errors import DomainError
 from hotline.lib.screens import domain_errors, parse, plain_failure
 from hotline.tickets import workflow
-from hotline.tickets.access import visible_tickets
+from hotline.tickets.access import for_desk, visible_tickets
 from hotline.tickets.choices import Status
 from hotline.tickets.models import Ticket
 
@@ -57,8 +57,9 @@ def call(request: HttpRequest) -> HttpResponse:
     """GET: an empty call form. POST: register the call and carry out the chosen action in one step."""
     _intake_staff(request)
     if request.method != "POST":
-        return _page(request, CallForm(initial={"phone": request.GET.get("phone", "")}))
-    form = parse(request, CallForm(request.POST))
+        return _page(request, for_desk(CallForm(initial={"phone": request.GET.get("phone", "")}),
+                                       request.user))  # type: ignore[arg-type]
+    form = parse(request, for_desk(CallForm(request.POST), request.user))  # type: ignore[arg-type]
     user: Staff = request.user  # type: ignore[assignment]
     ticket, created = submissions.once(form.cleaned_data["submission_key"], by=user,
                                        create=lambda: intake.take_call(by=user, data=form.cleaned_data))

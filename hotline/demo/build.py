@@ -96,9 +96,10 @@ def build(*, tickets: int = 300, seed: int = 12345, password: str | None = None,
     rng = random.Random(seed)
     hashes, handler_hash, clear = _accounts(password)
     with transaction.atomic(), _quiet("hotline.tickets.outbox"):
-        units = directory.build_units()
+        platforms = directory.build_platforms()
+        units = directory.build_units(platforms)
         topics = directory.build_topics(units)
-        staff = directory.build_staff(units, hashes=hashes, handler_hash=handler_hash)
+        staff = directory.build_staff(units, hashes=hashes, handler_hash=handler_hash, platforms=platforms)
         cast = Cast(units=units, topics=topics, specs={s.code: s for s in directory.TOPICS}, staff=staff, rng=rng,
                     now=now)
         articles = kb.build(units, topics, staff, now=now, rng=random.Random(seed))
@@ -130,5 +131,6 @@ def _login_list(staff: dict, clear: dict[str, str], password: str | None) -> lis
     result = []
     for person in sorted(staff.values(), key=lambda p: (p.username.startswith(logins.UNIT_PREFIXES), p.pk)):
         secret = logins.SHARED_MARK if password else clear.get(person.username, clear.get("h-*", ""))
-        result.append(logins.Login(person.username, person.get_role_display(), str(person.unit or ""), secret))
+        where = person.unit or (person.platform if not person.platform.is_root else "")
+        result.append(logins.Login(person.username, person.get_role_display(), str(where), secret))
     return result

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hotline.directory.choices import EmergencyCategory, Role, UnitKind
-from hotline.directory.models import Staff, Topic, Unit
+from hotline.directory.choices import EmergencyCategory, PlatformKind, Role, UnitKind
+from hotline.directory.models import Platform, Staff, Topic, Unit, root_platform_id
 
 # The 12 county-level units (县市区) with pinyin codes and two towns or streets each (属地, Art. 12.2).
 COUNTIES: list[tuple[str, str, tuple[str, str]]] = [
@@ -22,6 +22,10 @@ COUNTIES: list[tuple[str, str, tuple[str, str]]] = [
     ("xinning", "新宁县", ("金石镇", "崀山镇")),
     ("chengbu", "城步苗族自治县", ("儒林镇", "丹口镇")),
 ]
+
+# Counties running their own sub-centre under the city platform (Art. 30), with their own desk staff over the
+# county's units; the other counties' units stay with the city platform's desk.
+SUB_CENTRES: tuple[str, ...] = ("shuangqing", "xinshao")
 
 # County departments by key: the same key names the city department that handles city-level matters.
 COUNTY_DEPARTMENTS: list[tuple[str, str]] = [
@@ -158,8 +162,27 @@ def manager_username(unit: Unit) -> str:
     return f"m-{unit.code}"
 
 
-def build_units() -> dict[str, Unit]:
-    """Create the city units, the counties, their departments and towns; returns them by code."""
+def desk_username(role: str, platform: Platform) -> str:
+    """A sub-centre's desk account, `<role>-<platform code>`, e.g. `operator-shuangqing`."""
+    return f"{role}-{platform.code}"
+
+
+def build_platforms() -> dict[str, Platform]:
+    """The city platform (named for the demo city) and the counties' sub-centres below it, by code."""
+    city = Platform.objects.get(pk=root_platform_id())
+    Platform.objects.filter(pk=city.pk).update(name="邵阳市12345热线平台")
+    names = {code: name for code, name, _towns in COUNTIES}
+    platforms = {city.code: city}
+    for code in SUB_CENTRES:
+        platforms[code] = Platform.objects.create(code=code, name=f"{names[code]}12345分中心",
+                                                  kind=PlatformKind.COUNTY, parent=city)
+    return platforms
+
+
+def build_units(platforms: dict[str, Platform] | None = None) -> dict[str, Unit]:
+    """Create the city units, the counties, their departments and towns; returns them by code. A county with a
+    sub-centre in `platforms` has its units on that platform."""
+    platforms = platforms or {}
     units: dict[str, Unit] = {}
     for code, name, kind, responds_24h in CITY_UNITS:
         units[code] = Unit.objects.create(code=code, name=name, kind=kind, responds_24h=responds_24h,
@@ -167,14 +190,16 @@ def build_units() -> dict[str, Unit]:
                                           phone=f"0739-{5000000 + len(units):07d}")
     for code, name, towns in COUNTIES:
         # Art. 20: every county keeps a 24-hour response.
-        county = units[code] = Unit.objects.create(code=code, name=name, kind=UnitKind.COUNTY, responds_24h=True)
+        on = {"platform": platforms[code]} if code in platforms else {}
+        county = units[code] = Unit.objects.create(code=code, name=name, kind=UnitKind.COUNTY, responds_24h=True,
+                                                   **on)
         for key, dept in COUNTY_DEPARTMENTS:
             units[f"{code}-{key}"] = Unit.objects.create(
                 code=f"{code}-{key}", name=f"{name}{dept}", kind=UnitKind.COUNTY_DEPARTMENT, parent=county,
-                responds_24h=key == "cgj")  # Art. 20: county urban management keeps a 24-hour link-up.
+                responds_24h=key == "cgj", **on)  # Art. 20: county urban management keeps a 24-hour link-up.
         for index, town in enumerate(towns, start=1):
             units[f"{code}-t{index}"] = Unit.objects.create(code=f"{code}-t{index}", name=f"{name}{town}",
-                                                            kind=UnitKind.TOWN, parent=county)
+                                                            kind=UnitKind.TOWN, parent=county, **on)
     return units
 
 
@@ -193,22 +218,31 @@ def build_topics(units: dict[str, Unit]) -> dict[str, Topic]:
     return leaves
 
 
-def build_staff(units: dict[str, Unit], *, hashes: dict[str, str], handler_hash: str) -> dict[str, Staff]:
-    """The hotline's six roles, the `admin` superuser (hashes by username), and per unit one handler and one unit
-    manager (one shared hash)."""
+def build_staff(units: dict[str, Unit], *, hashes: dict[str, str], handler_hash: str,
+                platforms: dict[str, Platform] | None = None) -> dict[str, Staff]:
+    """The hotline's six roles, the `admin` superuser and each sub-centre's six desk roles (hashes by username), and
+    per unit one handler and one unit manager (one shared hash)."""
     hotline = units["hotline"]
-    people = [Staff(username=name, role=role, unit=hotline, display_name=display, password=hashes[name])
+    city = hotline.platform_id
+    people = [Staff(username=name, role=role, unit=hotline, display_name=display, password=hashes[name],
+                    platform_id=city)
               for name, role, display in HOTLINE_STAFF]
     people.append(Staff(username="admin", role=Role.MANAGER, unit=hotline, display_name="系统管理员",
-                        password=hashes["admin"], is_staff=True, is_superuser=True))
+                        password=hashes["admin"], is_staff=True, is_superuser=True, platform_id=city))
+    for platform in (platforms or {}).values():
+        if not platform.is_root:
+            people += [Staff(username=(username := desk_username(name, platform)), role=role, platform=platform,
+                             display_name=f"{platform.name}{display[:3]}", password=hashes[username])
+                       for name, role, display in HOTLINE_STAFF]
     people += [Staff(username=handler_username(unit), role=Role.UNIT_HANDLER, unit=unit,
-                     display_name=f"{unit.name}承办人", password=handler_hash)
+                     display_name=f"{unit.name}承办人", password=handler_hash, platform_id=unit.platform_id)
                for unit in units.values() if unit.kind != UnitKind.HOTLINE]
     people += [Staff(username=manager_username(unit), role=Role.UNIT_MANAGER, unit=unit,
-                     display_name=f"{unit.name}单位管理员", password=handler_hash)
+                     display_name=f"{unit.name}单位管理员", password=handler_hash, platform_id=unit.platform_id)
                for unit in units.values() if unit.kind != UnitKind.HOTLINE]
     Staff.objects.bulk_create(people)
-    return {person.username: person for person in Staff.objects.filter(username__in=[p.username for p in people])}
+    return {person.username: person for person in Staff.objects.filter(username__in=[p.username for p in people])
+            .select_related("platform", "unit")}
 
 
 def county_department(units: dict[str, Unit], county: Unit, topic: Topic, specs: dict[str, TopicSpec]) -> Unit:

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotline.demo.directory import HOTLINE_STAFF
+from hotline.demo.directory import HOTLINE_STAFF, SUB_CENTRES
 
 LOGINS_FILE = "demo-logins.txt"
 SHARED_MARK = "（同 HOTLINE_DEMO_PASSWORD）"
@@ -35,8 +35,10 @@ def new_password() -> str:
 
 
 def personal_usernames() -> list[str]:
-    """Accounts that get a password of their own: the hotline's roles and `admin`."""
-    return [name for name, _role, _display in HOTLINE_STAFF] + ["admin"]
+    """Accounts that get a password of their own: the hotline's roles, `admin` and each sub-centre's desk roles
+    (`operator-shuangqing`)."""
+    desks = [f"{name}-{code}" for code in SUB_CENTRES for name, _role, _display in HOTLINE_STAFF]
+    return [name for name, _role, _display in HOTLINE_STAFF] + ["admin"] + desks
 
 
 def write(path: Path, logins: list[Login]) -> None:

@@ -74,6 +74,23 @@ class Cast:
     def counties(self) -> list[Unit]:
         return [unit for unit in self.units.values() if unit.kind == UnitKind.COUNTY]
 
+    def desk(self, role: str, ticket: Ticket) -> Staff:
+        """The desk person of `role` at the platform holding `ticket`: `dispatcher-shuangqing` for a ticket at the
+        Shuangqing sub-centre, `dispatcher` at the city (Art. 30)."""
+        person = self.staff[role]
+        if ticket.platform_id == person.platform_id:
+            return person
+        return next(p for p in self.staff.values() if p.role == person.role and p.platform_id == ticket.platform_id
+                    and p.username.startswith(f"{role}-"))
+
+    def sub_centre_desk(self, county: Unit, topic: Topic) -> Staff | None:
+        """The county sub-centre's operator when `county` runs one and the catalogue sends `topic` to one of its
+        own units (a local matter, Art. 12.2); None when the matter belongs at the city platform."""
+        lead = county_department(self.units, county, topic, self.specs)
+        if county.platform.is_root or lead.platform_id != county.platform_id:
+            return None
+        return self.staff[f"operator-{county.platform.code}"]
+
     def handler(self, unit: Unit) -> Staff:
         """The demo handler of a unit."""
         return self.staff[handler_username(unit)]

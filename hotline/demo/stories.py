@@ -208,13 +208,16 @@ def _fresh(ticket: Ticket) -> Ticket:
 def dispatched(cast: Cast, plan: Plan, topic: Topic) -> Story:
     """Dispatch, sign, handle, reply, review and follow up, with the plan's detours on the way (Art. 12-17, 20)."""
     yield start(cast, plan)
-    ticket = cast.intake(topic, request_type=request_type(cast, topic))
+    county = cast.rng.choice(cast.counties)
+    # A local matter in a county with a sub-centre is taken at the county's own desk (Art. 30).
+    ticket = cast.intake(topic, request_type=request_type(cast, topic), by=cast.sub_centre_desk(county, topic),
+                         county=county)
     if plan.stop == S.PENDING_DISPATCH:
         return
     yield cast.later(130, 300) if plan.late_dispatch else cast.later(8, 90)
     lead = cast.lead_for(ticket)
     assisting = [cast.other_unit(lead)] if plan.assist else []
-    workflow.dispatch(ticket, by=cast.dispatcher, lead_unit=lead, assisting_units=assisting)
+    workflow.dispatch(ticket, by=cast.desk("dispatcher", ticket), lead_unit=lead, assisting_units=assisting)
     if ticket.arrival_due is not None:
         yield cast.later(65, 150) if plan.late_arrival else cast.later(15, 50)
         workflow.record_arrival(_fresh(ticket), by=cast.handler(lead), note="执法队员到达现场，责令停止并整改")
@@ -240,11 +243,12 @@ def dispatched(cast: Cast, plan: Plan, topic: Topic) -> Story:
         return
     yield cast.office(1, 20)
     if plan.reject_reply:
-        workflow.review_reply(_fresh(ticket), by=cast.reviewer, approve=False, note=cast.rng.choice(texts.REJECT_NOTES))
+        workflow.review_reply(_fresh(ticket), by=cast.desk("reviewer", ticket),
+                              approve=False, note=cast.rng.choice(texts.REJECT_NOTES))
         yield cast.office(4, 24)
         _reply(cast, ticket, lead)
         yield cast.office(1, 12)
-    workflow.review_reply(_fresh(ticket), by=cast.reviewer, approve=True)
+    workflow.review_reply(_fresh(ticket), by=cast.desk("reviewer", ticket), approve=True)
     if plan.stop == S.RESOLVED:
         return
     yield from _followed_up(cast, plan, ticket, lead)
@@ -263,11 +267,12 @@ def _desk_return(cast: Cast, plan: Plan, ticket: Ticket, lead: Unit) -> Step:
         return lead
     yield cast.later(30, 240)
     approve = plan.desk_return == "approve"
-    workflow.review_return(_fresh(ticket), by=cast.reviewer, approve=approve,
+    workflow.review_return(_fresh(ticket), by=cast.desk("reviewer", ticket), approve=approve,
                            note="" if approve else "经核实属该单位职责，退回理由不成立")
     if approve:
         yield cast.later(10, 60)
-        workflow.dispatch(_fresh(ticket), by=cast.dispatcher, lead_unit=suggested, note="按退回审核意见改派")
+        workflow.dispatch(_fresh(ticket), by=cast.desk("dispatcher", ticket), lead_unit=suggested,
+                          note="按退回审核意见改派")
         return suggested
     return lead
 
@@ -301,12 +306,13 @@ def _onsite_return(cast: Cast, plan: Plan, ticket: Ticket, lead: Unit) -> Step:
         return lead
     yield cast.office(1, 8)
     approve = plan.onsite_return == "approve"
-    workflow.review_return(_fresh(ticket), by=cast.reviewer, approve=approve,
+    workflow.review_return(_fresh(ticket), by=cast.desk("reviewer", ticket), approve=approve,
                            note="" if approve else "现场图片不能证明设施产权归属，请继续办理")
     if not approve:
         return lead
     yield cast.later(10, 60)
-    workflow.dispatch(_fresh(ticket), by=cast.dispatcher, lead_unit=suggested, note="按退回审核意见改派")
+    workflow.dispatch(_fresh(ticket), by=cast.desk("dispatcher", ticket), lead_unit=suggested,
+                      note="按退回审核意见改派")
     yield cast.later(30, 240)
     workflow.sign(_fresh(ticket), by=cast.handler(suggested))
     return suggested
@@ -325,7 +331,7 @@ def _extension(cast: Cast, plan: Plan, ticket: Ticket, lead: Unit) -> Story:
         return
     yield cast.office(1, 8)
     approve = plan.extension == "approve"
-    workflow.review_extension(_fresh(ticket), by=cast.reviewer, approve=approve,
+    workflow.review_extension(_fresh(ticket), by=cast.desk("reviewer", ticket), approve=approve,
                               note="" if approve else "理由不充分，请按原时限办理")
 
 
@@ -352,22 +358,23 @@ def _followed_up(cast: Cast, plan: Plan, ticket: Ticket, lead: Unit) -> Story:
     yield cast.office(2, 30)
     if plan.unreached:
         for _ in range(3):
-            workflow.follow_up(_fresh(ticket), by=cast.followup, reached=False, note="电话无人接听")
+            workflow.follow_up(_fresh(ticket), by=cast.desk("followup", ticket), reached=False, note="电话无人接听")
             yield cast.office(2, 6)
         return
     if plan.rework:
         # The unit's fault sends the ticket back in the same step (Art. 17).
-        workflow.follow_up(_fresh(ticket), by=cast.followup, reached=True, satisfaction=Satisfaction.DISSATISFIED,
+        workflow.follow_up(_fresh(ticket), by=cast.desk("followup", ticket),
+                           reached=True, satisfaction=Satisfaction.DISSATISFIED,
                            solved=False, unit_contacted=False, fault="unit",
                            note="服务对象反映承办单位未联系、问题未解决，发回重办")
         yield cast.later(10, 90)
         yield from _replied(cast, Plan("dispatch", S.CLOSED, (0, 0)), ticket, lead)
         yield cast.office(1, 12)
-        workflow.review_reply(_fresh(ticket), by=cast.reviewer, approve=True)
+        workflow.review_reply(_fresh(ticket), by=cast.desk("reviewer", ticket), approve=True)
         yield cast.office(2, 30)
     satisfaction = cast.rng.choice(SATISFIED + [Satisfaction.DISSATISFIED])
     dissatisfied = satisfaction == Satisfaction.DISSATISFIED
-    workflow.follow_up(_fresh(ticket), by=cast.followup, reached=True, satisfaction=satisfaction,
+    workflow.follow_up(_fresh(ticket), by=cast.desk("followup", ticket), reached=True, satisfaction=satisfaction,
                        solved=not dissatisfied, unit_contacted=True, unit_contact_method="phone",
                        fault="objective" if dissatisfied else "",
                        note="服务对象对办理结果" + Satisfaction(satisfaction).label)

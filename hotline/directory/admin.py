@@ -1,21 +1,28 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from hotline.directory.models import Staff, Topic, Unit
+from hotline.directory.models import Platform, Staff, Topic, Unit
+
+
+@admin.register(Platform)
+class PlatformAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "parent")
+    list_filter = ("kind",)
+    search_fields = ("code", "name")
 
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "kind", "parent", "responds_24h", "is_active")
-    list_filter = ("kind", "responds_24h", "is_active")
+    list_display = ("code", "name", "kind", "parent", "platform", "responds_24h", "is_active")
+    list_filter = ("kind", "platform", "responds_24h", "is_active")
     search_fields = ("code", "name")
 
 
 @admin.register(Staff)
 class StaffAdmin(UserAdmin):
-    list_display = ("username", "display_name", "role", "unit", "is_active")
-    list_filter = ("role", "is_active")
-    fieldsets = (*(UserAdmin.fieldsets or ()), ("热线", {"fields": ("display_name", "role", "unit")}))
+    list_display = ("username", "display_name", "role", "platform", "unit", "is_active")
+    list_filter = ("role", "platform", "is_active")
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("热线", {"fields": ("display_name", "role", "platform", "unit")}))
 
 
 @admin.register(Topic)

@@ -27,6 +27,15 @@ FOLLOWUP_ROLES = frozenset({Role.FOLLOWUP, Role.MANAGER})
 SUPERVISION_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER})  # supervision cases and coordination (Art. 19, 24)
 
 
+class PlatformKind(models.TextChoices):
+    """A level of the 12345 platforms in one deployment (Art. 30): the city runs the platform, its counties (and
+    townships) sub-centres under it. The provincial platform is another deployment, reached through `exchange`."""
+
+    CITY = "city", "市级平台"
+    COUNTY = "county", "县市区分中心"
+    TOWNSHIP = "township", "乡镇街道分中心"
+
+
 class UnitKind(models.TextChoices):
     """Where a unit stands in the city's structure (Art. 6)."""
 

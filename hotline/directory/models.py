@@ -3,12 +3,63 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from hotline.directory.choices import HOTLINE_ROLES, DutyKind, EmergencyCategory, Role, UnitKind
+from hotline.directory.choices import HOTLINE_ROLES, DutyKind, EmergencyCategory, PlatformKind, Role, UnitKind
 from hotline.vault.fields import EncryptedTextField
+
+ROOT_PLATFORM_CODE = "city"  # the platform the data migration creates and every existing row belongs to
+
+
+class Platform(models.Model):
+    """A 12345 platform in one deployment (Art. 7, 30): the city platform at the root, its counties' (and townships')
+    sub-centres below it, each with its own desk staff over its own units."""
+
+    code = models.SlugField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100, unique=True)
+    kind = models.CharField("层级", max_length=16, choices=PlatformKind.choices)
+    parent = models.ForeignKey("self", verbose_name="上级平台", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "热线平台"
+        ordering = ["id"]
+        constraints = [
+            # One root, the city platform; every other platform hangs below it.
+            models.CheckConstraint(condition=models.Q(parent__isnull=True, kind=PlatformKind.CITY)
+                                   | (models.Q(parent__isnull=False) & ~models.Q(kind=PlatformKind.CITY)),
+                                   name="platform_root_is_the_city"),
+            models.UniqueConstraint(fields=["kind"], condition=models.Q(parent__isnull=True),
+                                    name="one_root_platform"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_root(self) -> bool:
+        """The city platform: its desk staff see every platform's tickets."""
+        return self.parent_id is None
+
+    def subtree_ids(self) -> list[int]:
+        """This platform and every platform below it (a county and its townships), breadth first."""
+        ids, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(Platform.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            ids.extend(frontier)
+        return ids
+
+
+def root_platform_id() -> int:
+    """The city platform's id, created on first use where no migration made it (a flushed test database). Rows saved
+    without a platform belong to it, as everything did before sub-centres (`save` of units, staff and tickets)."""
+    root = Platform.objects.filter(parent__isnull=True).order_by("id").first()
+    if root is None:
+        root = Platform.objects.create(code=ROOT_PLATFORM_CODE, name="市12345热线平台", kind=PlatformKind.CITY)
+    return root.pk
 
 
 class Unit(models.Model):
@@ -26,6 +77,9 @@ class Unit(models.Model):
                                          blank=True)
     phone = models.CharField("值班电话", max_length=32, blank=True)
     is_active = models.BooleanField("启用", default=True)
+    # Art. 30: a county's units are dispatched by the county's sub-centre; the city's by the city platform.
+    platform = models.ForeignKey(Platform, verbose_name="所属平台",
+                                 on_delete=models.PROTECT, related_name="units")
 
     class Meta:
         verbose_name = verbose_name_plural = "承办单位"
@@ -33,6 +87,11 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.platform_id is None:
+            self.platform_id = root_platform_id()
+        super().save(*args, **kwargs)
 
     @property
     def county(self) -> Unit | None:
@@ -52,6 +111,9 @@ class Staff(AbstractUser):
     unit = models.ForeignKey(Unit, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="staff")
     display_name = models.CharField("姓名", max_length=50, blank=True)
+    # The platform whose desk a hotline role sits at (Art. 30); a unit's clerk belongs to the unit's platform.
+    platform = models.ForeignKey(Platform, verbose_name="所属平台",
+                                 on_delete=models.PROTECT, related_name="staff")
 
     class Meta:
         verbose_name = verbose_name_plural = "工作人员"
@@ -59,10 +121,20 @@ class Staff(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.platform_id is None:
+            self.platform_id = root_platform_id()
+        super().save(*args, **kwargs)
+
     @property
     def is_hotline(self) -> bool:
         """Hotline staff see every ticket; unit staff only their unit's."""
         return self.role in HOTLINE_ROLES
+
+    @property
+    def is_city_hotline(self) -> bool:
+        """Hotline staff of the city platform: they see every platform's tickets, units and statistics."""
+        return self.is_hotline and self.platform.is_root
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles

@@ -26,8 +26,8 @@ RATE_LABELS = {"timely_rate": "及时率", "complete_rate": "内容完整率", "
 def orders(request: HttpRequest) -> HttpResponse:
     """Orders from the provincial platform, newest first, with the upper deadline, the mark and the report-back;
     below them the tickets this platform sent down to lower platforms and their reports (when it is a province)."""
-    if not request.user.is_hotline:  # type: ignore[union-attr]
-        raise PermissionDenied("只有热线工作人员可以查看上级交办工单")
+    if not request.user.is_city_hotline:  # type: ignore[union-attr]  # orders reach the city platform
+        raise PermissionDenied("只有市热线工作人员可以查看上级交办工单")
     rows = (UpperOrder.objects.select_related("partner", "ticket").order_by("-received_at")
             .annotate(n_sent=Count("reports"),
                       n_delivered=Count("reports", filter=Q(reports__delivered_at__isnull=False)),

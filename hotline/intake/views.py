@@ -24,7 +24,7 @@ from hotline.intake.similar import similar_tickets
 from hotline.intake.suggest import suggest_for_ticket
 from hotline.lib import screens
 from hotline.lib.errors import NotFound
-from hotline.tickets.access import access_ticket
+from hotline.tickets.access import access_ticket, visible_tickets
 from hotline.tickets.choices import Status
 
 SIMILAR_DAYS = 90  # repeated requests are looked for among the last three months' tickets
@@ -71,8 +71,12 @@ def similar(request: HttpRequest) -> HttpResponse:
         match = extract_region(address, text)
         region = match.unit() if match else None
         since = timezone.now() - dt.timedelta(days=SIMILAR_DAYS)
-        items = [s for s in similar_tickets(f"{address} {text}", region=region, since=since, limit=6)
-                 if s.ticket.number != exclude][:5]
+        found = [s for s in similar_tickets(f"{address} {text}", region=region, since=since, limit=6)
+                 if s.ticket.number != exclude]
+        # A county sub-centre's desk sees only its platform's tickets among them (Art. 30).
+        visible = set(visible_tickets(request.user).filter(  # type: ignore[arg-type]
+            pk__in=[s.ticket.pk for s in found]).values_list("pk", flat=True))
+        items = [s for s in found if s.ticket.pk in visible][:5]
     return render(request, "intake/_similar.html", {"items": items, "region": region, "query": text})
 
 

@@ -4,6 +4,9 @@
 role, against a ticket in each scope seen from the unit of the unit roles, and compares the status codes with this
 table; a URL or operation missing here fails that test. `docs/roles.md` is rendered from this table.
 
+County roles (`county_operator` …) are a county sub-centre's desk staff; unless an entry says otherwise they answer
+as the city role of the same name.
+
 Scopes: `own` — led by the user's unit; `assisting` — the user's unit assists; `other` — another unit leads and
 assists; `unassigned` — not yet dispatched. Codes: 200/302 allowed (302 also: to the login page or a form's
 follow-up page), 400 the harmless probe was refused as invalid input, 403 visible but forbidden, 404 invisible (no
@@ -14,12 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ROLES = ("operator", "dispatcher", "reviewer", "followup", "supervisor", "manager", "unit_handler", "unit_manager",
-         "anonymous")
 SCOPES = ("own", "assisting", "other", "unassigned")
 HOTLINE = ("operator", "dispatcher", "reviewer", "followup", "supervisor", "manager")
 UNIT = ("unit_handler", "unit_manager")
-STAFF = HOTLINE + UNIT
+# The same six desk roles at a county sub-centre (Art. 30): every ticket of the crawl is held by the city platform,
+# so a county desk sees none of them (404), and the city-wide screens are closed to it.
+COUNTY = tuple(f"county_{role}" for role in HOTLINE)
+ROLES = (*HOTLINE, *UNIT, *COUNTY, "anonymous")
+STAFF = HOTLINE + UNIT + COUNTY
 
 Code = int | dict[str, int]
 
@@ -48,12 +53,15 @@ class Entry:
 
 
 def entry(*, hotline: Code, unit: Code, anonymous: Code, method: str = "GET", note: str = "",
-          roles: dict[str, Code] | None = None) -> Entry:
-    """An entry giving one code to all hotline roles and one to both unit roles, overridden per role."""
+          roles: dict[str, Code] | None = None, county: Code | None = None) -> Entry:
+    """An entry giving one code to all hotline roles and one to both unit roles, overridden per role; the county
+    desk roles get `county`, or the code of the city role of the same name."""
     codes: dict[str, Code] = {role: hotline for role in HOTLINE}
     codes.update({role: unit for role in UNIT})
     codes["anonymous"] = anonymous
     codes.update(roles or {})
+    for role in HOTLINE:
+        codes.setdefault(f"county_{role}", county if county is not None else codes[role])
     return Entry(codes, method=method, note=note,
                  scoped=any(isinstance(code, dict) for code in codes.values()))
 
@@ -78,16 +86,19 @@ PAGES: dict[str, Entry] = {
     "web:inbox": entry(hotline=403, unit=200, anonymous=LOGIN, note="承办单位待办"),
     "web:tickets": entry(hotline=200, unit=200, anonymous=LOGIN, note="列表只含可见工单"),
     "web:ticket": entry(hotline=200, unit=UNIT_VISIBLE, anonymous=LOGIN,
+                        county=404,
                         note="服务对象电话、证件号码对所有人脱敏显示；完整号码须填写理由查看并记录（web:ticket_reveal）"),
     "web:ticket_action": entry(
         hotline=403, unit={"own": 409, "assisting": 403, "other": 404, "unassigned": 404}, anonymous=LOGIN,
-        method="POST", note="以“签收”探测：热线角色无权签收；牵头单位已签收为409；会同单位403；不可见404"),
+        method="POST", note="以“签收”探测：热线角色无权签收；牵头单位已签收为409；会同单位403；不可见404", county=404),
     "web:ticket_reveal": entry(hotline=400, unit=scoped(400), anonymous=LOGIN, method="POST",
+                               county=404,
                                note="显示完整号码：空表单400（须填理由）；角色与保密工单的拒绝见 docs/security.md"),
     # Issue #17: the lead unit contacts the requester (Art. 14(2), 15): name and phone in one logged click.
     "web:ticket_contact": entry(
         hotline=403, unit={"own": 200, "assisting": 403, "other": 404, "unassigned": 404}, anonymous=LOGIN,
         method="POST", roles={"manager": 200, "reviewer": 200, "followup": 200},
+        county=404,
         note="联系服务对象：牵头单位一键显示姓名和电话（记入查看记录）；会同单位403；保密工单403，由热线转达"),
     "web:access_log": entry(hotline=403, unit=403, anonymous=LOGIN, roles={"manager": 200},
                             note="个人信息查看记录，仅热线管理员"),
@@ -106,25 +117,27 @@ PAGES: dict[str, Entry] = {
     "knowledge:report_wrong": entry(hotline=302, unit=302, anonymous=LOGIN, method="POST"),
     "knowledge:attach": entry(hotline=302, unit=302, anonymous=LOGIN, method="POST"),
     "knowledge:transition": entry(hotline=302, unit=302, anonymous=LOGIN, method="POST"),
-    "knowledge:answer_ticket": entry(hotline=200, unit=UNIT_VISIBLE, anonymous=LOGIN),
-    "knowledge:answer_with": entry(hotline=302, unit=scoped(302), anonymous=LOGIN, method="POST"),
-    "intake:suggest": entry(hotline=200, unit=scoped(403), anonymous=LOGIN, note="派单建议，热线人员"),
+    "knowledge:answer_ticket": entry(hotline=200, unit=UNIT_VISIBLE, anonymous=LOGIN, county=404),
+    "knowledge:answer_with": entry(hotline=302, unit=scoped(302), anonymous=LOGIN, method="POST", county=404),
+    "intake:suggest": entry(hotline=200, unit=scoped(403), anonymous=LOGIN, note="派单建议，热线人员", county=404),
     "intake:similar": entry(hotline=200, unit=403, anonymous=LOGIN),
     "intake:hotspots": entry(hotline=200, unit=403, anonymous=LOGIN),
-    "reports:channels": entry(hotline=200, unit=403, anonymous=LOGIN),
+    "reports:channels": entry(hotline=200, unit=403, anonymous=LOGIN, county=403),
     # ---- Monthly statistics, bulletin and assessment (Art. 26, 27). The crawl fills year and month with 1,
     # a month that does not exist (404); the manager alone closes, reviews and publishes.
-    "reports:months": entry(hotline=200, unit=403, anonymous=LOGIN),
-    "reports:month": entry(hotline=404, unit=403, anonymous=LOGIN, note="月度统计，热线人员；探测月份不存在"),
+    "reports:months": entry(hotline=200, unit=403, anonymous=LOGIN, county=403),
+    "reports:month": entry(hotline=404, unit=403, anonymous=LOGIN, county=403,
+                           note="月度统计，热线人员；探测月份不存在"),
     "reports:month_action": entry(hotline=403, unit=403, anonymous=LOGIN, method="POST", roles={"manager": 404},
                                   note="结账、审核、发布，仅热线管理员"),
     "reports:bulletin": entry(hotline=404, unit=404, anonymous=LOGIN, note="已发布月份的通报，各单位可下载"),
     "reports:assessment_latest": entry(hotline=302, unit=302, anonymous=LOGIN, note="转到上月考评"),
     "reports:assessment": entry(hotline=404, unit=404, anonymous=LOGIN, note="热线看全部；单位只看本单位"),
     "reports:sheet": entry(hotline=404, unit=404, anonymous=LOGIN, note="单位只看本单位考评明细"),
-    "reports:assessment_export": entry(hotline=404, unit=403, anonymous=LOGIN, note="年度考评导出，热线人员"),
-    "reports:live": entry(hotline=200, unit=403, anonymous=LOGIN, note="数据看板"),
-    "reports:live_data": entry(hotline=200, unit=403, anonymous=LOGIN),
+    "reports:assessment_export": entry(hotline=404, unit=403, anonymous=LOGIN, county=403,
+                                       note="年度考评导出，热线人员"),
+    "reports:live": entry(hotline=200, unit=403, anonymous=LOGIN, note="数据看板", county=403),
+    "reports:live_data": entry(hotline=200, unit=403, anonymous=LOGIN, county=403),
     # The API's statistics paths carry typed path parameters, so the URL crawl reaches them too (year 1, month 1):
     # without a bearer token every caller is 401.
     "api:assessment": same(401, note="须持令牌，见 JSON 接口"),
@@ -179,6 +192,8 @@ API: dict[str, Entry] = {
     "DELETE /api/v1/auth/token": entry(hotline=204, unit=204, anonymous=401, method="DELETE",
                                        note="注销用一次性令牌探测"),
     "GET /api/v1/calendar/deadline": same(400, note="缺少参数"),
+    "GET /api/v1/platforms": entry(hotline=200, unit=200, anonymous=401,
+                                   note="市平台看全部平台；分中心看本平台及下级；单位看所属平台（第三十条）"),
     # ---- Monthly statistics, assessment and bulletins (Art. 26, 27): read-only; a unit reads its own line.
     "GET /api/v1/statistics/monthly": entry(hotline=400, unit=400, anonymous=401, note="缺少 month 参数"),
     "GET /api/v1/assessment/{year}/{month}": entry(hotline=400, unit=400, anonymous=401, note="探测路径参数非整数"),
@@ -186,18 +201,18 @@ API: dict[str, Entry] = {
                                                         note="探测路径参数非整数；未发布为404"),
     "POST /api/v1/tickets": entry(hotline=400, unit=400, anonymous=401, method="POST"),
     "GET /api/v1/tickets": entry(hotline=200, unit=200, anonymous=401, note="只列可见工单"),
-    "GET /api/v1/tickets/{number}": entry(hotline=200, unit=UNIT_VISIBLE, anonymous=401),
-    "GET /api/v1/tickets/{number}/events": entry(hotline=200, unit=UNIT_VISIBLE, anonymous=401),
+    "GET /api/v1/tickets/{number}": entry(hotline=200, unit=UNIT_VISIBLE, anonymous=401, county=404),
+    "GET /api/v1/tickets/{number}/events": entry(hotline=200, unit=UNIT_VISIBLE, anonymous=401, county=404),
     "POST /api/v1/tickets/{number}/sign": entry(
         hotline=403, unit={"own": 409, "assisting": 403, "other": 404, "unassigned": 404}, anonymous=401,
-        method="POST"),
+        method="POST", county=404),
     "POST /api/v1/tickets/{number}/rework": entry(
         hotline=403, unit=scoped(403), anonymous=401, method="POST",
         roles={"reviewer": 409, "followup": 409, "manager": 409},
-        note="回访、审核角色：工单状态不允许（409）"),
+        note="回访、审核角色：工单状态不允许（409）", county=404),
     "POST /api/v1/tickets/{number}/arrival": entry(
         hotline=403, unit=scoped(200), anonymous=401, method="POST", roles={"unit_manager": scoped(409)},
-        note="承办人先记录到场（200），单位管理员再记录为409"),
+        note="承办人先记录到场（200），单位管理员再记录为409", county=404),
     **{f"POST /api/v1/tickets/{{number}}/{verb}": API_PROBE_400 for verb in (
         "decline", "answer", "consult", "dispatch", "return", "return-review", "extension", "extension-review",
         "reply", "reply-review", "follow-up", "merge", "hand-off", "contact-attempt")},
@@ -208,9 +223,10 @@ FOLLOWUP_DESK: dict[str, Code] = {"followup": 200, "manager": 200}
 PAGES.update({
     "channels:sms-rating": same(401, method="POST", note="短信网关评价回复，渠道密钥认证"),
     "followups:desk": entry(hotline=403, unit=403, anonymous=LOGIN, roles=FOLLOWUP_DESK, note="回访工作台"),
-    "followups:call": entry(hotline=403, unit=403, anonymous=LOGIN, roles=FOLLOWUP_DESK, note="回访一件工单"),
+    "followups:call": entry(hotline=403, unit=403, anonymous=LOGIN, roles=FOLLOWUP_DESK, county=404,
+                            note="回访一件工单"),
     "followups:appeal": entry(hotline=403, unit={"own": 200, "assisting": 403, "other": 404, "unassigned": 404},
-                              anonymous=LOGIN, note="申诉表单，仅牵头单位"),
+                              anonymous=LOGIN, note="申诉表单，仅牵头单位", county=404),
     "followups:appeals": entry(hotline=403, unit=200, anonymous=LOGIN, roles={"reviewer": 200, "manager": 200},
                                note="审核员：待审申诉；承办单位：本单位申诉"),
     "followups:appeal_detail": entry(hotline=404, unit=404, anonymous=LOGIN, note="未知申诉；不可见工单的申诉同为404"),
@@ -221,7 +237,7 @@ PAGES.update({
 })
 API.update({
     "GET /api/v1/tickets/{number}/follow-ups": entry(hotline=200, unit=UNIT_VISIBLE, anonymous=401,
-                                                    note="全部渠道的回访记录"),
+                                                    note="全部渠道的回访记录", county=404),
     "POST /api/v1/tickets/{number}/appeal": API_PROBE_400,
     "POST /api/v1/tickets/{number}/appeal-review": API_PROBE_400,
     "GET /api/v1/appeals": entry(hotline=200, unit=200, anonymous=401, note="只列可见工单的申诉"),
@@ -255,8 +271,8 @@ PAGES.update({
 # Probes use id 1 / a ticket number where a case is named, which no case has: 404 for whoever may reach the screen.
 SUPERVISORS: dict[str, Code] = {"supervisor": 200, "manager": 200}
 PAGES.update({
-    "supervision:center": entry(hotline=200, unit=403, anonymous=LOGIN, note="督办中心，热线人员"),
-    "supervision:urge_desk": entry(hotline=200, unit=403, anonymous=LOGIN, note="催办工作台"),
+    "supervision:center": entry(hotline=200, unit=403, anonymous=LOGIN, note="督办中心，热线人员", county=403),
+    "supervision:urge_desk": entry(hotline=200, unit=403, anonymous=LOGIN, note="催办工作台", county=403),
     "supervision:unit_cases": entry(hotline=403, unit=200, anonymous=LOGIN, note="承办单位的督办件"),
     "supervision:open": entry(hotline=403, unit=403, anonymous=LOGIN, roles=SUPERVISORS, note="启动督办，督办员"),
     "supervision:proposal": entry(hotline=403, unit=403, anonymous=LOGIN, method="POST",
@@ -264,8 +280,8 @@ PAGES.update({
     "supervision:case": entry(hotline=404, unit=404, anonymous=LOGIN, note="未知督办件；单位只见督办本单位者"),
     "supervision:document": entry(hotline=404, unit=404, anonymous=LOGIN, note="未知督办件"),
     "supervision:case_action": entry(hotline=404, unit=404, anonymous=LOGIN, method="POST", note="未知督办件"),
-    "supervision:pool": entry(hotline=200, unit=403, anonymous=LOGIN, note="疑难工单池，热线人员"),
-    "supervision:coordination": entry(hotline=404, unit=403, anonymous=LOGIN, note="未知协调记录"),
+    "supervision:pool": entry(hotline=200, unit=403, anonymous=LOGIN, note="疑难工单池，热线人员", county=403),
+    "supervision:coordination": entry(hotline=404, unit=403, anonymous=LOGIN, note="未知协调记录", county=403),
     "supervision:coordination_action": entry(hotline=404, unit=404, anonymous=LOGIN, method="POST",
                                              note="以未知操作探测"),
     # The API route whose path names a proposal, not a ticket, is crawled as a URL too.
@@ -293,7 +309,7 @@ API.update({
 # signed like the 110 link, so every caller without a signature is 401 whatever its token; the quality table is
 # the hotline manager's.
 PAGES.update({
-    "exchange:orders": entry(hotline=200, unit=403, anonymous=LOGIN, note="上级交办工单，热线人员"),
+    "exchange:orders": entry(hotline=200, unit=403, anonymous=LOGIN, note="上级交办工单，热线人员", county=403),
     "exchange:quality": entry(hotline=403, unit=403, anonymous=LOGIN, roles={"manager": 200},
                               note="分中心数据质量，热线管理员"),
 })

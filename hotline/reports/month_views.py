@@ -27,6 +27,7 @@ from hotline.reports import bulletin, closing, live
 from hotline.reports.bulletin.content import UNIT_COLUMNS, group_rows, unit_row
 from hotline.reports.indicators import GROUPS, RATE_LABELS, show
 from hotline.reports.models import MonthClose, MonthState
+from hotline.tickets.selectors import Scope
 
 domain_errors = screens.domain_errors(screens.plain_failure)
 CITY_RATES = ("direct_answer_rate", "dispatch_on_time_rate", "sign_on_time_rate", "reply_on_time_rate",
@@ -52,8 +53,8 @@ def _user(request: HttpRequest) -> Staff:
 
 def _hotline(request: HttpRequest) -> Staff:
     user = _user(request)
-    if not user.is_hotline:
-        raise PermissionDenied("只有热线工作人员可以查看月度统计")
+    if not user.is_city_hotline:  # the city's month; a county sub-centre's desk sees its units' rows only
+        raise PermissionDenied("只有市热线工作人员可以查看全市月度统计")
     return user
 
 
@@ -147,8 +148,11 @@ def bulletin_file(request: HttpRequest, year: int, month: int, fmt: str) -> Http
 
 
 def _own_rows(user: Staff, snap: dict[str, Any]) -> list[dict[str, Any]]:
-    if user.is_hotline:
+    if user.is_city_hotline:
         return snap["units"]
+    if user.is_hotline:  # a county sub-centre's desk: its platform's units (Art. 30)
+        codes = set(Scope.of(user).units().values_list("code", flat=True))
+        return [row for row in snap["units"] if row["code"] in codes]
     unit = user.unit
     codes = {unit.code, unit.county.code if unit.county else ""} if unit else set()
     return [row for row in snap["units"] if row["code"] in codes]

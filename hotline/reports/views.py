@@ -32,8 +32,8 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date, str]:
 @login_required
 def channels(request: HttpRequest) -> HttpResponse:
     """Tickets received per channel (phone, web, WeChat, app, SMS, 110, deputies, leader day) with a daily chart."""
-    if not request.user.is_hotline:  # type: ignore[union-attr]
-        raise PermissionDenied("只有热线工作人员可以查看统计")
+    if not request.user.is_city_hotline:  # type: ignore[union-attr]  # city-wide counts (Art. 30)
+        raise PermissionDenied("只有市热线工作人员可以查看全市统计")
     start, end, warning = _period(request)
     report = channel_report(start, end)
     chart = {

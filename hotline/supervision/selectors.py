@@ -16,6 +16,7 @@ from hotline.deadlines.store import load_calendar
 from hotline.lib.errors import NotFound
 from hotline.supervision.choices import LIVE_STATUSES, CaseStatus, Colour
 from hotline.supervision.models import SupervisionCase
+from hotline.tickets.selectors import Scope
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff, Unit
@@ -27,8 +28,10 @@ def visible_cases(user: Staff | None) -> QuerySet[SupervisionCase]:
     qs = SupervisionCase.objects.annotate(effective_due=Coalesce("extended_due_at", "due_at"))
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
-    if user.is_hotline:
+    if user.is_city_hotline:
         return qs
+    if user.is_hotline:  # a county sub-centre's desk: the cases naming its platform's units (Art. 30)
+        return qs.filter(units__in=Scope.of(user).units()).distinct()
     if user.unit_id is None:
         return qs.none()
     return qs.filter(units=user.unit_id)

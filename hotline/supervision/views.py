@@ -34,7 +34,7 @@ def staff(request: HttpRequest) -> Staff:
 
 def _hotline_only(request: HttpRequest) -> Staff:
     user = staff(request)
-    if not user.is_hotline:
+    if not user.is_city_hotline:  # supervision and coordination are the city platform's (Art. 19, 24, 30)
         raise PermissionDenied
     return user
 

@@ -6,16 +6,20 @@ caller (a report or an export that reads for someone). Writes are checked again 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from django import forms
 from django.db.models import QuerySet
 
+from hotline.directory.models import Unit
 from hotline.lib.errors import NotFound
 from hotline.tickets.models import Ticket
 from hotline.tickets.selectors import Scope
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff
+
+FormT = TypeVar("FormT", bound=forms.BaseForm)
 
 
 def visible_tickets(user: Staff | None = None, *, scope: Scope | None = None) -> QuerySet[Ticket]:
@@ -33,3 +37,16 @@ def access_ticket(user: Staff | None, number: str, *, scope: Scope | None = None
     if ticket is None:
         raise NotFound("工单不存在或无权查看", code="ticket_not_found")
     return ticket
+
+
+def for_desk(form: FormT, user: Staff) -> FormT:
+    """`form` offering a county sub-centre's desk only its own platform's units in every unit field (Art. 30); the
+    workflow checks the choice again. Units' staff and the city platform's desk keep every unit."""
+    if not user.is_hotline or user.platform.is_root:
+        return form
+    units = Scope.of(user).units().values("pk")
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and field.queryset is not None \
+                and field.queryset.model is Unit:
+            field.queryset = field.queryset.filter(pk__in=units)
+    return form

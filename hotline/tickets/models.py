@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 
-from hotline.directory.models import Topic, Unit
+from hotline.directory.models import Platform, Topic, Unit, root_platform_id
 from hotline.lib.errors import InvalidInput
 from hotline.tickets.choices import (
     OPEN_STATUSES,
@@ -116,6 +116,12 @@ class Ticket(models.Model):
     created_by = models.ForeignKey(Staff, verbose_name="受理人", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField("受理时间")
+    # Art. 30: the platform holding the ticket now (its desk dispatches, reviews and calls back) and the one it came
+    # in at (statistics count each ticket once, there). A county sub-centre's staff read only their platform's.
+    platform = models.ForeignKey(Platform, verbose_name="所在平台",
+                                 on_delete=models.PROTECT, related_name="tickets")
+    received_by = models.ForeignKey(Platform, verbose_name="受理平台",
+                                    on_delete=models.PROTECT, related_name="received_tickets")
 
     decline_reason = models.CharField("不予受理原因", max_length=4, choices=DeclineReason.choices, blank=True)
     explanation = models.TextField("告知服务对象的说明", blank=True)
@@ -173,6 +179,8 @@ class Ticket(models.Model):
             models.Index(fields=["status", "follow_up_due"]),
             models.Index(fields=["lead_unit", "status"]),
             models.Index(fields=["created_at"]),
+            # A county desk's list and queues read its platform's slice, newest first.
+            models.Index(fields=["platform", "-created_at"], name="ticket_platform_newest"),
             # The list filtered by lead unit, newest first, reads one unit's slice in order instead of the table.
             models.Index(fields=["lead_unit", "-created_at"], name="ticket_lead_unit_newest"),
             # Open work is a few thousand rows of millions: the overdue queue and filter walk only these.
@@ -185,6 +193,14 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A ticket registered without a platform came in at the city platform and is held there.
+        if self.platform_id is None:
+            self.platform_id = root_platform_id()
+        if self.received_by_id is None:
+            self.received_by_id = self.platform_id
+        super().save(*args, **kwargs)
 
     @property
     def current_due(self) -> dt.datetime | None:

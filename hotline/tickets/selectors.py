@@ -1,9 +1,9 @@
 """Every read of tickets in one place: the scope a user reads within, the work queues, the list filter and the
 overdue predicate, shared by the screens, the API and reports (STYLE 7).
 
-A `Scope` says which tickets a reader may see: the whole city for the hotline's staff, the tickets a unit is or was
-assigned for the unit's staff, nothing for anyone else. County platforms (Art. 30) add a kind of scope here, not a
-rewrite of every view.
+A `Scope` says which tickets a reader may see: every ticket for the city platform's hotline staff, the tickets a
+county sub-centre (and the platforms below it) holds for that sub-centre's desk staff (Art. 30), the tickets a unit
+is or was assigned for the unit's staff, nothing for anyone else.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField
 
 from hotline.deadlines.calendar import LOCAL_TZ
 from hotline.deadlines.policy import Clock
+from hotline.directory.models import Platform, Unit
 from hotline.tickets.choices import OPEN_STATUSES, ReviewState, Status
 from hotline.tickets.models import Assignment, ConsultationAnswer, ExtensionRequest, Ticket
 
 if TYPE_CHECKING:
-    from hotline.directory.models import Staff, Unit
+    from hotline.directory.models import Staff
 
 
 
@@ -32,19 +33,29 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which tickets a reader may see: `city` (every ticket), one `unit`'s, or none."""
+    """Which tickets a reader may see: `city` (every ticket), those held by `platforms` (a county sub-centre and the
+    platforms below it), one `unit`'s, or none."""
 
     city: bool = False
     unit_id: int | None = None
+    platforms: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, user: Staff | None) -> Scope:
-        """The scope of a logged-in staff member (DESIGN §5): the hotline sees the city, a unit its own tickets."""
+        """The scope of a logged-in staff member (DESIGN §5): the city platform's hotline sees every ticket, a county
+        sub-centre's desk its platform's, a unit its own tickets."""
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return cls()
         if user.is_hotline:
-            return cls(city=True)
+            if user.platform.is_root:
+                return cls(city=True)
+            return cls(platforms=tuple(user.platform.subtree_ids()))
         return cls(unit_id=user.unit_id)
+
+    @property
+    def sub_centre(self) -> bool:
+        """A county (or township) sub-centre's desk: hotline work, but only over its own platforms (Art. 30)."""
+        return bool(self.platforms)
 
     def tickets(self) -> QuerySet[Ticket]:
         """The tickets in scope. A unit's are those it is or was assigned (an EXISTS over its assignments, so no
@@ -52,10 +63,30 @@ class Scope:
         qs = Ticket.objects.select_related("topic", "lead_unit", "region")
         if self.city:
             return qs
+        if self.platforms:
+            return qs.filter(platform_id__in=self.platforms)
         if self.unit_id is None:
             return qs.none()
         return qs.filter(Exists(Assignment.objects.filter(ticket=OuterRef("pk"), unit_id=self.unit_id))
                          | Q(consult_unit_id=self.unit_id))
+
+
+    def units(self) -> QuerySet[Unit]:
+        """The units a reader may see and a desk may dispatch to: every unit for the city, a sub-centre's platforms'
+        units, the unit's own for its staff."""
+        if self.city:
+            return Unit.objects.all()
+        if self.platforms:
+            return Unit.objects.filter(platform_id__in=self.platforms)
+        return Unit.objects.filter(pk=self.unit_id or 0)
+
+    def platforms_visible(self) -> QuerySet[Platform]:
+        """The platforms a reader may see: every one for the city, a sub-centre's own subtree, a unit's platform."""
+        if self.city:
+            return Platform.objects.all()
+        if self.platforms:
+            return Platform.objects.filter(pk__in=self.platforms)
+        return Platform.objects.filter(pk__in=Unit.objects.filter(pk=self.unit_id or 0).values("platform_id"))
 
 
 # ---------------------------------------------------------------- clocks and overdue

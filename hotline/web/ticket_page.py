@@ -13,6 +13,7 @@ from django.utils import timezone
 from hotline.directory.models import Staff
 from hotline.lib.errors import DomainError
 from hotline.privacy.reveal import may_reveal, may_reveal_contact
+from hotline.tickets.access import for_desk
 from hotline.tickets.choices import Action, Status
 from hotline.tickets.masking import screen_view
 from hotline.tickets.models import Event, Ticket
@@ -71,7 +72,7 @@ def _action_forms(user: Staff, ticket: Ticket, failed_verb: str | None,
     panels = []
     for action in actions.available(user, ticket):
         failed = action.verb == failed_verb and failed_form is not None
-        form = failed_form if failed else action.form(initial=actions.initial_for(action, ticket))
+        form = failed_form if failed else for_desk(action.form(initial=actions.initial_for(action, ticket)), user)
         panels.append({"action": action, "form": form, "open": failed,
                        "multipart": any(isinstance(f.widget, forms.ClearableFileInput)
                                         for f in form.fields.values())})  # type: ignore[union-attr]

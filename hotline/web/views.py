@@ -29,7 +29,7 @@ from hotline.directory.models import Staff
 from hotline.lib.errors import DomainError
 from hotline.lib.screens import domain_errors, parse, plain_failure
 from hotline.tickets import selectors, workflow
-from hotline.tickets.access import access_ticket, visible_tickets
+from hotline.tickets.access import access_ticket, for_desk, visible_tickets
 from hotline.tickets.models import Ticket
 from hotline.tickets.workflow import Contact
 from hotline.web import actions, queues
@@ -82,7 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = staff(request)
     if not user.is_hotline:
         return redirect("web:inbox")
-    if user.role == Role.SUPERVISOR:
+    if user.role == Role.SUPERVISOR and user.is_city_hotline:
         return redirect("supervision:center")  # the supervisor's home is the 督办中心 (Art. 24)
     return redirect("web:desk")
 
@@ -105,7 +105,7 @@ def _desk_context(request: HttpRequest, form: forms.Form | None) -> dict[str, An
     user = staff(request)
     can_intake = user.role in workflow.INTAKE_ROLES
     context = _queue_context(request, visible_tickets(user), queues.DESK_QUEUES, "web:desk")
-    context.update(form=form if form is not None else (NewTicketForm() if can_intake else None),
+    context.update(form=form if form is not None else (for_desk(NewTicketForm(), user) if can_intake else None),
                    hotspots=_hotspot_alerts())
     return context
 
@@ -141,7 +141,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     if not staff(request).is_hotline:
         raise PermissionDenied
     if request.method == "POST":
-        form = parse(request, NewTicketForm(request.POST))
+        form = parse(request, for_desk(NewTicketForm(request.POST), staff(request)))
         ticket, created = submissions.once(form.cleaned_data["submission_key"], by=staff(request),
                                            create=lambda: intake.take(Contact(**form.contact_fields()),
                                                                       by=staff(request)))
@@ -172,7 +172,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
     """Search every ticket the user may see, with filters and pages."""
-    form = TicketFilterForm(request.GET or None)
+    form = for_desk(TicketFilterForm(request.GET or None), staff(request))
     qs = visible_tickets(staff(request))
     if form.is_bound and form.is_valid():
         qs = selectors.filtered(qs, form.ticket_filter(), timezone.now())
@@ -212,7 +212,7 @@ def ticket_action(request: HttpRequest, number: str, verb: str) -> HttpResponse:
     if action is None:
         raise Http404("没有这个操作")
     ticket = access_ticket(staff(request), number)
-    form = parse(request, action.form(request.POST, request.FILES))
+    form = parse(request, for_desk(action.form(request.POST, request.FILES), staff(request)))
     action.perform(ticket, staff(request), form)
     messages.success(request, f"{action.label}：已完成")
     if is_htmx(request):

@@ -180,3 +180,41 @@ class DemoIsDeterministic(TestCase):
         assert first == built(seed=3)
         assert first != built(seed=4)
 
+
+
+class DemoSubCentres(TestCase):
+    """The demo city's county sub-centres (Art. 30): desk logins, their units, tickets received there."""
+
+    now = local(2026, 11, 23, 9, 30)
+    summary: demo.Summary
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        with time_machine.travel(cls.now, tick=False):
+            cls.summary = demo.build(tickets=120, seed=11, password=PASSWORD)
+
+    def test_it_has_two_county_sub_centres_under_the_city_platform(self):
+        from hotline.directory.models import Platform
+
+        assert {(p.code, p.kind, p.parent.code) for p in Platform.objects.exclude(parent=None)} == {
+            ("shuangqing", "county", "city"), ("xinshao", "county", "city")}
+
+    def test_it_prints_and_accepts_each_sub_centres_desk_logins(self):
+        usernames = {login.username for login in self.summary.logins}
+        for code in directory.SUB_CENTRES:
+            for role in ("operator", "dispatcher", "reviewer", "followup", "supervisor", "manager"):
+                assert f"{role}-{code}" in usernames
+        user = authenticate(username="operator-shuangqing", password=PASSWORD)
+        assert user is not None and user.platform.code == "shuangqing"
+
+    def test_it_moves_the_countys_units_under_its_sub_centre(self):
+        assert set(Unit.objects.filter(platform__code="xinshao").values_list("code", flat=True)) == {
+            "xinshao", *(f"xinshao-{key}" for key, _name in directory.COUNTY_DEPARTMENTS), "xinshao-t1", "xinshao-t2"}
+        assert Unit.objects.get(code="cgzf").platform.code == "city"
+
+    def test_it_receives_tickets_at_the_counties_and_dispatches_them_to_county_units_only(self):
+        at_counties = Ticket.objects.exclude(received_by__code="city")
+        assert at_counties.count() >= 2
+        for ticket in at_counties.exclude(lead_unit=None):
+            assert ticket.lead_unit.platform_id == ticket.platform_id, ticket.number
+        assert not Ticket.objects.filter(platform__code="city").exclude(received_by__code="city").exists()

@@ -111,6 +111,16 @@ class TestCanaryScan(World, HotlineTestCase):
         assert self.responses > 500
         assert self.found == [], "\n".join(self.found)
 
+    def test_it_shows_a_county_desk_0_canaries_of_the_citys_tickets(self) -> None:
+        # Art. 30: a county sub-centre's desk holds none of these tickets; nothing of their requesters reaches it,
+        # though its manager and operator would see a requester in full on a ticket of their own platform.
+        for who in ("county_manager", "county_operator"):
+            self.scan_pages(who, self.client_for(who))
+            self.scan_api(who)
+        print(f"\ncanary scan (county desk): {self.responses} responses, {len(self.found)} unmasked")
+        assert self.responses > 500
+        assert self.found == [], "\n".join(self.found)
+
     def test_it_would_see_a_canary_that_is_shown(self) -> None:
         # The scan must be able to fail: the hotline's manager sees the full phone on the ticket page.
         client = self.client_for("manager")

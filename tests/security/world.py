@@ -16,15 +16,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from hotline.api import tokens
-from hotline.directory.models import Staff
+from hotline.directory.choices import PlatformKind
+from hotline.directory.models import Platform, Staff, root_platform_id
 from hotline.knowledge.models import Article
+from hotline.privacy import matrix
 from hotline.tickets import workflow
 from hotline.tickets.models import Ticket
 from tests.base import PersonaMixin
 
 SCOPES = ("own", "assisting", "other", "unassigned")
-ROLES = ("operator", "dispatcher", "reviewer", "followup", "supervisor", "manager", "unit_handler", "unit_manager",
-         "anonymous")
+ROLES = matrix.ROLES
 PERSONA = {"unit_handler": "unit_a_handler", "unit_manager": "unit_a_manager"}
 
 
@@ -79,6 +80,13 @@ class World(PersonaMixin):
         workflow.dispatch(other, by=self.dispatcher, lead_unit=self.unit_b, assisting_units=[self.unit_c])
         unassigned = self.new_ticket(requester=dict(person))
         self.tickets = {"own": own, "assisting": assisting, "other": other, "unassigned": unassigned}
+        # A county sub-centre's desk (Art. 30): the `county_*` roles, holding none of the tickets above.
+        county = Platform.objects.create(code="xinshao", name="新邵县12345分中心", kind=PlatformKind.COUNTY,
+                                         parent_id=root_platform_id())
+        for role in matrix.HOTLINE:
+            setattr(self, f"county_{role}", Staff.objects.create_user(
+                username=f"{role}-xinshao", password="Persona-Pass-2026", role=role, platform=county,
+                display_name=f"新邵县{role}"))
         now = timezone.now()
         self.article = Article.objects.create(title="路灯报修口径", answer="拨打12345登记", owner_unit=self.unit_a,
                                               created_by=self.unit_a_handler, created_at=now, updated_at=now)

@@ -20,6 +20,7 @@ from hotline.lib.errors import NotFound
 from hotline.reports import bulletin, closing
 from hotline.reports.indicators import RATE_LABELS, Figures
 from hotline.reports.models import MonthClose, MonthState
+from hotline.tickets.selectors import Scope
 
 router = Router(tags=["统计与考评"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -70,8 +71,11 @@ class AssessmentOut(Schema):
 
 
 def _visible(user: Staff, snap: dict[str, Any]) -> list[dict[str, Any]]:
-    if user.is_hotline:
+    if user.is_city_hotline:
         return snap["units"]
+    if user.is_hotline:  # a county sub-centre's desk: its platform's units (Art. 30)
+        codes = set(Scope.of(user).units().values_list("code", flat=True))
+        return [row for row in snap["units"] if row["code"] in codes]
     unit = user.unit
     codes = {unit.code, unit.county.code if unit.county else ""} if unit else set()
     return [row for row in snap["units"] if row["code"] in codes]

@@ -298,7 +298,7 @@ def present_coordination(coord: Coordination) -> dict[str, Any]:
 
 def _coordination(request: HttpRequest, number: str) -> Coordination:
     user = staff(request)
-    if not user.is_hotline:
+    if not user.is_city_hotline:  # coordination is the city platform's (Art. 19)
         raise NotFound("疑难事项不存在或无权查看", code="coordination_not_found")
     coord = Coordination.objects.select_related("ticket", "lead_unit", "case").filter(ticket__number=number).first()
     if coord is None:
@@ -310,7 +310,7 @@ def _coordination(request: HttpRequest, number: str) -> Coordination:
 def pool(request: HttpRequest, status: Literal["pool", "decided", "undetermined"] | None = None
          ) -> list[dict[str, Any]]:
     """疑难工单池 (hotline staff; units get an empty list)."""
-    if not staff(request).is_hotline:
+    if not staff(request).is_city_hotline:
         return []
     qs = Coordination.objects.select_related("ticket", "lead_unit", "case").order_by("-flagged_at")
     if status:

@@ -33,11 +33,12 @@ from hotline.reports.facts.period import Period, events_in
 from hotline.tickets.choices import Action
 from hotline.tickets.models import Event
 
-Dimension = Literal["channel", "request_type", "topic", "region"]
-# The ticket column each breakdown groups by: channel and request type are their values, topic and region ids.
+Dimension = Literal["channel", "request_type", "topic", "region", "received_by"]
+# The ticket column each breakdown groups by: channel and request type are their values, topic and region ids, and
+# the id of the platform that received the ticket (Art. 30: each ticket counted once, where it came in).
 DIMENSIONS: dict[str, str] = {
     "channel": "ticket__channel", "request_type": "ticket__request_type", "topic": "ticket__topic",
-    "region": "ticket__region",
+    "region": "ticket__region", "received_by": "ticket__received_by",
 }
 
 
@@ -80,7 +81,8 @@ def intake_totals(period: Period) -> IntakeCounts:
 
 
 def intake_by(period: Period, dimension: Dimension) -> dict[Any, IntakeCounts]:
-    """The same counts per channel, request type, topic id or region id; groups with no event are absent."""
+    """The same counts per channel, request type, topic id, region id or receiving platform id; groups with no event
+    are absent."""
     rows = _intake_events(period).values(key=F(DIMENSIONS[dimension])).annotate(**_counts())
     return {row["key"]: _build(row) for row in rows}
 

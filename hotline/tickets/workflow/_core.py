@@ -103,9 +103,14 @@ def _outbox(kind: str, **payload: Any) -> None:
     Outbox.objects.create(kind=kind, payload=payload)
 
 
-def _require_active_unit(unit: Unit | None, field: str) -> Unit:
+def _require_active_unit(unit: Unit | None, field: str, *, by: Staff | None = None) -> Unit:
+    """An active handling unit; when a county sub-centre's desk (`by`) chooses it, one of its own platform's (Art. 30:
+    the county dispatches to its units, the city platform to every unit)."""
     if unit is None or not unit.is_active or unit.kind == UnitKind.HOTLINE:
         raise InvalidInput("请选择有效的承办单位", field=field, code="invalid_unit")
+    if by is not None and by.is_hotline and not by.platform.is_root \
+            and unit.platform_id not in by.platform.subtree_ids():
+        raise InvalidInput("只能选择本平台的承办单位", field=field, code="unit_not_on_platform")
     return unit
 
 

@@ -34,10 +34,10 @@ def redispatch(ticket: Ticket, *, by: Staff, lead_unit: Unit, assisting_units: S
     """Send the ticket to the owner coordination fixed, from wherever it stood before reply; the signing clock
     starts again (1 working day), a pending return or extension ends with the old assignment (Art. 19)."""
     _require_role(by, SUPERVISION_ROLES, Action.REDISPATCH)
-    _require_active_unit(lead_unit, "lead_unit")
+    _require_active_unit(lead_unit, "lead_unit", by=by)
     assisting = list(dict.fromkeys(assisting_units))
     for unit in assisting:
-        _require_active_unit(unit, "assisting_units")
+        _require_active_unit(unit, "assisting_units", by=by)
     if lead_unit in assisting:
         raise InvalidInput("牵头单位不能同时为会同单位", field="assisting_units", code="lead_also_assisting")
     basis = _text(basis, "basis", "协调依据")

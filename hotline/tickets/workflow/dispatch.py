@@ -38,10 +38,10 @@ def dispatch(ticket: Ticket, *, by: Staff, lead_unit: Unit, assisting_units: Seq
              note: str = "") -> Ticket:
     """Send to one lead unit and optional assisting units; the 1-working-day signing clock starts (Art. 12, 13)."""
     _require_role(by, DISPATCH_ROLES, Action.DISPATCH)
-    _require_active_unit(lead_unit, "lead_unit")
+    _require_active_unit(lead_unit, "lead_unit", by=by)
     assisting = list(dict.fromkeys(assisting_units))
     for unit in assisting:
-        _require_active_unit(unit, "assisting_units")
+        _require_active_unit(unit, "assisting_units", by=by)
     if lead_unit in assisting:
         raise InvalidInput("牵头单位不能同时为会同单位", field="assisting_units", code="lead_also_assisting")
     now = timezone.now()

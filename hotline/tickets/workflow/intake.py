@@ -14,7 +14,7 @@ from django.utils import timezone
 from hotline.deadlines.policy import Clock, compute
 from hotline.deadlines.store import load_calendar
 from hotline.directory.choices import INTAKE_ROLES, UNIT_ROLES, UnitKind
-from hotline.directory.models import Topic, Unit
+from hotline.directory.models import Topic, Unit, root_platform_id
 from hotline.lib.errors import Forbidden, InvalidInput, TransitionNotAllowed
 from hotline.lib.privacy import is_valid_phone, normalise_phone
 from hotline.tickets.choices import Action, Channel, DeclineReason, EmergencyLine, RequestType, Status
@@ -116,13 +116,16 @@ def _checked(contact: Contact) -> Contact:
 
 
 def _register(contact: Contact, *, by: Staff | None, now: dt.datetime, **fields: Any) -> Ticket:
-    """The ticket row of a registered contact; the caller writes its first event in the same transaction."""
+    """The ticket row of a registered contact; the caller writes its first event in the same transaction. It is
+    received and held at the platform of the desk that took it, or the city platform for a channel without a desk
+    (Art. 30); its number comes from one sequence for every platform, so numbers stay unique across them."""
+    platform = by.platform_id if by is not None else root_platform_id()
     return Ticket.objects.create(
         number=_next_number(now), channel=contact.channel, request_type=contact.request_type, topic=contact.topic,
         title=contact.title, content=contact.content, address=contact.address, region=contact.region,
         requester=_requester(contact.requester), is_confidential=contact.is_confidential,
         is_complex=contact.is_complex, upper_due=contact.upper_due, upper_flag=contact.upper_flag, created_by=by,
-        created_at=now, **fields,
+        created_at=now, platform_id=platform, received_by_id=platform, **fields,
     )
 
 
@@ -203,7 +206,7 @@ def answer(ticket: Ticket, *, by: Staff, text: str, article_ref: str = "") -> Ti
 def consult(ticket: Ticket, *, by: Staff, unit: Unit, note: str = "") -> Ticket:
     """Consult a unit with the requester's consent and answer within 24 clock hours (Art. 12.1)."""
     _require_role(by, INTAKE_ROLES, Action.CONSULT)
-    _require_active_unit(unit, "unit")
+    _require_active_unit(unit, "unit", by=by)
     now = timezone.now()
     due = compute(load_calendar(), Clock.CONSULT, now)
     with transaction.atomic():
