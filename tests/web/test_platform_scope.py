@@ -30,6 +30,18 @@ class TestCountyScreens(PlatformsTestCase):
         assert set(self.client.get("/desk/?queue=dispatch").context["rows"]) == {self.at_sq, self.at_xs,
                                                                                 self.at_city}
 
+    def test_the_menu_offers_a_county_desk_no_city_wide_screen(self):
+        # Each of these answers 403 to a sub-centre's desk; the menu used to offer them anyway.
+        city_only = ('href="/reports/channels/"', 'href="/reports/months/"', 'href="/exchange/', 'href="/supervision/"')
+        self.client.force_login(self.dispatcher_sq)
+        page = self.client.get("/desk/").content.decode()
+        assert not [link for link in city_only if link in page]
+        for path in ("/reports/channels/", "/reports/months/", "/exchange/orders/", "/supervision/"):
+            assert self.client.get(path).status_code == 403, path
+        self.client.force_login(self.dispatcher)
+        page = self.client.get("/desk/").content.decode()
+        assert all(link in page for link in city_only)
+
     def test_it_lists_only_the_countys_tickets(self):
         self.client.force_login(self.operator_xs)
         response = self.client.get("/tickets/")
