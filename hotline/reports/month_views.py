@@ -90,26 +90,39 @@ def _chosen(close: MonthClose | None) -> str:
     return "\n".join(f"{row['number']} {row['comment']}".strip() for row in rows)
 
 
-@login_required
-@require_GET
-def month_page(request: HttpRequest, year: int, month: int) -> HttpResponse:
-    """A month's figures: the city's rates, every group's units ranked, the red and black lists, the actions."""
+def _month_page(request: HttpRequest, year: int, month: int, form: forms.Form | None = None) -> HttpResponse:
     user = _hotline(request)
     _month(year, month)
     snap, close = closing.month_snapshot(year, month)
     city = [(RATE_LABELS[k], show(snap["city"]["rates"][k])) for k in CITY_RATES]
+    form = form or ReviewForm(initial={"typical_cases": close.typical_cases if close else "",
+                                       "typical_tickets": _chosen(close),
+                                       "difficult_matters": close.difficult_matters if close else ""})
     context = {"year": year, "month": month, "snap": snap, "close": close, "city": city, "columns": UNIT_COLUMNS,
-               "groups": _unit_tables(snap), "is_manager": user.has_role(Role.MANAGER),
-               "form": ReviewForm(initial={"typical_cases": close.typical_cases if close else "",
-                                           "typical_tickets": _chosen(close),
-                                           "difficult_matters": close.difficult_matters if close else ""}),
+               "groups": _unit_tables(snap), "is_manager": user.has_role(Role.MANAGER), "form": form,
                "formats": list(bulletin.FORMATS), "State": MonthState}
     return render(request, "reports/month.html", context)
 
 
 @login_required
+@require_GET
+def month_page(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """A month's figures: the city's rates, every group's units ranked, the red and black lists, the actions."""
+    return _month_page(request, year, month)
+
+
+def _review_failure(request: HttpRequest, error: DomainError, form: forms.Form | None, year: int, month: int,
+                    action: str) -> HttpResponse:
+    # A refused review (a typical case of another month, say) shows the month again with what the manager typed
+    # and the error on it; other refusals are the plain page.
+    if isinstance(form, ReviewForm):
+        return _month_page(request, year, month, form)
+    return screens.plain_failure(request, error, form)
+
+
+@login_required
 @require_POST
-@domain_errors
+@screens.domain_errors(_review_failure)
 def month_action(request: HttpRequest, year: int, month: int, action: str) -> HttpResponse:
     """Close (freeze), review or publish a month; the manager's only."""
     user = _user(request)

@@ -70,6 +70,14 @@ class TestTypicalCases(ClosedMarch):
                 closing.review_month(2026, 3, by=self.manager, typical_tickets=text)
             assert (err.value.code, err.value.message, err.value.field) == (code, message, "typical_tickets")
         assert MonthClose.objects.get(year=2026, month=3).typical_tickets == []
+        # On the screen the month comes back with what the manager typed and the error on the field, not an error
+        # page that loses the typing.
+        self.client.force_login(self.manager)
+        typed = f"{february.number} 及时回应"
+        response = self.client.post("/reports/months/2026/3/review/", {"typical_tickets": typed})
+        page = response.content.decode()
+        assert response.status_code == 400 and 'data-testid="review-month"' in page
+        assert f"工单{february.number}不是2026年3月受理或办结的工单" in page and typed in page
 
     def test_a_unit_handler_cannot_choose_and_a_ticket_received_in_the_month_can_be(self):
         self.build_march()
