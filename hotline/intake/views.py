@@ -26,6 +26,7 @@ from hotline.lib import screens
 from hotline.lib.errors import NotFound
 from hotline.tickets.access import access_ticket, visible_tickets
 from hotline.tickets.choices import Status
+from hotline.tickets.selectors import Scope
 
 SIMILAR_DAYS = 90  # repeated requests are looked for among the last three months' tickets
 MAX_WINDOW_DAYS = 90
@@ -51,7 +52,15 @@ def suggest(request: HttpRequest, number: str) -> HttpResponse:
     except NotFound as exc:
         raise screens.not_found(request, exc) from exc
     _hotline_staff(request)
-    context: dict[str, Any] = {"ticket": ticket, "suggestions": suggest_for_ticket(ticket),
+    suggestions = suggest_for_ticket(ticket)
+    scope = Scope.of(request.user)  # type: ignore[arg-type]
+    if scope.sub_centre:
+        # A county sub-centre dispatches only to its platform's units (Art. 30); the workflow would refuse others.
+        allowed = set(scope.units().values_list("pk", flat=True))
+        suggestions.items = [s for s in suggestions.items if s.lead_unit.pk in allowed]
+        for item in suggestions.items:
+            item.assisting_units = tuple(u for u in item.assisting_units if u.pk in allowed)
+    context: dict[str, Any] = {"ticket": ticket, "suggestions": suggestions,
                                "can_dispatch": ticket.status in (Status.PENDING_DISPATCH, Status.CONSULTING)}
     template = "intake/_suggest.html" if _is_htmx(request) else "intake/suggest.html"
     return render(request, template, context)
