@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.core.cache import cache
@@ -17,9 +17,12 @@ from django.utils import timezone
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from hotline.directory.choices import UnitKind
+from hotline.directory.models import Unit
 from hotline.intake.regions import extract_region
 from hotline.tickets.choices import RequestType, Status
 from hotline.tickets.models import Ticket
+from hotline.tickets.selectors import Scope
 
 WINDOW_DAYS = 7
 MIN_SIZE = 3
@@ -159,18 +162,39 @@ def _view(spot: Hotspot) -> HotspotView:
 
 
 def cached_hotspots(now: dt.datetime, *, days: int = WINDOW_DAYS, region_id: int | None = None) -> HotspotPage:
-    """The largest `SHOWN` hotspots of the window and county for the screens, computed at most once per five
+    """Every hotspot of the window and county for the screens, as plain values, computed at most once per five
     minutes: clustering a week's texts at a city's volume (about 10,000 tickets) takes seconds, far more than a page
-    may. Only plain values are cached; unpickling the ticket rows behind a week's clusters took longer than the
-    clustering itself."""
-    key = f"intake:hotspots:v2:{days}:{region_id or 'city'}"
+    may. Unpickling the ticket rows behind a week's clusters took longer than the clustering itself; the views keep
+    ten tickets each. The screen shows the largest `SHOWN`."""
+    key = f"intake:hotspots:v3:{days}:{region_id or 'city'}"
 
     def compute() -> HotspotPage:
         found = find_hotspots(now, days=days, region_id=region_id)
-        return HotspotPage(total=len(found), shown=[_view(h) for h in found[:SHOWN]])
+        return HotspotPage(total=len(found), shown=[_view(h) for h in found])
 
     page = cache.get_or_set(key, compute, CACHE_SECONDS)
     return page if isinstance(page, HotspotPage) else compute()
+
+
+def for_scope(scope: Scope, now: dt.datetime, *, days: int = WINDOW_DAYS, region_id: int | None = None
+              ) -> tuple[HotspotPage, list[Unit], int | None]:
+    """The hotspot page a reader may see (the largest `SHOWN`), with the counties they may choose among. The city's
+    desk sees every county; a county sub-centre's desk (Art. 30) sees the hotspots whose place lies in its counties,
+    and under each only the tickets its platform holds (the others are counted, not listed, as the rest of the page
+    is). Returns the page, the counties to choose among and the county asked for (None: all it may see)."""
+    counties = list(scope.units().filter(kind=UnitKind.COUNTY, is_active=True).order_by("code"))
+    if not scope.sub_centre:
+        page = cached_hotspots(now, days=days, region_id=region_id)
+        return HotspotPage(total=page.total, shown=page.shown[:SHOWN]), counties, region_id
+    if region_id not in {c.pk for c in counties}:
+        region_id = None
+    names = tuple(c.name for c in counties if region_id in (None, c.pk))
+    # The place is read from the address (county and town), so the county's name begins it.
+    mine = [spot for spot in cached_hotspots(now, days=days).shown if names and spot.place.startswith(names)]
+    numbers = [line.number for spot in mine[:SHOWN] for line in spot.lines]
+    visible = set(scope.tickets().filter(number__in=numbers).values_list("number", flat=True))
+    shown = [replace(spot, lines=[line for line in spot.lines if line.number in visible]) for spot in mine[:SHOWN]]
+    return HotspotPage(total=len(mine), shown=shown), counties, region_id
 
 
 def active_hotspots(now: dt.datetime | None = None) -> list[Hotspot]:

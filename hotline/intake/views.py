@@ -16,9 +16,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from hotline.directory.choices import UnitKind
 from hotline.directory.models import Staff, Unit
-from hotline.intake.hotspots import WINDOW_DAYS, cached_hotspots
+from hotline.intake.hotspots import WINDOW_DAYS, for_scope
 from hotline.intake.regions import extract_region
 from hotline.intake.similar import similar_tickets
 from hotline.intake.suggest import suggest_for_ticket
@@ -104,7 +103,9 @@ def hotspots(request: HttpRequest) -> HttpResponse:
     _hotline_staff(request)
     days = _window(request)
     region_id = request.GET.get("region") or ""
-    page = cached_hotspots(timezone.now(), days=days, region_id=int(region_id) if region_id.isdigit() else None)
+    scope = Scope.of(request.user)  # type: ignore[arg-type]
+    page, counties, shown_region = for_scope(scope, timezone.now(), days=days,
+                                             region_id=int(region_id) if region_id.isdigit() else None)
     top = page.shown[:8]
     chart = {
         "labels": [d.strftime("%m-%d") for d, _ in top[0].days] if top else [],
@@ -112,7 +113,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
     }
     context = {"hotspots": page.shown, "hotspot_total": page.total, "days": days,
                "chart_json": json.dumps(chart, ensure_ascii=False),
-               "counties": Unit.objects.filter(kind=UnitKind.COUNTY, is_active=True).order_by("code"),
-               "region_id": region_id}
+               "counties": counties,
+               "region_id": str(shown_region or ""), "whole_city": not scope.sub_centre}
     template = "intake/_hotspots.html" if _is_htmx(request) else "intake/hotspots.html"
     return render(request, template, context)
