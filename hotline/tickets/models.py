@@ -231,6 +231,8 @@ class Assignment(models.Model):
             models.Index(fields=["unit", "is_active"]),
             # A unit's scope (EXISTS over its assignments) read from the index alone, without visiting the rows.
             models.Index(fields=["unit", "ticket"], name="assignment_unit_ticket"),
+            # A unit's current work (its inbox tabs) the same way, over the assignments not ended.
+            models.Index(fields=["unit", "ticket"], condition=Q(is_active=True), name="assignment_active_unit_ticket"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["ticket", "unit"], condition=Q(is_active=True),

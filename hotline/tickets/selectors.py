@@ -71,6 +71,17 @@ class Scope:
                          | Q(consult_unit_id=self.unit_id))
 
 
+    def current_work(self) -> QuerySet[Ticket]:
+        """A unit's current work, what its inbox tabs are drawn from (Art. 13-15): the tickets it holds an assignment
+        on that has not ended, and those the hotline consulted it on. A return approved, or a re-dispatch, ends the
+        assignment, so a ticket that went on to another unit leaves this unit's tabs (it stays in its list and
+        history). For other scopes, the tickets in scope."""
+        if self.unit_id is None:
+            return self.tickets()
+        active = Assignment.objects.filter(ticket=OuterRef("pk"), unit_id=self.unit_id, is_active=True)
+        return Ticket.objects.select_related("topic", "lead_unit", "region").filter(
+            Exists(active) | Q(consult_unit_id=self.unit_id))
+
     def units(self) -> QuerySet[Unit]:
         """The units a reader may see and a desk may dispatch to: every unit for the city, a sub-centre's platforms'
         units, the unit's own for its staff."""

@@ -168,7 +168,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = staff(request)
     if user.is_hotline:
         raise PermissionDenied
-    context = _queue_context(request, visible_tickets(user), queues.INBOX_QUEUES, "web:inbox")
+    context = _queue_context(request, selectors.Scope.of(user).current_work(), queues.INBOX_QUEUES, "web:inbox")
     return _page(request, "web/inbox.html", "web/_queue.html", context)
 
 
