@@ -12,7 +12,6 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -110,26 +109,15 @@ def _desk_context(request: HttpRequest, form: forms.Form | None) -> dict[str, An
     return context
 
 
-HOTSPOT_ALERT_SECONDS = 300  # clustering a week of complaints on every desk load would be waste; 5 minutes is fresh
-
-
 def _hotspot_alerts(user: Staff) -> list[dict[str, Any]] | None:
     """The desk's alert line: this week's hotspots (Art. 24.2), largest first, as plain values for the cache; a
     county sub-centre's desk sees its own county's (Art. 30). None when the cache cannot be reached."""
-    from hotline.intake.hotspots import active_hotspots, for_scope
-
-    scope = selectors.Scope.of(user)
-
-    def compute() -> list[dict[str, Any]]:
-        return [{"place": h.place, "matter": h.matter, "size": h.size, "recent": h.recent, "growth": h.growth}
-                for h in active_hotspots()[:3]]
+    from hotline.intake.hotspots import for_scope
 
     try:
-        if scope.sub_centre:
-            page, _, _ = for_scope(scope, timezone.now())
-            return [{"place": h.place, "matter": h.matter, "size": h.size, "growth": h.growth}
-                    for h in page.shown[:3]]
-        return cache.get_or_set("web:desk-hotspots", compute, HOTSPOT_ALERT_SECONDS) or []
+        # The hotspot page's own cached clusters, within the reader's scope: one computation serves both screens.
+        page, _, _ = for_scope(selectors.Scope.of(user), timezone.now())
+        return [{"place": h.place, "matter": h.matter, "size": h.size, "growth": h.growth} for h in page.shown[:3]]
     except Exception as exc:  # noqa: BLE001  Redis away: the desk works without its alert line (issue 15)
         # Recomputing a week's clusters on every desk load without the cache would slow every desk; say so instead.
         log.warning("desk hotspot alert skipped, cache unavailable: %s", exc)
