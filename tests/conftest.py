@@ -43,6 +43,15 @@ def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reply_check_pool():
+    # The reply check keeps a pool of recent tickets per process for ten minutes; a pool read from an earlier test's
+    # rows (rolled back since) would judge this test's reply against tickets that no longer exist.
+    from hotline.tickets import replycheck
+
+    replycheck.reset()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """One headless chromium for the whole session, shared by every package's browser tests (Playwright's sync
