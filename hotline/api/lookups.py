@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hotline.directory.models import Topic, Unit
+from hotline.directory.models import Platform, Topic, Unit
 from hotline.lib.errors import InvalidInput, NotFound
 from hotline.tickets.access import access_ticket
 from hotline.tickets.models import Ticket
@@ -34,6 +34,14 @@ def required_unit(code: str, field: str) -> Unit:
 def units(codes: list[str], field: str) -> list[Unit]:
     """Every unit named, in order; the first unknown code is 400 on `field`."""
     return [required_unit(code, field) for code in codes]
+
+
+def platform(code: str, field: str) -> Platform:
+    """The platform with this code; an unknown code is 400 on `field`."""
+    found = Platform.objects.filter(code=code).first()
+    if found is None:
+        raise InvalidInput(f"平台编码“{code}”不存在", field=field, code="unknown_platform")
+    return found
 
 
 def topic(code: str | None, field: str) -> Topic | None:

@@ -326,6 +326,15 @@ class MergeIn(In):
     note: Text = ""
 
 
+class HandDownIn(In):
+    platform: Code
+    note: Text = ""
+
+
+class PassUpIn(In):
+    reason: Text
+
+
 class HandOffIn(In):
     line: EmergencyLine
     summary: Text

@@ -31,6 +31,9 @@ PUBLIC_ACTIONS: dict[str, str] = {
     Action.REWORK: "发回重新办理",
     Action.MERGE: "与相同诉求合并办理",
     Action.HAND_OFF: "已转紧急热线处置",
+    Action.HAND_DOWN: "已交区县分中心办理",
+    Action.PASS_UP: "已交市热线平台办理",
+    Action.PLATFORM_SIGN: "热线平台已签收",
 }
 TRACKED_SESSION_KEY = "portal_tracked"
 RECOVER_SESSION_KEY = "portal_recover"

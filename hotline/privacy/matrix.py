@@ -213,9 +213,13 @@ API: dict[str, Entry] = {
     "POST /api/v1/tickets/{number}/arrival": entry(
         hotline=403, unit=scoped(200), anonymous=401, method="POST", roles={"unit_manager": scoped(409)},
         note="承办人先记录到场（200），单位管理员再记录为409", county=404),
+    "POST /api/v1/tickets/{number}/platform-sign": entry(
+        hotline=403, unit={"own": 403, "assisting": 403, "other": 404, "unassigned": 404}, anonymous=401,
+        method="POST", roles={"dispatcher": 409, "manager": 409},
+        note="调度、管理角色：工单不在待平台签收状态（409）；仅接收平台可签收（第三十条）", county=404),
     **{f"POST /api/v1/tickets/{{number}}/{verb}": API_PROBE_400 for verb in (
         "decline", "answer", "consult", "dispatch", "return", "return-review", "extension", "extension-review",
-        "reply", "reply-review", "follow-up", "merge", "hand-off", "contact-attempt")},
+        "reply", "reply-review", "follow-up", "merge", "hand-off", "contact-attempt", "hand-down", "pass-up")},
 }
 
 # ---- Follow-up desk, ratings from every channel, units' appeals (Art. 17, 25) ----

@@ -13,6 +13,8 @@ class Status(models.TextChoices):
     ANSWERED = "answered", "已直接答复"
     DECLINED = "declined", "不予受理"
     DISPATCHED = "dispatched", "待签收"
+    # Handed down to a county sub-centre, or passed up to the city, until the receiving platform signs (Art. 30).
+    TRANSFERRING = "transferring", "待平台签收"
     RETURN_REQUESTED = "return_requested", "退回待审"
     IN_PROGRESS = "in_progress", "办理中"
     REPLIED = "replied", "办结待审"
@@ -29,6 +31,7 @@ STATUS_BADGES: dict[str, str] = {
     Status.ANSWERED: "success",
     Status.DECLINED: "secondary",
     Status.DISPATCHED: "warning",
+    Status.TRANSFERRING: "warning",
     Status.RETURN_REQUESTED: "danger",
     Status.IN_PROGRESS: "primary",
     Status.REPLIED: "info",
@@ -40,7 +43,7 @@ STATUS_BADGES: dict[str, str] = {
 
 OPEN_STATUSES = frozenset({
     Status.PENDING_DISPATCH, Status.CONSULTING, Status.DISPATCHED, Status.RETURN_REQUESTED, Status.IN_PROGRESS,
-    Status.REPLIED,
+    Status.REPLIED, Status.TRANSFERRING,
 })
 
 
@@ -75,6 +78,10 @@ class Action(models.TextChoices):
     REDISPATCH = "redispatch", "协调改派"
     # A lower platform's status report on a ticket we sent down (Art. 27): a record of hotline.exchange, logged here.
     LOWER_REPORT = "lower_report", "下级平台回报"
+    # Hops between the platforms of one deployment (Art. 30): down to a county sub-centre, up to the city, signed.
+    HAND_DOWN = "hand_down", "下派分中心"
+    PASS_UP = "pass_up", "上交上级平台"
+    PLATFORM_SIGN = "platform_sign", "平台签收"
 
 
 # Actions a unit's own staff take: such an event is about the acting unit. Every other action about a unit (dispatch,
@@ -111,6 +118,11 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     # Art. 19: the owner fixed by coordination takes the ticket wherever it stood before reply.
     Action.REDISPATCH: {s: frozenset({S.DISPATCHED}) for s in (S.PENDING_DISPATCH, S.DISPATCHED, S.RETURN_REQUESTED,
                                                                 S.IN_PROGRESS)},
+    # Art. 30: a platform's desk sends a ticket it holds and has not dispatched to the platform below or above;
+    # that platform's desk signs it (or it is deemed signed at the deadline) and it waits there for dispatch.
+    Action.HAND_DOWN: {S.PENDING_DISPATCH: frozenset({S.TRANSFERRING})},
+    Action.PASS_UP: {S.PENDING_DISPATCH: frozenset({S.TRANSFERRING})},
+    Action.PLATFORM_SIGN: {S.TRANSFERRING: frozenset({S.PENDING_DISPATCH})},
 }
 
 

@@ -209,6 +209,7 @@ class Ticket(models.Model):
             Status.PENDING_DISPATCH: self.dispatch_due,
             Status.CONSULTING: self.consult_due,
             Status.DISPATCHED: self.response_due or self.sign_due,  # Art. 20: "at once" comes first
+            Status.TRANSFERRING: self.sign_due,  # the receiving platform's signing (Art. 30)
             Status.IN_PROGRESS: self.rework_due or self.handling_due,
         }
         return dues.get(self.status)

@@ -106,7 +106,8 @@ class Scope:
 CLOCK_COLUMNS: dict[Clock, tuple[str, tuple[str, ...], Q]] = {
     Clock.DISPATCH: ("dispatch_due", (Status.PENDING_DISPATCH,), Q()),
     Clock.CONSULT: ("consult_due", (Status.CONSULTING,), Q()),
-    Clock.SIGN: ("sign_due", (Status.DISPATCHED,), Q()),
+    # A unit's signing, and a platform's signing of a ticket handed down or passed up to it (Art. 13, 30).
+    Clock.SIGN: ("sign_due", (Status.DISPATCHED, Status.TRANSFERRING), Q()),
     Clock.HANDLING: ("handling_due", (Status.IN_PROGRESS, Status.RETURN_REQUESTED), Q(rework_due__isnull=True)),
     Clock.REWORK: ("rework_due", (Status.IN_PROGRESS,), Q()),
     Clock.ARRIVAL: ("arrival_due", (Status.DISPATCHED, Status.IN_PROGRESS), Q(arrived_at__isnull=True)),
@@ -281,6 +282,8 @@ def _consultations_answered(qs: QuerySet[Ticket], now: dt.datetime) -> QuerySet[
 # The hotline desk (Art. 11-17): intake to dispatch, reviews of returns, extensions and replies, follow-up calls.
 DESK_QUEUES: tuple[Queue, ...] = (
     Queue("dispatch", "待派单", _status(Status.PENDING_DISPATCH, Status.CONSULTING, order="dispatch_due")),
+    # Handed down to a sub-centre or passed up, until the receiving platform's desk signs it (Art. 30).
+    Queue("transfers", "平台移交", _status(Status.TRANSFERRING, order="sign_due")),
     Queue("returns", "退回待审", _status(Status.RETURN_REQUESTED, order="updated_at")),
     Queue("extensions", "延期待审", _pending_extension),
     Queue("review", "办结待审", _status(Status.REPLIED, order="replied_at")),

@@ -24,12 +24,16 @@ def deem_one_signed(now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     # Ordered by the deadline, so the (status, sign_due) index finds the earliest due at once; the model's default
     # order (newest first) would walk every ticket's creation time to learn that nothing is due.
-    ticket = (Ticket.objects.filter(status=Status.DISPATCHED, sign_due__lte=now).select_related("topic")
-              .order_by("sign_due", "pk").first())
+    # A ticket handed down or passed up to another platform is deemed signed by it the same way (Art. 30).
+    ticket = (Ticket.objects.filter(status__in=(Status.DISPATCHED, Status.TRANSFERRING), sign_due__lte=now)
+              .select_related("topic", "platform").order_by("sign_due", "pk").first())
     if ticket is None:
         return False
     try:
-        workflow.deem_signed(ticket, now=now)
+        if ticket.status == Status.TRANSFERRING:
+            workflow.sign_transfer(ticket, by=None, now=now)
+        else:
+            workflow.deem_signed(ticket, now=now)
     except ConcurrentChange:
         log.info("deem_one_signed: %s moved by someone else", ticket.number)  # the next query will not pick it again
     except TransitionNotAllowed:

@@ -79,6 +79,24 @@ def _can_answer_consultation(user: Staff, ticket: Ticket) -> bool:
             and _status_allows(Action.CONSULT_REPLY, ticket) and workflow.consultation_answered(ticket) is None)
 
 
+def _holds(user: Staff, ticket: Ticket) -> bool:
+    """The user's desk is the platform holding the ticket (Art. 30)."""
+    return user.role in workflow.DISPATCH_ROLES and user.platform_id == ticket.platform_id
+
+
+def _can_hand_down(user: Staff, ticket: Ticket) -> bool:
+    return (_holds(user, ticket) and _status_allows(Action.HAND_DOWN, ticket)
+            and ticket.platform.children.exists())
+
+
+def _can_pass_up(user: Staff, ticket: Ticket) -> bool:
+    return _holds(user, ticket) and _status_allows(Action.PASS_UP, ticket) and ticket.platform.parent_id is not None
+
+
+def _can_sign_transfer(user: Staff, ticket: Ticket) -> bool:
+    return _holds(user, ticket) and _status_allows(Action.PLATFORM_SIGN, ticket)
+
+
 def _can_contact(user: Staff, ticket: Ticket) -> bool:
     if user.is_hotline:
         return _roles(Action.CONTACT_ATTEMPT, workflow.INTAKE_ROLES | workflow.FOLLOWUP_ROLES)(user, ticket)
@@ -134,6 +152,13 @@ _REVIEW, _FOLLOWUP = workflow.REVIEW_ROLES, workflow.FOLLOWUP_ROLES
 ACTIONS: dict[str, TicketAction] = {a.verb: a for a in (
     TicketAction("dispatch", "转派承办单位", F.DispatchForm, _dispatch, _roles(A.DISPATCH, _DISPATCH),
                  hint="2小时内转派（第十三条）；多个单位时确定一个牵头单位（第十二条）"),
+    TicketAction("platform_sign", "签收（平台移交）", F.EmptyForm,
+                 lambda t, u, f: workflow.sign_transfer(t, by=u), _can_sign_transfer,
+                 hint="1个工作日内签收，签收后本平台2小时内转派（第十三条、第三十条）"),
+    TicketAction("hand_down", "下派分中心", F.HandDownForm, _fields(workflow.hand_down), _can_hand_down, "info",
+                 "属区县事项的，整件下派区县分中心，由其签收后转派本级单位；办结反馈回到本平台审核、回访（第三十条）"),
+    TicketAction("pass_up", "上交上级平台", F.PassUpForm, _fields(workflow.pass_up), _can_pass_up, "secondary",
+                 "属市直部门办理的事项，说明理由后上交市中心，由其签收并转派（第三十条）"),
     TicketAction("answer", "直接答复", F.AnswerForm, _fields(workflow.answer), _roles(A.ANSWER, _INTAKE), "success",
                  "可依据知识库直接答复的，当场办结（第十二条第一项）"),
     TicketAction("consult", "咨询相关单位", F.ConsultForm, _fields(workflow.consult), _roles(A.CONSULT, _INTAKE),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from hotline.channels.submissions import SubmissionKeyField
 from hotline.deadlines.policy import MAX_EXTENSION_WORKING_DAYS
 from hotline.directory.choices import UnitKind
-from hotline.directory.models import Topic, Unit
+from hotline.directory.models import Platform, Topic, Unit
 from hotline.followups import forms as followup_forms
 from hotline.lib.textlimit import LimitedTextField
 from hotline.tickets.choices import (
@@ -171,6 +171,15 @@ class DispatchForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = handling_units()  # type: ignore[attr-defined]
         self.fields["assisting_units"].queryset = handling_units()  # type: ignore[attr-defined]
+
+
+class HandDownForm(StyledForm):
+    platform = forms.ModelChoiceField(label="下级分中心", queryset=Platform.objects.filter(parent__isnull=False))
+    note = forms.CharField(label="下派说明", widget=_textarea(), required=False)
+
+
+class PassUpForm(StyledForm):
+    reason = forms.CharField(label="上交理由（属上级平台所辖部门的事项）", widget=_textarea())
 
 
 class MergeForm(StyledForm):

@@ -73,6 +73,10 @@ def _action_forms(user: Staff, ticket: Ticket, failed_verb: str | None,
     for action in actions.available(user, ticket):
         failed = action.verb == failed_verb and failed_form is not None
         form = failed_form if failed else for_desk(action.form(initial=actions.initial_for(action, ticket)), user)
+        field = form.fields.get("platform") if form is not None else None
+        if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
+            # A hand-down names a sub-centre directly below the platform holding the ticket (Art. 30).
+            field.queryset = field.queryset.filter(parent_id=ticket.platform_id)
         panels.append({"action": action, "form": form, "open": failed,
                        "multipart": any(isinstance(f.widget, forms.ClearableFileInput)
                                         for f in form.fields.values())})  # type: ignore[union-attr]

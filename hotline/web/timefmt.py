@@ -49,4 +49,4 @@ def current_clock(ticket: Ticket) -> Clock | None:
     if ticket.status == Status.DISPATCHED and ticket.response_due:
         return Clock.RESPONSE  # Art. 20: the response clock ends before the signing clock
     return {Status.PENDING_DISPATCH: Clock.DISPATCH, Status.CONSULTING: Clock.CONSULT,
-            Status.DISPATCHED: Clock.SIGN}.get(Status(ticket.status))
+            Status.DISPATCHED: Clock.SIGN, Status.TRANSFERRING: Clock.SIGN}.get(Status(ticket.status))

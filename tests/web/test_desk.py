@@ -58,8 +58,8 @@ class TestQueues(HotlineTestCase):
         self.client.force_login(self.dispatcher)
         response = self.client.get("/desk/")
         tabs = {queue.key: count for queue, count in response.context["tabs"]}
-        assert tabs == {"dispatch": 1, "returns": 0, "extensions": 0, "review": 1, "followup": 1, "overdue": 0,
-                        "consulted": 0}
+        assert tabs == {"dispatch": 1, "transfers": 0, "returns": 0, "extensions": 0, "review": 1, "followup": 1,
+                        "overdue": 0, "consulted": 0}
         self.assertContains(response, pending.number)
         self.assertNotContains(response, replied.number)
         review = self.client.get("/desk/?queue=review")

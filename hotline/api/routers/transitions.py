@@ -21,9 +21,11 @@ from hotline.api.schemas import (
     DispatchIn,
     ExtensionIn,
     FollowUpIn,
+    HandDownIn,
     HandOffIn,
     MergeIn,
     NoteIn,
+    PassUpIn,
     ReplyIn,
     ReturnIn,
     ReviewIn,
@@ -87,6 +89,33 @@ def sign(request: HttpRequest, number: str) -> dict[str, Any]:
     """签收 by the lead unit; the handling clock starts (Art. 13, 14)."""
     user, ticket = _load(request, number)
     workflow.sign(ticket, by=user)
+    return present.ticket(ticket, user)
+
+
+@router.post("/{number}/hand-down", response=RESPONSES)
+def hand_down(request: HttpRequest, number: str, payload: HandDownIn) -> dict[str, Any]:
+    """下派分中心: the holding platform sends the ticket, not yet dispatched, to a sub-centre directly below it,
+    which signs it within 1 working day (Art. 13, 30)."""
+    user, ticket = _load(request, number)
+    workflow.hand_down(ticket, by=user, platform=lookups.platform(payload.platform, "platform"), note=payload.note)
+    return present.ticket(ticket, user)
+
+
+@router.post("/{number}/pass-up", response=RESPONSES)
+def pass_up(request: HttpRequest, number: str, payload: PassUpIn) -> dict[str, Any]:
+    """上交上级平台: a sub-centre sends a ticket, not yet dispatched, to the platform above it, with the reason
+    (Art. 30)."""
+    user, ticket = _load(request, number)
+    workflow.pass_up(ticket, by=user, reason=payload.reason)
+    return present.ticket(ticket, user)
+
+
+@router.post("/{number}/platform-sign", response=RESPONSES)
+def platform_sign(request: HttpRequest, number: str) -> dict[str, Any]:
+    """平台签收: the receiving platform's desk signs a ticket handed down or passed up to it; its dispatch clock
+    starts (Art. 13, 30)."""
+    user, ticket = _load(request, number)
+    workflow.sign_transfer(ticket, by=user)
     return present.ticket(ticket, user)
 
 

@@ -39,13 +39,15 @@ from hotline.tickets.workflow.intake import (
     merge,
     register_declined,
 )
+from hotline.tickets.workflow.platforms import hand_down, pass_up, sign_transfer
 from hotline.tickets.workflow.review import review_extension, review_reply, review_return
 
 __all__ = [
     "Contact", "DISPATCH_ROLES", "FOLLOWUP_ROLES", "FOLLOW_UP_UNREACHED_LIMIT", "INTAKE_ROLES", "MAX_CONTENT_CHARS",
     "MIN_CONTENT_CHARS", "REVIEW_ROLES", "UNIT_ROLES", "answer", "answer_consultation", "clock_start", "consult",
     "consultation_answered", "create_ticket", "decline", "deem_signed", "dispatch", "follow_up", "follow_up_data",
-    "hand_off", "merge", "merged_follow_up_due", "owe_merged_calls", "record_alert", "record_arrival",
-    "record_contact_attempt", "record_lower_report", "record_rating", "redispatch", "register_declined", "reply",
-    "request_extension", "request_return", "review_extension", "review_reply", "review_return", "rework", "sign",
+    "hand_down", "hand_off", "merge", "merged_follow_up_due", "owe_merged_calls", "pass_up", "record_alert",
+    "record_arrival", "record_contact_attempt", "record_lower_report", "record_rating", "redispatch",
+    "register_declined", "reply", "request_extension", "request_return", "review_extension", "review_reply",
+    "review_return", "rework", "sign", "sign_transfer",
 ]

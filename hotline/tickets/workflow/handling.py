@@ -15,6 +15,7 @@ from hotline.lib.errors import Forbidden, InvalidInput, TransitionNotAllowed
 from hotline.tickets import replycheck
 from hotline.tickets.choices import Action, AlertKind, ReviewState, Status
 from hotline.tickets.models import ClockAlert, ContactAttempt, Event, ExtensionRequest, Reply, Ticket
+from hotline.tickets.workflow.platforms import reply_goes_up
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff
@@ -68,6 +69,9 @@ def reply(ticket: Ticket, *, by: Staff, handler_name: str, handled_at: dt.dateti
     now = timezone.now()
     _check_handled_at(ticket, handled_at, now)
     check = replycheck.check_ticket_reply(ticket, process=process, result=result)
+    # Handed down by the platform that received it: the reply goes back up there for review (Art. 16, 30).
+    upper = reply_goes_up(ticket)
+    moved = {"platform": upper} if upper is not None else {}
     with transaction.atomic():
         rep = Reply.objects.create(ticket=ticket, unit_id=unit_id, handler_name=handler_name,
                                    handled_at=handled_at, process=process, result=result, contact_note=contact_note,
@@ -75,10 +79,11 @@ def reply(ticket: Ticket, *, by: Staff, handler_name: str, handled_at: dt.dateti
                                    check_score=check.score if check else None,
                                    check_warning=check.warning if check else "")
         _move(ticket, Action.REPLY, by, to=Status.REPLIED, now=now, reason=result, article="第十五条",
-              replied_at=now, data={"reply": rep.pk, "clock": "rework" if ticket.rework_due else "handling",
-                                    **_against(_handling_due(ticket), now),
-                                    # Counted in statistics as a review aid (Art. 27, 28(3)).
-                                    **({"off_topic": True} if rep.check_warning else {})})
+              replied_at=now, **moved,
+              data={"reply": rep.pk, "clock": "rework" if ticket.rework_due else "handling",
+                    **_against(_handling_due(ticket), now), **({"up_to": upper.code} if upper else {}),
+                    # Counted in statistics as a review aid (Art. 27, 28(3)).
+                    **({"off_topic": True} if rep.check_warning else {})})
     return rep
 
 
