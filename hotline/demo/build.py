@@ -108,6 +108,7 @@ def build(*, tickets: int = 300, seed: int = 12345, password: str | None = None,
         for index, name in enumerate(choose_plans(tickets, rng)):
             replay.add(f"{index}:{name}", stories.story(cast, stories.PLANS[name][1]))
         outcome = replay.run()
+        stories.awaiting_county(cast)  # Art. 30: one handed down just now, for the county desk to sign
         kb.record_uses(articles, staff)
         channels.build_hotspot(staff, topics, units["shuangqing"], now=now)
         schedule.run_all(now)

@@ -7,6 +7,7 @@ weighs them so a few hundred tickets cover every status and the usual and unusua
 from __future__ import annotations
 
 import datetime as dt
+import random
 import struct
 import zlib
 from collections.abc import Generator
@@ -19,7 +20,7 @@ from hotline.channels import intake
 from hotline.channels.intake import Decision
 from hotline.demo import texts
 from hotline.demo.replay import Cast, Story
-from hotline.directory.models import Topic, Unit
+from hotline.directory.models import Staff, Topic, Unit
 from hotline.tickets import workflow
 from hotline.tickets.choices import EmergencyLine, ReturnKind, Satisfaction, Status
 from hotline.tickets.models import Ticket
@@ -210,12 +211,13 @@ def dispatched(cast: Cast, plan: Plan, topic: Topic) -> Story:
     yield start(cast, plan)
     county = cast.rng.choice(cast.counties)
     # A local matter in a county with a sub-centre is taken at the county's own desk (Art. 30).
-    ticket = cast.intake(topic, request_type=request_type(cast, topic), by=cast.sub_centre_desk(county, topic),
+    ticket = cast.intake(topic, request_type=request_type(cast, topic), by=_intake_desk(cast, county, topic),
                          county=county)
     if plan.stop == S.PENDING_DISPATCH:
         return
     yield cast.later(130, 300) if plan.late_dispatch else cast.later(8, 90)
     lead = cast.lead_for(ticket)
+    yield from _across_platforms(cast, ticket, lead)
     assisting = [cast.other_unit(lead)] if plan.assist else []
     workflow.dispatch(ticket, by=cast.desk("dispatcher", ticket), lead_unit=lead, assisting_units=assisting)
     if ticket.arrival_due is not None:
@@ -252,6 +254,60 @@ def dispatched(cast: Cast, plan: Plan, topic: Topic) -> Story:
     if plan.stop == S.RESOLVED:
         return
     yield from _followed_up(cast, plan, ticket, lead)
+
+
+def _chance(key: str) -> random.Random:
+    # Its own generator, seeded by the story's moment or ticket: the replay's shared sequence, and so every other
+    # story of the demo, stays as it was without the platform hops.
+    return random.Random(key)
+
+
+def _intake_desk(cast: Cast, county: Unit, topic: Topic) -> Staff | None:
+    """The desk that takes the contact: mostly the county sub-centre's for its own matters, the rest at the city,
+    which may hand them down; now and then a city department's matter is taken at a county desk and passed up
+    (Art. 30). Either way the replay's shared sequence is drawn from as it would be without the detour."""
+    desk = cast.sub_centre_desk(county, topic)
+    draw = _chance(f"desk {cast.moment()}")
+    if desk is not None and draw.random() < 0.4:
+        return draw.choice([cast.operator, cast.operator, cast.dispatcher])
+    if desk is None and not county.platform.is_root and draw.random() < 0.15:
+        cast.rng.choice((0, 1, 2))  # the draw intake makes for a city desk
+        desk = cast.staff[f"operator-{county.platform.code}"]
+    return desk
+
+
+def _across_platforms(cast: Cast, ticket: Ticket, lead: Unit) -> Story:
+    """Art. 30: half the city's tickets for a county's own unit go down to that county's sub-centre as a whole,
+    and a county desk's ticket for a city department goes up; the receiving desk signs it, then dispatches."""
+    rng = _chance(ticket.number)
+    held = ticket.platform
+    if lead.platform_id == held.pk:
+        return
+    if held.is_root:
+        if rng.random() < 0.3:  # the city may also dispatch to a county's unit itself
+            return
+        workflow.hand_down(ticket, by=cast.desk("dispatcher", ticket), platform=lead.platform,
+                           note="属区县分中心辖内事项，整件下派分中心签收转派")
+    else:
+        workflow.pass_up(ticket, by=cast.desk("dispatcher", ticket), reason="属市直部门职责，上交市中心转派")
+    yield cast.moment() + dt.timedelta(minutes=rng.uniform(20, 300))
+    if _fresh(ticket).status == S.TRANSFERRING:  # unless the sweep deemed it signed first
+        workflow.sign_transfer(ticket, by=cast.desk("dispatcher", ticket))
+    yield cast.moment() + dt.timedelta(minutes=rng.uniform(5, 60))
+
+
+def awaiting_county(cast: Cast) -> Ticket | None:
+    """A contact about a county's own matter, taken at the city just now and handed down to the county's
+    sub-centre, which has not signed it yet: the county desk's 平台移交 tab has one to sign (Art. 30)."""
+    for county in cast.counties:
+        for topic in cast.topics.values():
+            if county.platform.is_root or cast.sub_centre_desk(county, topic) is None:
+                continue
+            ticket = cast.intake(topic, request_type="complaint", by=cast.operator, county=county)
+            workflow.hand_down(ticket, by=cast.dispatcher, platform=county.platform,
+                               note="属区县分中心辖内事项，整件下派分中心签收转派")
+            return ticket
+    return None
 
 
 def _desk_return(cast: Cast, plan: Plan, ticket: Ticket, lead: Unit) -> Step:

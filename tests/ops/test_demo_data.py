@@ -7,6 +7,7 @@ import datetime as dt
 import time_machine
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.db.models import F
 from django.test import TestCase
 
 from hotline.demo import build as demo
@@ -215,6 +216,16 @@ class DemoSubCentres(TestCase):
     def test_it_receives_tickets_at_the_counties_and_dispatches_them_to_county_units_only(self):
         at_counties = Ticket.objects.exclude(received_by__code="city")
         assert at_counties.count() >= 2
-        for ticket in at_counties.exclude(lead_unit=None):
+        for ticket in at_counties.exclude(lead_unit=None).filter(platform=F("received_by")):
             assert ticket.lead_unit.platform_id == ticket.platform_id, ticket.number
-        assert not Ticket.objects.filter(platform__code="city").exclude(received_by__code="city").exists()
+        # A county's ticket the city holds was passed up by the county, and the city dispatched it (Art. 30).
+        passed_up = Ticket.objects.filter(platform__code="city").exclude(received_by__code="city")
+        for ticket in passed_up:
+            assert ticket.events.filter(action=Action.PASS_UP).exists(), ticket.number
+
+    def test_it_sends_tickets_down_and_up_the_platforms_and_leaves_one_to_sign(self):
+        for action in (Action.HAND_DOWN, Action.PASS_UP, Action.PLATFORM_SIGN):
+            assert Event.objects.filter(action=action).exists(), action
+        assert Event.objects.filter(action=Action.REPLY, data__has_key="up_to").exists()
+        waiting = Ticket.objects.get(status=Status.TRANSFERRING)
+        assert (waiting.platform.parent.code, waiting.received_by.code) == ("city", "city")
