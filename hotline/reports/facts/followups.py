@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from hotline.reports.facts.expressions import about_unit
 from hotline.reports.facts.period import AnnotatedEvents, Period, events_in
@@ -86,3 +86,9 @@ def follow_ups_by_unit(period: Period) -> dict[int | None, FollowUpCounts]:
     """Follow-up calls per unit id."""
     rows = follow_up_events(period).values("unit").annotate(**_counts())
     return {row["unit"]: _build(row) for row in rows}
+
+
+def follow_ups_by_platform(period: Period) -> dict[int, FollowUpCounts]:
+    """Follow-up calls per id of the platform that received the ticket called about (Art. 30: counted there)."""
+    rows = _counted(period).values(platform=F("ticket__received_by")).annotate(**_counts())
+    return {row["platform"]: _build(dict(row)) for row in rows}
