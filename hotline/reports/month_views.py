@@ -318,7 +318,11 @@ def _platform_month_page(request: HttpRequest, code: str, year: int, month: int,
                                        "difficult_matters": close.difficult_matters if close else ""})
     total = [(RATE_LABELS[k], show(snap["total"]["rates"][k]))
              for k in ("direct_answer_rate", "reply_on_time_rate", "satisfaction_rate")]
+    last = snap["intake_last_month"]["channel"]
+    channels = [(label, n, last.get(label, 0)) for label, n in sorted(snap["intake"]["channel"].items(),
+                                                                       key=lambda kv: -kv[1])]
     context = {"year": year, "month": month, "snap": snap, "close": close, "platform": platform, "total": total,
+               "channels": channels,
                "is_manager": user.has_role(Role.MANAGER) and user.platform_id == platform.pk, "form": form,
                "formats": list(bulletin.FORMATS), **_levels(snap)}
     return render(request, "reports/platform_month.html", context)
