@@ -44,36 +44,44 @@ def _excluded_by_platform(period: Period) -> dict[int, int]:
     return dict(out)
 
 
-def platform_figures(period: Period) -> dict[int, Figures]:
-    """Each receiving platform's Figures for the period, keyed by platform id; platforms with nothing are absent.
+def platform_figures(period: Period, platforms: Collection[int] | None = None) -> dict[int, Figures]:
+    """Each receiving platform's Figures for the period, keyed by platform id (of every platform, or of
+    `platforms`: a county's month reads only its own tickets); platforms with nothing are absent.
 
     Pushed sub-centre tickets (Art. 7) reach the city platform through its exchange, a channel without a desk, so
     they count at the root (I79)."""
     out: dict[int, Figures] = defaultdict(Figures)
+
+    def events(*actions: str) -> QuerySet[Event]:
+        found = events_in(period, *actions)
+        return found if platforms is None else found.filter(ticket__received_by__in=platforms)
+
     for pk, intake in intake_by(period, "received_by").items():
+        if platforms is not None and pk not in platforms:
+            continue
         f = out[pk]
         f.received, f.accepted, f.declined = intake.received, intake.accepted, intake.declined
         f.answered_directly = intake.answered_directly
-    replies = events_in(period, Action.REPLY).annotate(late=late_of())
+    replies = events(Action.REPLY).annotate(late=late_of())
     for pk, row in _per_platform(replies, n=Count("id"), n_late=Count("id", filter=Q(late=True))).items():
         out[pk].replies_due, out[pk].replied_on_time = row["n"], row["n"] - row["n_late"]
-    overdue = events_in(period, Action.MARK_OVERDUE).filter(unreplied_overdue_q(period))
+    overdue = events(Action.MARK_OVERDUE).filter(unreplied_overdue_q(period))
     for pk, row in _per_platform(overdue, n=Count("id")).items():
         out[pk].replies_due += row["n"]
-    handled = events_in(period, Action.DISPATCH, Action.REVIEW_REPLY)
+    handled = events(Action.DISPATCH, Action.REVIEW_REPLY)
     for pk, row in _per_platform(handled, dispatched=Count("id", filter=Q(action=Action.DISPATCH)),
                                  resolved=Count("id", filter=Q(action=Action.REVIEW_REPLY,
                                                                data__approved=True))).items():
         out[pk].dispatched, out[pk].resolved = row["dispatched"], row["resolved"]
     weight = settings.STATS_BASIC_SATISFIED_WEIGHT
-    for pk, fu in follow_ups_by_platform(period).items():
+    for pk, fu in follow_ups_by_platform(period, platforms).items():
         set_follow_ups(out[pk], fu, weight)
     for pk, n in _excluded_by_platform(period).items():
-        out[pk].excluded_by_appeal = n
-    pushed = sources.sub_centres_by_unit(period)
-    if pushed:
-        root = Platform.objects.get(parent__isnull=True).pk
-        for sub in pushed.values():
+        if platforms is None or pk in platforms:
+            out[pk].excluded_by_appeal = n
+    root = Platform.objects.get(parent__isnull=True).pk
+    if platforms is None or root in platforms:
+        for sub in sources.sub_centres_by_unit(period).values():
             add_sub_centre(out[root], sub, weight)
     for f in out.values():
         f.overdue = f.replies_due - f.replied_on_time
@@ -100,7 +108,7 @@ def level_table(period: Period, root: Platform) -> dict[str, Any]:
     platforms = list(Platform.objects.filter(pk__in=root.subtree_ids()))
     row_of = _row_of(root, platforms)
     sums: dict[int, Figures] = defaultdict(Figures)
-    for pk, f in platform_figures(period).items():
+    for pk, f in platform_figures(period, None if root.is_root else set(row_of)).items():
         if pk in row_of:
             sums[row_of[pk]].add(f)
     rows, total = [], Figures()

@@ -110,6 +110,14 @@ class TestTheCityByLevel(LevelsMarch):
             5, 4, 3, 3, 2)
         assert snap["levels"] == table
 
+    def test_a_countys_own_table_reads_only_its_tickets_and_agrees_with_the_citys_row(self):
+        self.build_march()
+        city_row = _rows(level_table(MARCH, self.city))["shuangqing"]
+        own = level_table(MARCH, self.shuangqing)
+        assert [row["code"] for row in own["rows"]] == ["shuangqing"]
+        assert own["total"] == {"counts": city_row["counts"], "rates": city_row["rates"]}
+        assert set(platform_figures(MARCH, {self.shuangqing.pk})) == {self.shuangqing.pk}
+
     def test_a_ticket_counts_at_the_platform_that_received_it_not_the_one_holding_it(self):
         tickets = self.build_march()
         by_platform = platform_figures(MARCH)

@@ -9,7 +9,7 @@ of the levels (基本满意 as satisfied or not) are the assessment's choice, so
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,7 +88,11 @@ def follow_ups_by_unit(period: Period) -> dict[int | None, FollowUpCounts]:
     return {row["unit"]: _build(row) for row in rows}
 
 
-def follow_ups_by_platform(period: Period) -> dict[int, FollowUpCounts]:
-    """Follow-up calls per id of the platform that received the ticket called about (Art. 30: counted there)."""
-    rows = _counted(period).values(platform=F("ticket__received_by")).annotate(**_counts())
+def follow_ups_by_platform(period: Period, platforms: Collection[int] | None = None) -> dict[int, FollowUpCounts]:
+    """Follow-up calls per id of the platform that received the ticket called about (Art. 30: counted there), of
+    every platform or of `platforms`."""
+    counted = _counted(period)
+    if platforms is not None:
+        counted = counted.filter(ticket__received_by__in=platforms)
+    rows = counted.values(platform=F("ticket__received_by")).annotate(**_counts())
     return {row["platform"]: _build(dict(row)) for row in rows}
