@@ -131,6 +131,14 @@ PAGES: dict[str, Entry] = {
     "reports:month_action": entry(hotline=403, unit=403, anonymous=LOGIN, method="POST", roles={"manager": 404},
                                   note="结账、审核、发布，仅热线管理员"),
     "reports:bulletin": entry(hotline=404, unit=404, anonymous=LOGIN, note="已发布月份的通报，各单位可下载"),
+    # A county sub-centre's own month (Art. 26, 30): the crawl names platform "0101", which no one can see (404);
+    # a county desk sees its own subtree only, the city's staff every platform; the platform's own manager acts.
+    "reports:platform_months": entry(hotline=404, unit=403, anonymous=LOGIN, note="平台月度统计，本平台及下级平台"),
+    "reports:platform_month": entry(hotline=404, unit=403, anonymous=LOGIN,
+                                    note="县级分中心本平台月度统计；他平台404"),
+    "reports:platform_month_action": entry(hotline=404, unit=403, anonymous=LOGIN, method="POST",
+                                           note="县级分中心结账、审核、发布本平台月度，仅本平台热线管理员"),
+    "reports:platform_bulletin": entry(hotline=404, unit=403, anonymous=LOGIN, note="县级分中心已发布的本平台通报"),
     "reports:assessment_latest": entry(hotline=302, unit=302, anonymous=LOGIN, note="转到上月考评"),
     "reports:assessment": entry(hotline=404, unit=404, anonymous=LOGIN, note="热线看全部；单位只看本单位"),
     "reports:sheet": entry(hotline=404, unit=404, anonymous=LOGIN, note="单位只看本单位考评明细"),

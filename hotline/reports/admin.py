@@ -36,7 +36,8 @@ class AssessmentEntryAdmin(admin.ModelAdmin):
 class MonthCloseAdmin(admin.ModelAdmin):
     """Closed months are changed only through the close, review and publish screens."""
 
-    list_display = ("year", "month", "number", "state", "closed_at", "published_at")
+    list_display = ("platform", "year", "month", "number", "state", "closed_at", "published_at")
+    list_filter = ("platform",)
     exclude = ("snapshot", "docx", "pdf", "xlsx")
 
     def has_add_permission(self, request: HttpRequest) -> bool:

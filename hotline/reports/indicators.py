@@ -21,7 +21,15 @@ from hotline.directory.models import Unit
 from hotline.knowledge.choices import ArticleState, UpdateRequestState
 from hotline.knowledge.models import Article, UpdateRequest
 from hotline.reports import sources
-from hotline.reports.facts import Period, events_in, follow_ups_by_unit, intake_totals, unit_events, unit_facts
+from hotline.reports.facts import (
+    FollowUpCounts,
+    Period,
+    events_in,
+    follow_ups_by_unit,
+    intake_totals,
+    unit_events,
+    unit_facts,
+)
 from hotline.reports.facts.expressions import late_of
 from hotline.tickets.choices import Action, Satisfaction
 from hotline.tickets.models import Event
@@ -155,13 +163,17 @@ def _per_unit_events(period: Period, *actions: str, q: Q | None = None) -> dict[
     return {row["unit"]: row["n"] for row in rows}
 
 
-def _unreplied_overdue(period: Period) -> dict[int | None, int]:
-    # A handling or rework deadline that passed in the month (the sweep's MARK_OVERDUE) on a ticket with no reply
-    # in the month: due now and not done. A ticket replied later in the month is counted once, by its late reply.
+def unreplied_overdue_q(period: Period) -> Q:
+    """MARK_OVERDUE events of a handling or rework deadline that passed in the month (the sweep's) on a ticket with
+    no reply in the month: due now and not done, part of 应办结. A ticket replied later in the month is counted
+    once, by its late reply."""
     low, high = period.bounds
     replied = Event.objects.filter(ticket=OuterRef("ticket"), action=Action.REPLY, at__gte=low, at__lt=high)
-    q = Q(data__clock__in=[Clock.HANDLING.value, Clock.REWORK.value]) & ~Q(Exists(replied))
-    return _per_unit_events(period, Action.MARK_OVERDUE, q=q)
+    return Q(data__clock__in=[Clock.HANDLING.value, Clock.REWORK.value]) & ~Q(Exists(replied))
+
+
+def _unreplied_overdue(period: Period) -> dict[int | None, int]:
+    return _per_unit_events(period, Action.MARK_OVERDUE, q=unreplied_overdue_q(period))
 
 
 def _kb(period: Period) -> tuple[dict[int, tuple[int, int]], dict[int, tuple[int, int]]]:
@@ -199,15 +211,7 @@ def unit_figures(period: Period) -> dict[int | None, Figures]:
         f = out[row["unit"]]
         f.returns_reviewed, f.resolved, f.replies_rejected = row["returns"], row["resolved"], row["rejected"]
     for unit, fu in follow_ups_by_unit(period).items():
-        f = out[unit]
-        levels = fu.satisfaction
-        f.follow_up_calls = fu.calls
-        f.follow_ups = sum(levels.values())
-        f.basic_satisfied = levels.get(Satisfaction.NEUTRAL, 0)
-        f.satisfied = (levels.get(Satisfaction.VERY_SATISFIED, 0) + levels.get(Satisfaction.SATISFIED, 0)
-                       + weight * f.basic_satisfied)
-        f.dissatisfied = fu.dissatisfied
-        f.not_contacted = fu.reached - fu.unit_contacted
+        set_follow_ups(out[unit], fu, weight)
     for unit, items in sources.excluded_by_unit(period).items():
         out[unit].excluded_by_appeal = len(items)
     for unit, (solved, asked) in sources.solved_by_unit(period).items():
@@ -224,13 +228,25 @@ def unit_figures(period: Period) -> dict[int | None, Figures]:
     for roster_unit, r in sources.rosters_by_unit(period.start, roster_units).items():
         out[roster_unit].rosters_required, out[roster_unit].rosters_on_time = r.required, r.on_time
     for sub_unit, sub in sources.sub_centres_by_unit(period).items():
-        _add_sub_centre(out[sub_unit], sub, weight)
+        add_sub_centre(out[sub_unit], sub, weight)
     for f in out.values():
         f.overdue = f.replies_due - f.replied_on_time
     return dict(out)
 
 
-def _add_sub_centre(f: Figures, sub: sources.SubCentreCounts, weight: float) -> None:
+def set_follow_ups(f: Figures, fu: FollowUpCounts, weight: float) -> None:
+    """The follow-up counts of `fu` as Figures: calls, rated visits, weighted satisfied (Art. 17, 26)."""
+    levels = fu.satisfaction
+    f.follow_up_calls = fu.calls
+    f.follow_ups = sum(levels.values())
+    f.basic_satisfied = levels.get(Satisfaction.NEUTRAL, 0)
+    f.satisfied = (levels.get(Satisfaction.VERY_SATISFIED, 0) + levels.get(Satisfaction.SATISFIED, 0)
+                   + weight * f.basic_satisfied)
+    f.dissatisfied = fu.dissatisfied
+    f.not_contacted = fu.reached - fu.unit_contacted
+
+
+def add_sub_centre(f: Figures, sub: sources.SubCentreCounts, weight: float) -> None:
     """A sub-centre's tickets count under its unit (Art. 7): received, handled against their deadline, and the
     requesters' ratings it pushed, as if dispatched, replied and followed up here."""
     f.sub_centre_received, f.sub_centre_resolved = sub.received, sub.resolved

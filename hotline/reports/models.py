@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from hotline.directory.models import Staff, Unit
+from hotline.directory.models import Platform, Staff, Unit
 
 
 class MonthState(models.TextChoices):
@@ -19,8 +19,11 @@ class MonthState(models.TextChoices):
 class MonthClose(models.Model):
     """One closed month: its figures and scores frozen as computed at closing, the bulletin's text and files.
 
-    Appeals upheld and corrections made after closing count in the month they happen (WAVE2 §2 test 4)."""
+    Appeals upheld and corrections made after closing count in the month they happen (WAVE2 §2 test 4). The city
+    platform's month is the city-wide bulletin; a county sub-centre closes its own month over the tickets its
+    platforms received (Art. 26, 30)."""
 
+    platform = models.ForeignKey(Platform, verbose_name="平台", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("年")
     month = models.PositiveSmallIntegerField("月")
     number = models.PositiveSmallIntegerField("期号")
@@ -45,17 +48,23 @@ class MonthClose(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "月度统计结账"
-        constraints = [models.UniqueConstraint(fields=["year", "month"], name="one_close_per_month"),
+        constraints = [models.UniqueConstraint(fields=["platform", "year", "month"],
+                                               name="one_close_per_platform_month"),
                        models.CheckConstraint(condition=models.Q(state__in=MonthState.values),
                                               name="month_close_state_valid")]
         ordering = ["-year", "-month"]
 
     def __str__(self) -> str:
-        return f"{self.year}年{self.month}月"
+        return f"{self.platform} {self.year}年{self.month}月"
 
     @property
     def title_number(self) -> str:
         return f"〔{self.year}〕第{self.number}期"
+
+    @property
+    def is_city(self) -> bool:
+        """The city platform's month: the city-wide bulletin (Art. 26)."""
+        return self.platform.is_root
 
 
 class RuleSet(models.Model):

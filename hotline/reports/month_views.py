@@ -1,6 +1,9 @@
 """Screens of the monthly statistics (Art. 26) and the assessment (Art. 27): months and their close, the month's
 figures with units ranked and the red and black lists, the bulletin's files, score sheets, the yearly export and
 the live overview. Thin: check the role, call `closing`, render.
+
+A county sub-centre's desk has its own months under `/reports/platforms/<code>/months/` (Art. 26, 30): its
+platform's figures only; another platform's is 404, as every object outside a reader's scope.
 """
 
 from __future__ import annotations
@@ -15,15 +18,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 
 from hotline.directory.choices import Role
-from hotline.directory.models import Staff
+from hotline.directory.models import Platform, Staff
 from hotline.lib import screens
 from hotline.lib.errors import DomainError
-from hotline.reports import bulletin, closing, live
+from hotline.reports import bulletin, closing, levels, live
 from hotline.reports.bulletin.content import UNIT_COLUMNS, group_rows, unit_row
 from hotline.reports.indicators import GROUPS, RATE_LABELS, show
 from hotline.reports.models import MonthClose, MonthState
@@ -69,14 +73,25 @@ def _month(year: int, month: int) -> None:
 @require_GET
 def months(request: HttpRequest) -> HttpResponse:
     """The last twelve months, each open, frozen, reviewed or published, with the manager's close button."""
-    _hotline(request)
+    user = _hotline(request)
+    return _months(request, user, user.platform, city=True)
+
+
+def _months(request: HttpRequest, user: Staff, platform: Platform, *, city: bool) -> HttpResponse:
     today = timezone.localdate()
-    closes = {(c.year, c.month): c for c in MonthClose.objects.defer("docx", "pdf", "xlsx", "snapshot")}
+    closes = {(c.year, c.month): c for c in MonthClose.objects.filter(platform=platform)
+              .defer("docx", "pdf", "xlsx", "snapshot")}
     rows = []
     for back in range(1, 13):
         year, month = closing.previous(today.year, today.month, back)
-        rows.append({"year": year, "month": month, "close": closes.get((year, month))})
-    return render(request, "reports/months.html", {"rows": rows, "is_manager": _user(request).has_role(Role.MANAGER)})
+        args = (year, month) if city else (platform.code, year, month)
+        rows.append({"year": year, "month": month, "close": closes.get((year, month)),
+                     "url": reverse("reports:month" if city else "reports:platform_month", args=args),
+                     "close_url": reverse("reports:month_action" if city else "reports:platform_month_action",
+                                          args=(*args, "close"))})
+    own = user.has_role(Role.MANAGER) and user.platform_id == platform.pk
+    return render(request, "reports/months.html", {"rows": rows, "is_manager": own, "platform": platform,
+                                                   "city": city})
 
 
 def _unit_tables(snap: dict[str, Any]) -> list[dict[str, Any]]:
@@ -100,7 +115,7 @@ def _month_page(request: HttpRequest, year: int, month: int, form: forms.Form | 
                                        "difficult_matters": close.difficult_matters if close else ""})
     context = {"year": year, "month": month, "snap": snap, "close": close, "city": city, "columns": UNIT_COLUMNS,
                "groups": _unit_tables(snap), "is_manager": user.has_role(Role.MANAGER), "form": form,
-               "formats": list(bulletin.FORMATS), "State": MonthState}
+               "formats": list(bulletin.FORMATS), "State": MonthState, **_levels(snap)}
     return render(request, "reports/month.html", context)
 
 
@@ -152,7 +167,12 @@ def month_action(request: HttpRequest, year: int, month: int, action: str) -> Ht
 def bulletin_file(request: HttpRequest, year: int, month: int, fmt: str) -> HttpResponse:
     """A published month's bulletin as DOCX, PDF or XLSX, as kept at publication."""
     _month(year, month)
-    close = MonthClose.objects.filter(year=year, month=month, state=MonthState.PUBLISHED).first()
+    close = MonthClose.objects.filter(platform__parent__isnull=True, year=year, month=month,
+                                      state=MonthState.PUBLISHED).first()
+    return _bulletin_response(close, fmt)
+
+
+def _bulletin_response(close: MonthClose | None, fmt: str) -> HttpResponse:
     if close is None or fmt not in bulletin.FORMATS:
         raise Http404("该月通报尚未发布")
     response = HttpResponse(bytes(getattr(close, fmt)), content_type=bulletin.FORMATS[fmt])
@@ -204,7 +224,8 @@ def assessment_export(request: HttpRequest, year: int) -> HttpResponse:
     _hotline(request)
     if not 2000 <= year <= 2100:
         raise Http404("年份不存在")
-    closes = MonthClose.objects.filter(year=year).order_by("month").defer("docx", "pdf", "xlsx")
+    closes = (MonthClose.objects.filter(platform__parent__isnull=True, year=year).order_by("month")
+              .defer("docx", "pdf", "xlsx"))
     wb = Workbook()
     ws = wb.active
     ws.title = f"{year}年考评"
@@ -250,3 +271,111 @@ def assessment_latest(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year, month = closing.previous(today.year, today.month)
     return redirect("reports:assessment", year=year, month=month)
+
+
+def _levels(snap: dict[str, Any]) -> dict[str, Any]:
+    """The per-level table (Art. 26, 30) as the page prints it; a month frozen before it existed has none."""
+    table = snap.get("levels")
+    if not table:
+        return {"levels": None}
+    rows = [{"name": row["name"], "code": row["code"], "cells": levels.level_cells(row)} for row in table["rows"]]
+    return {"levels": {"columns": levels.LEVEL_COLUMNS, "rows": rows,
+                       "total": levels.level_cells(table["total"])}}
+
+
+# ---------------------------------------------------------------- a county sub-centre's own month (Art. 26, 30)
+
+
+def _platform(request: HttpRequest, code: str) -> tuple[Staff, Platform]:
+    """The platform named in the path, if the reader may see it: a county desk its own subtree, the city's staff
+    every platform; a platform outside the reader's scope is 404, like any object it cannot see."""
+    user = _user(request)
+    if not user.is_hotline:
+        raise PermissionDenied("只有热线工作人员可以查看平台月度统计")
+    platform = Scope.of(user).platforms_visible().filter(code=code).first()
+    if platform is None:
+        raise Http404("没有该平台")
+    return user, platform
+
+
+@login_required
+@require_GET
+def platform_months(request: HttpRequest, code: str) -> HttpResponse:
+    """A platform's last twelve months with their state; its own manager closes them."""
+    user, platform = _platform(request, code)
+    if platform.is_root:
+        return redirect("reports:months")
+    return _months(request, user, platform, city=False)
+
+
+def _platform_month_page(request: HttpRequest, code: str, year: int, month: int,
+                         form: forms.Form | None = None) -> HttpResponse:
+    user, platform = _platform(request, code)
+    _month(year, month)
+    snap, close = closing.month_snapshot(year, month, platform)
+    form = form or ReviewForm(initial={"typical_cases": close.typical_cases if close else "",
+                                       "typical_tickets": _chosen(close),
+                                       "difficult_matters": close.difficult_matters if close else ""})
+    total = [(RATE_LABELS[k], show(snap["total"]["rates"][k]))
+             for k in ("direct_answer_rate", "reply_on_time_rate", "satisfaction_rate")]
+    last = snap["intake_last_month"]["channel"]
+    channels = [(label, n, last.get(label, 0)) for label, n in sorted(snap["intake"]["channel"].items(),
+                                                                       key=lambda kv: -kv[1])]
+    context = {"year": year, "month": month, "snap": snap, "close": close, "platform": platform, "total": total,
+               "channels": channels,
+               "is_manager": user.has_role(Role.MANAGER) and user.platform_id == platform.pk, "form": form,
+               "formats": list(bulletin.FORMATS), **_levels(snap)}
+    return render(request, "reports/platform_month.html", context)
+
+
+@login_required
+@require_GET
+def platform_month(request: HttpRequest, code: str, year: int, month: int) -> HttpResponse:
+    """A county sub-centre's month: the tickets its platforms received, its own row and one per platform below."""
+    if _platform(request, code)[1].is_root:
+        return redirect("reports:month", year=year, month=month)
+    return _platform_month_page(request, code, year, month)
+
+
+def _platform_review_failure(request: HttpRequest, error: DomainError, form: forms.Form | None, code: str,
+                             year: int, month: int, action: str) -> HttpResponse:
+    if isinstance(form, ReviewForm):
+        return _platform_month_page(request, code, year, month, form)
+    return screens.plain_failure(request, error, form)
+
+
+@login_required
+@require_POST
+@screens.domain_errors(_platform_review_failure)
+def platform_month_action(request: HttpRequest, code: str, year: int, month: int, action: str) -> HttpResponse:
+    """Close, review or publish a county's own month: its own manager only (`closing` checks it)."""
+    user, platform = _platform(request, code)
+    if platform.is_root:
+        raise Http404("全市月度通报请在月度统计页办理")
+    _month(year, month)
+    if action == "close":
+        closing.close_month(year, month, by=user, platform=platform)
+        messages.success(request, f"{platform.name}{year}年{month}月已结账，数据已冻结，请审核")
+    elif action == "review":
+        form = screens.parse(request, ReviewForm(request.POST))
+        closing.review_month(year, month, by=user, platform=platform, note=form.cleaned_data["note"],
+                             typical_cases=form.cleaned_data["typical_cases"],
+                             typical_tickets=form.cleaned_data["typical_tickets"],
+                             difficult_matters=form.cleaned_data["difficult_matters"])
+        messages.success(request, f"{platform.name}{year}年{month}月已审核，可以发布")
+    elif action == "publish":
+        closing.publish_month(year, month, by=user, platform=platform)
+        messages.success(request, f"{platform.name}{year}年{month}月通报已发布")
+    else:
+        raise Http404("未知操作")
+    return redirect("reports:platform_month", code=platform.code, year=year, month=month)
+
+
+@login_required
+@require_GET
+def platform_bulletin(request: HttpRequest, code: str, year: int, month: int, fmt: str) -> HttpResponse:
+    """A county's published bulletin as DOCX, PDF or XLSX, as kept at publication."""
+    _, platform = _platform(request, code)
+    _month(year, month)
+    close = MonthClose.objects.filter(platform=platform, year=year, month=month, state=MonthState.PUBLISHED).first()
+    return _bulletin_response(close, fmt)

@@ -14,6 +14,7 @@ from typing import Any
 
 from hotline.reports import cases
 from hotline.reports.indicators import GROUPS, show
+from hotline.reports.levels import LEVEL_COLUMNS, level_cells
 from hotline.reports.models import MonthClose
 
 UNIT_COLUMNS = ["排名", "单位", "转派件数", "按时签收率", "按时办结率", "超期件数", "满意率", "解决率", "得分"]
@@ -58,7 +59,8 @@ def _typical_cases(close: MonthClose) -> list[Block]:
 
 
 def title(close: MonthClose) -> str:
-    return f"{close.year}年{close.month}月12345政务服务便民热线工作通报"
+    place = "" if close.is_city else close.platform.name
+    return f"{close.year}年{close.month}月{place}12345政务服务便民热线工作通报"
 
 
 def _overview(snap: dict[str, Any]) -> str:
@@ -124,6 +126,7 @@ def blocks(close: MonthClose) -> list[Block]:
     if snap["declines"]:
         out.append(Block("p", "不予受理原因（第十条）：" + "；".join(f"{k}{v}件" for k, v in snap["declines"].items())))
     out += _charts(snap)
+    out += _levels(snap)
     out.append(Block("h2", "三、承办单位办理情况"))
     for group, label in GROUPS.items():
         rows = [unit_row(row) for row in group_rows(snap, group)]
@@ -153,4 +156,50 @@ def blocks(close: MonthClose) -> list[Block]:
     out.append(Block("p", "、".join(f"{row['name']}（超期{row['counts']['overdue']}件）" for row in late) + "。"
                      if late else "本月无超期办理单位。"))
     out.append(Block("p", "附件：各承办单位指标明细表（XLSX）。"))
+    return out
+
+
+def _levels(snap: dict[str, Any]) -> list[Block]:
+    """Art. 26, 30: the month by the platform that received each ticket, counted once there, the total the sum."""
+    table = snap.get("levels")
+    if not table:  # a month frozen before the table existed
+        return []
+    rows = [[row["name"], *level_cells(row)] for row in table["rows"]]
+    rows.append(["合计", *level_cells(table["total"])])
+    return [Block("p", "按受理平台（每件工单计入受理它的平台一次）："),
+            Block("table", header=LEVEL_COLUMNS, rows=rows)]
+
+
+def _platform_overview(snap: dict[str, Any]) -> str:
+    c, r = snap["total"]["counts"], snap["total"]["rates"]
+    return (f"本月本平台及下级平台共接收诉求{c['received']}件，"
+            f"环比{change(c['received'], snap['received_last_month'])}，"
+            f"同比{change(c['received'], snap['received_last_year'])}；其中受理{c['accepted']}件，不予受理"
+            f"{c['declined']}件，直接答复{c['answered_directly']}件（直接答复率{show(r['direct_answer_rate'])}），"
+            f"转派{c['dispatched']}件。应办结{c['replies_due']}件，按时办结率{show(r['reply_on_time_rate'])}，"
+            f"超期{c['overdue']}件，办结{c['resolved']}件；有效评价{c['follow_ups']}件，"
+            f"满意率{show(r['satisfaction_rate'])}。")
+
+
+def platform_blocks(close: MonthClose) -> list[Block]:
+    """A county sub-centre's own bulletin (Art. 26, 30): the tickets its platforms received, each counted once."""
+    snap = close.snapshot
+    out = [Block("h1", title(close)), Block("p", f"{close.title_number}"), Block("h2", "一、总体情况"),
+           Block("p", _platform_overview(snap)), Block("h2", "二、受理情况")]
+    for dim in ("channel", "request_type", "topic"):
+        out += [Block("p", f"按{DIMENSION_TITLES[dim]}："), _intake_table(snap, dim)]
+    if snap["declines"]:
+        out.append(Block("p", "不予受理原因（第十条）：" + "；".join(f"{k}{v}件" for k, v in snap["declines"].items())))
+    out.append(Block("h2", "三、各平台受理及办理情况"))
+    out += _levels(snap)
+    out.append(Block("h2", "四、本月热点事项"))
+    hot = [[str(i + 1), h["topic"], str(h["count"]), change(h["count"], h["last_month"])]
+           for i, h in enumerate(snap["hot"])]
+    out.append(Block("table", header=["序号", "事项", "本月件数", "环比"], rows=hot or [["—", "本月无", "0", "—"]]))
+    if close.difficult_matters:
+        out.append(Block("h2", "五、疑难事项"))
+        out += [Block("p", part) for part in close.difficult_matters.split("\n\n") if part.strip()]
+    out.append(Block("h2", "六、典型案例" if close.difficult_matters else "五、典型案例"))
+    out += _typical_cases(close)
+    out.append(Block("p", "注：分母为0的指标显示为“—”，不计100%。附件：各平台指标明细表（XLSX）。"))
     return out

@@ -57,6 +57,8 @@ def render(snapshot: dict[str, Any], title: str = "") -> bytes:
     for name, block in scopes:
         summary.append([name, *(_value(block["rates"][k]) for k in rates), *(block["counts"][k] for k in COUNT_KEYS)])
     _bold(summary)
+    if snapshot.get("levels"):
+        _levels_sheet(wb.create_sheet("各受理平台"), snapshot["levels"])
     n = len(snapshot["units"])
     if n:
         chart = BarChart()
@@ -66,6 +68,27 @@ def render(snapshot: dict[str, Any], title: str = "") -> bytes:
         chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n + 1))
         chart.width, chart.height = 24, 10
         summary.add_chart(chart, f"A{len(scopes) + 3}")
+    wb.properties.title = title
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _levels_sheet(ws: Any, table: dict[str, Any]) -> None:
+    """Every platform's row (Art. 26, 30: tickets counted once where received) and their total."""
+    rates = list(RATE_LABELS)
+    ws.append(["受理平台", *(RATE_LABELS[k] + "%" for k in rates), *(COUNT_LABELS.get(k, k) for k in COUNT_KEYS)])
+    for name, block in [*((row["name"], row) for row in table["rows"]), ("合计", table["total"])]:
+        ws.append([name, *(_value(block["rates"][k]) for k in rates), *(block["counts"][k] for k in COUNT_KEYS)])
+    _bold(ws)
+
+
+def render_levels(snapshot: dict[str, Any], title: str = "") -> bytes:
+    """A county sub-centre's annex: its platforms' rows and total."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "各受理平台"
+    _levels_sheet(ws, snapshot["levels"])
     wb.properties.title = title
     out = io.BytesIO()
     wb.save(out)

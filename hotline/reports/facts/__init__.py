@@ -7,7 +7,13 @@ with their articles, are in docs/statistics.md.
 """
 
 from hotline.reports.facts.clocks import ClockCounts, clock_events, clock_summary
-from hotline.reports.facts.followups import FollowUpCounts, follow_up_events, follow_up_totals, follow_ups_by_unit
+from hotline.reports.facts.followups import (
+    FollowUpCounts,
+    follow_up_events,
+    follow_up_totals,
+    follow_ups_by_platform,
+    follow_ups_by_unit,
+)
 from hotline.reports.facts.intake import (
     Dimension,
     IntakeCounts,
@@ -21,6 +27,7 @@ from hotline.reports.facts.units import UnitCounts, unit_events, unit_facts
 
 __all__ = [
     "ClockCounts", "Dimension", "FollowUpCounts", "IntakeCounts", "Period", "UnitCounts", "clock_events",
-    "clock_summary", "declines_by_reason", "events_in", "follow_up_events", "follow_up_totals", "follow_ups_by_unit",
+    "clock_summary", "declines_by_reason", "events_in", "follow_up_events", "follow_up_totals",
+    "follow_ups_by_platform", "follow_ups_by_unit",
     "intake_by", "intake_totals", "received_by_day", "unit_events", "unit_facts",
 ]

@@ -9,11 +9,11 @@ of the levels (基本满意 as satisfied or not) are the assessment's choice, so
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from hotline.reports.facts.expressions import about_unit
 from hotline.reports.facts.period import AnnotatedEvents, Period, events_in
@@ -86,3 +86,13 @@ def follow_ups_by_unit(period: Period) -> dict[int | None, FollowUpCounts]:
     """Follow-up calls per unit id."""
     rows = follow_up_events(period).values("unit").annotate(**_counts())
     return {row["unit"]: _build(row) for row in rows}
+
+
+def follow_ups_by_platform(period: Period, platforms: Collection[int] | None = None) -> dict[int, FollowUpCounts]:
+    """Follow-up calls per id of the platform that received the ticket called about (Art. 30: counted there), of
+    every platform or of `platforms`."""
+    counted = _counted(period)
+    if platforms is not None:
+        counted = counted.filter(ticket__received_by__in=platforms)
+    rows = counted.values(platform=F("ticket__received_by")).annotate(**_counts())
+    return {row["platform"]: _build(dict(row)) for row in rows}

@@ -87,17 +87,18 @@ def intake_by(period: Period, dimension: Dimension) -> dict[Any, IntakeCounts]:
     return {row["key"]: _build(row) for row in rows}
 
 
-def declines_by_reason(period: Period) -> dict[str, int]:
-    """不予受理 per Art. 10 reason code ("1" to "10"), at intake and later alike."""
+def declines_by_reason(period: Period, within: Q | None = None) -> dict[str, int]:
+    """不予受理 per Art. 10 reason code ("1" to "10"), at intake and later alike; `within` limits the tickets (a
+    platform's, `Q(ticket__received_by__in=...)`)."""
     # The code is in the event since the first release; the ticket column is a fallback for hand-made rows.
     code = Coalesce(KT("data__reason_code"), F("ticket__decline_reason"), output_field=CharField())
-    rows = events_in(period, Action.DECLINE).values(code=code).annotate(n=Count("id"))
+    rows = events_in(period, Action.DECLINE).filter(within or Q()).values(code=code).annotate(n=Count("id"))
     return {row["code"]: row["n"] for row in rows}
 
 
-def received_by_day(period: Period, dimension: Dimension) -> dict[Any, dict[dt.date, int]]:
-    """Contacts received per local date and group; dates and groups with none are absent."""
-    first_events = events_in(period, Action.ACCEPT, Action.DECLINE).filter(from_status="")
+def received_by_day(period: Period, dimension: Dimension, within: Q | None = None) -> dict[Any, dict[dt.date, int]]:
+    """Contacts received per local date and group; dates and groups with none are absent; `within` as above."""
+    first_events = events_in(period, Action.ACCEPT, Action.DECLINE).filter(from_status="").filter(within or Q())
     rows = first_events.values(day=TruncDate("at", tzinfo=LOCAL_TZ), key=F(DIMENSIONS[dimension])).annotate(
         n=Count("id"))
     series: dict[Any, dict[dt.date, int]] = defaultdict(dict)
