@@ -30,7 +30,7 @@ from hotline.reports.facts import (
     unit_events,
     unit_facts,
 )
-from hotline.reports.facts.expressions import late_of
+from hotline.reports.facts.expressions import DISPATCH_CLOCK_ACTIONS, late_of
 from hotline.tickets.choices import Action, Satisfaction
 from hotline.tickets.models import Event
 
@@ -270,8 +270,9 @@ def city_figures(period: Period, units: Iterable[Figures]) -> Figures:
     # Contacts 12345 received, and those its sub-centres received and pushed (Art. 7: gathered at the platform).
     city.received, city.accepted = intake.received + city.sub_centre_received, intake.accepted
     city.declined, city.answered_directly = intake.declined, intake.answered_directly
-    # The 2-hour dispatch clock (Art. 13): every DISPATCH, late as the clock facts judge it.
-    dispatches = events_in(period, Action.DISPATCH).annotate(late=late_of()).aggregate(
+    # The 2-hour dispatch clock (Art. 13): every DISPATCH, and every hop to another platform that ended a desk's
+    # dispatch clock instead (Art. 30: handed down or passed up), late as the clock facts judge it.
+    dispatches = events_in(period, *DISPATCH_CLOCK_ACTIONS).annotate(late=late_of()).aggregate(
         n=Count("id"), n_late=Count("id", filter=Q(late=True)))
     city.dispatch_due, city.dispatched_on_time = dispatches["n"], dispatches["n"] - dispatches["n_late"]
     return city

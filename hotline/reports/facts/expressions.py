@@ -27,10 +27,13 @@ from hotline.deadlines.policy import Clock
 from hotline.tickets.choices import UNIT_ACTIONS, Action, AssignmentRole, Status
 from hotline.tickets.models import Assignment, Event, Ticket
 
+# The events that end a desk's 2-hour dispatch clock (Art. 13): a dispatch to a unit, or a hop of the ticket to the
+# platform below or above (Art. 30), whose own dispatch clock starts at its signing.
+DISPATCH_CLOCK_ACTIONS = (Action.DISPATCH, Action.HAND_DOWN, Action.PASS_UP)
 # The events that stop a clock; an ANSWER stops one only when it ends a consultation (Art. 12.1).
-CLOCK_ACTIONS = (Action.DISPATCH, Action.SIGN, Action.DEEM_SIGNED, Action.REPLY, Action.ANSWER, Action.ARRIVE)
-COMPLETES_A_CLOCK = Q(action__in=(Action.DISPATCH, Action.SIGN, Action.DEEM_SIGNED, Action.REPLY, Action.ARRIVE)) | Q(
-    action=Action.ANSWER, from_status=Status.CONSULTING)
+CLOCK_ACTIONS = (*DISPATCH_CLOCK_ACTIONS, Action.SIGN, Action.DEEM_SIGNED, Action.REPLY, Action.ANSWER, Action.ARRIVE)
+COMPLETES_A_CLOCK = Q(action__in=(*DISPATCH_CLOCK_ACTIONS, Action.SIGN, Action.DEEM_SIGNED, Action.REPLY,
+                                  Action.ARRIVE)) | Q(action=Action.ANSWER, from_status=Status.CONSULTING)
 
 
 def lead_unit_at(ticket: str = "ticket") -> Subquery:
@@ -71,7 +74,7 @@ def _reply_after_rework() -> Q:
 def clock_of() -> Case:
     """The clock an event completes (a `Clock` value), or "" for an event that completes none."""
     return Case(
-        When(action=Action.DISPATCH, then=Value(Clock.DISPATCH.value)),
+        When(action__in=DISPATCH_CLOCK_ACTIONS, then=Value(Clock.DISPATCH.value)),
         When(action__in=(Action.SIGN, Action.DEEM_SIGNED), then=Value(Clock.SIGN.value)),
         When(_reply_after_rework(), then=Value(Clock.REWORK.value)),
         When(action=Action.REPLY, then=Value(Clock.HANDLING.value)),
@@ -90,7 +93,7 @@ def _ticket_column(name: str) -> Subquery:
 def _stored_due() -> Case:
     # The ticket column of the clock the event completes, chosen by action as in `clock_of`.
     return Case(
-        When(action=Action.DISPATCH, then=_ticket_column("dispatch_due")),
+        When(action__in=DISPATCH_CLOCK_ACTIONS, then=_ticket_column("dispatch_due")),
         When(action__in=(Action.SIGN, Action.DEEM_SIGNED), then=_ticket_column("sign_due")),
         When(_reply_after_rework(), then=_ticket_column("rework_due")),
         When(action=Action.REPLY, then=_ticket_column("handling_due")),
