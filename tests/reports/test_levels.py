@@ -53,10 +53,9 @@ class LevelsMarch(PlatformsTestCase):
             x1 = self.county_ticket(self.operator_xs)
             workflow.dispatch(c1, by=self.dispatcher, lead_unit=self.unit_a)
             workflow.dispatch(s1, by=self.dispatcher_sq, lead_unit=self.unit_c)
-            # 新邵县 passes the matter up: the city platform holds it now (there is no such transition yet; the
-            # hand-over is what the city's own figures would see).
-            Ticket.objects.filter(pk=x1.pk).update(platform=self.city)
-            x1.refresh_from_db()
+            # 新邵县 passes the matter up; the city platform signs it and holds it from then on (Art. 30).
+            workflow.pass_up(x1, by=self.dispatcher_xs, reason="属市直部门职责")
+            workflow.sign_transfer(x1, by=self.dispatcher)
             workflow.dispatch(x1, by=self.dispatcher, lead_unit=self.unit_a)
         with time_machine.travel(local(2026, 3, 3, 10), tick=False):
             self.reply(c1, self.unit_a_handler)
