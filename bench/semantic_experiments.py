@@ -10,7 +10,7 @@ other questions of its document), the production lexical scores are fused with t
 (or LSA), `lexical + w * dense`; w is chosen on half 0 (split by document, `bench_search.half`) and reported on half 1
 as (half 0, half 1). `--supervised` also tries, for the knowledge tasks, a ridge map from query to document vectors
 learned on half 0's pairs, and pseudo-relevance feedback (the query's vector plus the mean of its top 3 lexical hits).
-Single process; about 10 minutes on an idle core (word2vec training adds 5).
+Single process; 10-15 minutes on the shared 2-core machine (word2vec training adds about 5).
 """
 
 from __future__ import annotations
