@@ -92,6 +92,13 @@ class SupervisionApiTest(ApiTestCase):
                           self.get(self.case_path(number), as_=self.unit_b_handler), 404, "case_not_found")
 
 
+    def test_it_refuses_an_offset_beyond_the_list_with_400_not_a_server_error(self) -> None:
+        # Found by the API fuzz: SQLite refused the integer and the list answered 500.
+        response = self.get("/supervision/cases", as_=self.supervisor, offset="9223372036854775808")
+        self.assert_error(response, 400, "invalid_input")
+        assert self.get("/supervision/cases", as_=self.supervisor, offset="1000000").status_code == 200
+
+
 class CoordinationApiTest(ApiTestCase):
     def test_it_flags_decides_and_redispatches(self) -> None:
         self.freeze(local(2026, 3, 9, 10))

@@ -75,7 +75,8 @@ class CaseFilters(Schema):
     colour: Literal["blue", "yellow", "red"] | None = None
     due_before: Day | None = Field(None, description="督办时限不晚于该日（含），北京时间")
     limit: Annotated[int, Field(ge=1, le=200)] = 50
-    offset: Annotated[int, Field(ge=0)] = 0
+    # Bounded like the other lists: an offset beyond SQLite's integers was answered 500 ("datatype mismatch").
+    offset: Annotated[int, Field(ge=0, le=1_000_000)] = 0
 
 
 class CaseIn(In):
