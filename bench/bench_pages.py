@@ -9,6 +9,10 @@ and 8 concurrent clients, and each page's growth from the small history to the l
 Both servers are waitress with 8 threads (docs/deploy.md) and must read the personal-data keys the generator used
 (the same `HOTLINE_DATA_DIR` or `HOTLINE_ENCRYPTION_KEYS`). The two sizes are measured page by page, one after the
 other, so a burst of load on a shared machine touches both; the login page is measured the same way as the floor.
+To compare two versions of the code instead of two sizes, give both options the same database and `--before` a
+checkout of the earlier commit (`git worktree add` or `git archive | tar -x`): the "small" columns are then the
+earlier code and "growth" is the later code's p95 over the earlier one's.
+
 Goals at 1,000,000 tickets: p95 < 150 ms with 1 client and < 500 ms with 8 for queues, lists and the ticket page,
 < 300 ms for text search, growth ≤ 1.5×.
 """
@@ -102,9 +106,12 @@ def main() -> None:
     parser.add_argument("--large", required=True, help="DATABASE_URL of the large history")
     parser.add_argument("--requests", type=int, default=20, help="requests per page and client count (1 client)")
     parser.add_argument("--only", default="", help="measure only pages whose name contains this")
+    parser.add_argument("--before", type=Path, default=stack.ROOT,
+                        help="serve --small from this checkout (an earlier commit) to compare two versions")
     args = parser.parse_args()
     print(f"load average at start: {stack.load_average()}", flush=True)
-    with stack.server(args.small, 8101) as small_base, stack.server(args.large, 8102) as large_base:
+    with (stack.server(args.small, 8101, root=args.before.resolve()) as small_base,
+          stack.server(args.large, 8102) as large_base):
         large = facts(args.large)  # the same unit's inbox at both sizes
         targets = [Target("small", small_base, *facts(args.small, large[0])), Target("large", large_base, *large)]
         sessions = [clients(t) for t in targets]

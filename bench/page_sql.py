@@ -5,14 +5,17 @@ says little; its SQL time and the slowest statement say which query to look at w
     DATABASE_URL=postgres://…/hotline_1m HOTLINE_DATA_DIR=<the generator's data directory> \\
         .venv/bin/python bench/page_sql.py [--only desk] [--repeat 3]
 
-Prints, per page: the best of `--repeat` wall times, the SQL time and statement count of that run, and its
-slowest statement.
+Prints, per page: the best of `--repeat` wall times, the CPU this process spent on that run (Python: the view,
+the ORM and the template; PostgreSQL's own work is another process), the SQL time and statement count of that run,
+and its slowest statement. `--profile N` prints the N functions with the most cumulative time of one more run.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import sys
 import time
 from collections.abc import Callable
@@ -57,6 +60,8 @@ def main() -> None:
     parser.add_argument("--only", default="", help="only pages whose name contains this")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--show", action="store_true", help="print each page's slowest statement in full")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="profile one more run of each page and print its N costliest functions (cumulative)")
     parser.add_argument("--plan", action="store_true",
                         help="re-run each SELECT under EXPLAIN ANALYZE and split its time into planning and execution")
     args = parser.parse_args()
@@ -69,7 +74,7 @@ def main() -> None:
     token_of = {name: Client().post("/api/v1/auth/token", {"username": name, "password": bench_pages.stack.PASSWORD},
                                     content_type="application/json").json()["token"]
                 for name in ("dispatcher", f"h-{code}")}
-    print(f"{'page':<26} {'wall ms':>8} {'sql ms':>8} {'stmts':>6}  slowest statement")
+    print(f"{'page':<26} {'wall ms':>8} {'cpu ms':>8} {'sql ms':>8} {'stmts':>6}  slowest statement")
     for name, who, path in bench_pages.pages(target):
         if args.only and args.only not in name:
             continue
@@ -79,27 +84,31 @@ def main() -> None:
             client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token_of[user]}"
         else:
             client = desk if who == "desk" else unit
-        best: tuple[float, Timer] | None = None
+        best: tuple[float, float, Timer] | None = None
         for _ in range(args.repeat):
             timer = Timer()
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.thread_time()
             with connection.execute_wrapper(timer):
                 answer = client.get(path)
-            wall = time.perf_counter() - start
+            wall, cpu = time.perf_counter() - start, time.thread_time() - cpu_start
             if answer.status_code != 200:
                 print(f"{name:<26} answered {answer.status_code}")
                 break
             if best is None or wall < best[0]:
-                best = (wall, timer)
+                best = (wall, cpu, timer)
         if best is None:
             continue
-        wall, timer = best
+        wall, cpu, timer = best
         sql = sum(s for s, _ in timer.statements)
         slow_s, slow_sql = max(timer.statements, default=(0.0, ""))
-        print(f"{name:<26} {wall * 1000:8.0f} {sql * 1000:8.0f} {len(timer.statements):6d}  "
+        print(f"{name:<26} {wall * 1000:8.0f} {cpu * 1000:8.0f} {sql * 1000:8.0f} {len(timer.statements):6d}  "
               f"{slow_s * 1000:.0f} ms: {' '.join(slow_sql.split())[:160]}", flush=True)
         if args.show:
             print(f"    {slow_sql}", flush=True)
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.runcall(client.get, path)
+            pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(args.profile)
         if args.plan:
             planning = execution = 0.0
             worst = (0.0, "")

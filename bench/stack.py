@@ -25,13 +25,14 @@ PASSWORD = "bench-Pass-2026"  # set by bench/history.py on every generated accou
 
 
 @contextmanager
-def server(database_url: str, port: int, *, threads: int = 8) -> Iterator[str]:
-    """Serve the project on `database_url` as docs/deploy.md does (waitress, 8 threads); yields the base URL."""
-    env = {**os.environ, "DATABASE_URL": database_url, "HOTLINE_DEBUG": "false", "PYTHONPATH": str(ROOT),
+def server(database_url: str, port: int, *, threads: int = 8, root: Path = ROOT) -> Iterator[str]:
+    """Serve the project on `database_url` as docs/deploy.md does (waitress, 8 threads); yields the base URL. `root`
+    is the checkout whose code is served (another one, such as the commit before a change, to compare the two)."""
+    env = {**os.environ, "DATABASE_URL": database_url, "HOTLINE_DEBUG": "false", "PYTHONPATH": str(root),
            "HOTLINE_ALLOWED_HOSTS": "127.0.0.1,localhost", "HOTLINE_LOG_LEVEL": "WARNING"}
     process = subprocess.Popen(
         [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}",
-         "hotline.wsgi:application"], env=env, cwd=ROOT)
+         "hotline.wsgi:application"], env=env, cwd=root)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):

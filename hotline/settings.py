@@ -103,6 +103,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with selects written in Python: the topic and unit pickers rendered two template includes
+# per option (hotline.lib.forms).
+FORM_RENDERER = "hotline.lib.forms.Renderer"
+
 _default_sqlite = f"sqlite:///{DATA_DIR / 'hotline.sqlite3'}"
 # Health checks: a pooled connection that died with a database restart is replaced before the request uses it.
 DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_sqlite), conn_max_age=60,

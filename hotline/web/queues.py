@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import QuerySet
 
 from hotline.tickets.models import Ticket
-from hotline.tickets.selectors import DESK_QUEUES, INBOX_QUEUES, Queue
+from hotline.tickets.selectors import DESK_QUEUES, INBOX_QUEUES, Queue, tab_counts
 
 __all__ = ["DESK_QUEUES", "INBOX_QUEUES", "QUEUE_ROWS", "TAB_COUNT_CAP", "Queue", "find", "tabs"]
 
@@ -20,10 +20,18 @@ DEFAULT_TAB: dict[str, str] = {"reviewer": "review", "followup": "followup"}
 TAB_COUNT_CAP = 999  # a tab shows "999+" beyond this: counting a month of a city's resolutions on every load is waste
 
 
-def tabs(queues: tuple[Queue, ...], qs: QuerySet[Ticket], now: dt.datetime) -> list[tuple[Queue, int]]:
-    """Every tab with the number of tickets in it, counted up to `TAB_COUNT_CAP` + 1 (unordered, so the count
-    stops at the first rows found)."""
-    return [(queue, queue.select(qs, now).order_by()[:TAB_COUNT_CAP + 1].count()) for queue in queues]
+def tabs(queues: tuple[Queue, ...], qs: QuerySet[Ticket], now: dt.datetime, *,
+         together: bool = False) -> list[tuple[Queue, int]]:
+    """Every tab with the number of tickets in it. Each tab is counted by itself up to `TAB_COUNT_CAP` + 1
+    (unordered, so the count stops at the first rows found), or, `together`, the tabs of open work in one query
+    (`selectors.tab_counts`) and the history tab alone: a unit's tabs, where each count would otherwise hash the
+    unit's assignments again."""
+    counts = tab_counts(queues, qs, now) if together else {}
+    return [(queue, counts[queue.key] if queue.key in counts else _count(queue, qs, now)) for queue in queues]
+
+
+def _count(queue: Queue, qs: QuerySet[Ticket], now: dt.datetime) -> int:
+    return queue.select(qs, now).order_by()[:TAB_COUNT_CAP + 1].count()
 
 
 def find(queues: tuple[Queue, ...], key: str | None, role: str) -> Queue:

@@ -90,11 +90,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _queue_context(request: HttpRequest, qs: QuerySet[Ticket], all_queues: tuple[queues.Queue, ...],
-                   url_name: str) -> dict[str, Any]:
+                   url_name: str, *, counted_together: bool = False) -> dict[str, Any]:
     now = timezone.now()
     current = queues.find(all_queues, request.GET.get("queue"), staff(request).role)
     return {
-        "tabs": queues.tabs(all_queues, qs, now), "current": current, "queue_url": reverse(url_name),
+        "tabs": queues.tabs(all_queues, qs, now, together=counted_together), "current": current,
+        "queue_url": reverse(url_name),
         "rows": list(current.select(qs, now).select_related("topic", "lead_unit")[:queues.QUEUE_ROWS]),
         "queue_limit": queues.QUEUE_ROWS, "now": now,
     }
@@ -156,7 +157,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = staff(request)
     if user.is_hotline:
         raise PermissionDenied
-    context = _queue_context(request, selectors.Scope.of(user).current_work(), queues.INBOX_QUEUES, "web:inbox")
+    # One query counts every tab: each tab's own count hashed the unit's assignments again (issue 15).
+    context = _queue_context(request, selectors.Scope.of(user).current_work(), queues.INBOX_QUEUES, "web:inbox",
+                             counted_together=True)
     return _page(request, "web/inbox.html", "web/_queue.html", context)
 
 

@@ -85,6 +85,15 @@ class TestHotspots(HotlineTestCase):
             html = self.client.get("/routing/hotspots/").content.decode()
         assert "另有 2 件" in html  # the cached page of this test: three lines shown of five
 
+    def test_the_largest_hotspots_are_read_from_an_entry_of_their_own(self):
+        # The desk's alert and the city's page show the largest; unpickling a week's every cluster took 40 ms a desk.
+        with mock.patch.object(hotspots, "SHOWN", 1):
+            whole = cached_hotspots(NOW)
+            with mock.patch.object(hotspots, "find_hotspots", side_effect=AssertionError("recomputed")):
+                head = cached_hotspots(NOW, largest=True)
+        assert len(whole.shown) == 2 and head.total == 2 and head.shown == whole.shown[:1]
+        assert cache.get("intake:hotspots:v3:7:city:largest") == head
+
     def test_unit_staff_cannot_open_the_hotspot_page(self):
         assert self.client.login(username="unit_a_handler", password=PASSWORD)
         assert self.client.get("/routing/hotspots/").status_code == 403

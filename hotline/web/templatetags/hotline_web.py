@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from urllib.parse import quote
 
 from django import template
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from hotline.deadlines.policy import Clock
 from hotline.tickets.choices import STATUS_BADGES, Status
@@ -22,9 +27,27 @@ def due(value: dt.datetime | None) -> str:
     return format_due(value) or "—"
 
 
+@register.filter
+def ticket_url(number: str) -> str:
+    """`{% url 'web:ticket' number %}` for the rows of a list or queue: the pattern is resolved once per script
+    prefix, not once per row (a queue's 50 rows spent more on resolving it than on the rest of their links)."""
+    return f"{_ticket_url_prefix(get_script_prefix())}{quote(str(number), safe=RFC3986_SUBDELIMS + '/~:@')}/"
+
+
+@functools.lru_cache(maxsize=8)
+def _ticket_url_prefix(script_prefix: str) -> str:
+    return reverse("web:ticket", args=["0"]).removesuffix("0/")
+
+
 @register.simple_tag
 def status_badge(status: str) -> SafeString:
     """The status as a coloured Bootstrap badge (colours from tickets.choices.STATUS_BADGES)."""
+    return _status_badge(status, get_language())
+
+
+@functools.lru_cache(maxsize=256)
+def _status_badge(status: str, language: str | None) -> SafeString:
+    # A list shows 25-50 rows of a dozen statuses: each badge is written once per status and language.
     label = Status(status).label if status in Status.values else status
     colour = STATUS_BADGES.get(status, "secondary")
     text = " text-dark" if colour in ("warning", "info", "light") else ""
