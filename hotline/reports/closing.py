@@ -230,7 +230,7 @@ def _trend(year: int, month: int, satisfaction_now: float | None) -> list[dict[s
     received = {(y, m): events_in(Period.month(y, m), Action.ACCEPT, Action.DECLINE).filter(from_status="").count()
                 for y, m in months}
     closed = {(c.year, c.month): c.snapshot["city"]["rates"]["satisfaction_rate"]
-              for c in MonthClose.objects.filter(platform=root_platform_id(), year__in=(year - 1, year))
+              for c in MonthClose.city().filter(year__in=(year - 1, year))
               .only("year", "month", "snapshot")}
     closed[(year, month)] = satisfaction_now
     return [{"month": f"{y}-{m:02d}", "received": received.get((y, m), 0), "satisfaction_rate": closed.get((y, m))}
@@ -329,7 +329,7 @@ def frozen_at(month: dt.date) -> dt.datetime | None:
     """When the month (its first day) was closed, whatever its state since; None while open. A month closed again
     before publication is frozen from its latest closing, whose snapshot is the one that counts. The city's month
     only: a county's own close freezes no appeal (Art. 25, 26)."""
-    return (MonthClose.objects.filter(platform=root_platform_id(), year=month.year, month=month.month)
+    return (MonthClose.city().filter(year=month.year, month=month.month)
             .values_list("closed_at", flat=True).first())
 
 

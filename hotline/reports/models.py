@@ -61,6 +61,11 @@ class MonthClose(models.Model):
     def title_number(self) -> str:
         return f"〔{self.year}〕第{self.number}期"
 
+    @classmethod
+    def city(cls) -> models.QuerySet[MonthClose]:
+        """The city platform's months, the city-wide bulletins (Art. 26); a county's own months are not among them."""
+        return cls.objects.filter(platform__parent__isnull=True)
+
     @property
     def is_city(self) -> bool:
         """The city platform's month: the city-wide bulletin (Art. 26)."""

@@ -167,7 +167,7 @@ def month_action(request: HttpRequest, year: int, month: int, action: str) -> Ht
 def bulletin_file(request: HttpRequest, year: int, month: int, fmt: str) -> HttpResponse:
     """A published month's bulletin as DOCX, PDF or XLSX, as kept at publication."""
     _month(year, month)
-    close = MonthClose.objects.filter(platform__parent__isnull=True, year=year, month=month,
+    close = MonthClose.city().filter(year=year, month=month,
                                       state=MonthState.PUBLISHED).first()
     return _bulletin_response(close, fmt)
 
@@ -224,7 +224,7 @@ def assessment_export(request: HttpRequest, year: int) -> HttpResponse:
     _hotline(request)
     if not 2000 <= year <= 2100:
         raise Http404("年份不存在")
-    closes = (MonthClose.objects.filter(platform__parent__isnull=True, year=year).order_by("month")
+    closes = (MonthClose.city().filter(year=year).order_by("month")
               .defer("docx", "pdf", "xlsx"))
     wb = Workbook()
     ws = wb.active

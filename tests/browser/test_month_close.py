@@ -4,15 +4,10 @@ with its evidence links."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from hotline.demo.build import build
-from hotline.reports.closing import previous
-from tests.base import PASSWORD
+from tests.browser.months import manager_on_the_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -20,20 +15,7 @@ MAGIC = {"docx": b"PK", "pdf": b"%PDF", "xlsx": b"PK"}
 
 
 def test_the_manager_closes_the_last_month_and_downloads_the_bulletin(browser, live_server, artifacts):
-    build(tickets=40, password=PASSWORD)
-    today = timezone.localdate()
-    year, month = previous(today.year, today.month)
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True,
-                                  viewport={"width": 1440, "height": 900})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "manager")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/desk/"))
+    context, page, errors, year, month = manager_on_the_demo(browser, live_server.url, "manager")
 
     page.click("a.nav-link:text('月度通报')")
     row = page.locator(f"tr[data-month='{year}-{month:02d}']")

@@ -118,7 +118,7 @@ def bulletin_file(request: HttpRequest, year: int, month: int, fmt: Literal["doc
     """A published month's bulletin (DOCX, PDF) or its annex (XLSX), as kept at publication."""
     staff(request)
     closing.check_month(year, month)  # out-of-range numbers are a 400, never a database error
-    close = MonthClose.objects.filter(platform__parent__isnull=True, year=year, month=month,
+    close = MonthClose.city().filter(year=year, month=month,
                                       state=MonthState.PUBLISHED).first()
     if close is None:
         raise NotFound("该月通报尚未发布", code="bulletin_not_published")
