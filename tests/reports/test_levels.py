@@ -183,6 +183,7 @@ class TestCountyScreens(LevelsMarch):
             assert page.status_code == 200
             text = page.content.decode()
             assert 'data-platform="shuangqing"' in text and 'data-platform="xinshao"' not in text
+            assert "{#" not in text and "review_url" not in text  # the shared end's comment stays out of the page
             assert self.client.get("/reports/platforms/xinshao/months/2026/3/").status_code == 404
             assert self.client.get("/reports/platforms/city/months/2026/3/").status_code == 404
             assert self.client.post("/reports/platforms/xinshao/months/2026/3/close/").status_code == 404
