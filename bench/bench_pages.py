@@ -6,12 +6,14 @@ and 8 concurrent clients, and each page's growth from the small history to the l
     HOTLINE_DATA_DIR=<the generators' data directory> .venv/bin/python bench/bench_pages.py \\
         --small postgres://postgres@127.0.0.1:5432/hotline_10k --large postgres://postgres@127.0.0.1:5432/hotline_1m
 
-Both servers are waitress with 8 threads (docs/deploy.md) and must read the personal-data keys the generator used
-(the same `HOTLINE_DATA_DIR` or `HOTLINE_ENCRYPTION_KEYS`). The two sizes are measured page by page, one after the
+Both servers are the production one, gunicorn with `hotline/server.py` and Redis (docs/deploy.md), unless
+`--server waitress` asks for the embedded one; they must read the personal-data keys the generator used (the same
+`HOTLINE_DATA_DIR` or `HOTLINE_ENCRYPTION_KEYS`). The two sizes are measured page by page, one after the
 other, so a burst of load on a shared machine touches both; the login page is measured the same way as the floor.
 To compare two versions of the code instead of two sizes, give both options the same database and `--before` a
 checkout of the earlier commit (`git worktree add` or `git archive | tar -x`): the "small" columns are then the
-earlier code and "growth" is the later code's p95 over the earlier one's.
+earlier code and "growth" is the later code's p95 over the earlier one's. `--before-server waitress` likewise serves
+the "small" database with the other server, to compare the two servers on one database.
 
 Goals at 1,000,000 tickets: p95 < 150 ms with 1 client and < 500 ms with 8 for queues, lists and the ticket page,
 < 300 ms for text search, growth ≤ 1.5×.
@@ -108,10 +110,15 @@ def main() -> None:
     parser.add_argument("--only", default="", help="measure only pages whose name contains this")
     parser.add_argument("--before", type=Path, default=stack.ROOT,
                         help="serve --small from this checkout (an earlier commit) to compare two versions")
+    parser.add_argument("--server", choices=stack.SERVERS, default="gunicorn",
+                        help="the web server (gunicorn: production; waitress: the embedded one)")
+    parser.add_argument("--before-server", choices=stack.SERVERS,
+                        help="serve --small with this server instead, to compare two servers on one database")
     args = parser.parse_args()
     print(f"load average at start: {stack.load_average()}", flush=True)
-    with (stack.server(args.small, 8101, root=args.before.resolve()) as small_base,
-          stack.server(args.large, 8102) as large_base):
+    with (stack.server(args.small, 8101, kind=args.before_server or args.server,
+                       root=args.before.resolve()) as small_base,
+          stack.server(args.large, 8102, kind=args.server) as large_base):
         large = facts(args.large)  # the same unit's inbox at both sizes
         targets = [Target("small", small_base, *facts(args.small, large[0])), Target("large", large_base, *large)]
         sessions = [clients(t) for t in targets]

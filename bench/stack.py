@@ -1,5 +1,5 @@
-"""The production stack for benchmarks: waitress serving `hotline.wsgi` on a database, logged-in HTTP clients, and
-percentiles. Shared by `bench/bench_pages.py` and `bench/bench_intake.py`.
+"""The production stack for benchmarks: gunicorn (`hotline/server.py`) or the embedded waitress serving `hotline.wsgi`
+on a database, logged-in HTTP clients, and percentiles. Shared by `bench/bench_pages.py` and `bench/bench_intake.py`.
 
 The clients are `requests` sessions on threads: each measured request is one blocking call timed on the client, the
 way a browser or an integration waits for it, and the threads add no work of their own to the two cores.
@@ -24,15 +24,33 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "bench-Pass-2026"  # set by bench/history.py on every generated account
 
 
+SERVERS = ("gunicorn", "waitress")
+
+
 @contextmanager
-def server(database_url: str, port: int, *, threads: int = 8, root: Path = ROOT) -> Iterator[str]:
-    """Serve the project on `database_url` as docs/deploy.md does (waitress, 8 threads); yields the base URL. `root`
-    is the checkout whose code is served (another one, such as the commit before a change, to compare the two)."""
+def server(database_url: str, port: int, *, kind: str = "gunicorn", threads: int = 8,
+           root: Path = ROOT) -> Iterator[str]:
+    """Serve the project on `database_url`; yields the base URL. `kind` "gunicorn" is production as docs/deploy.md
+    sets it up (`hotline/server.py`: worker processes of threads, sharing cache and rate limits through Redis);
+    "waitress" is the embedded server of the demo and small deployments (one process, `threads` threads). `root` is
+    the checkout whose code is served (another one, such as the commit before a change, to compare the two)."""
     env = {**os.environ, "DATABASE_URL": database_url, "HOTLINE_DEBUG": "false", "PYTHONPATH": str(root),
            "HOTLINE_ALLOWED_HOSTS": "127.0.0.1,localhost", "HOTLINE_LOG_LEVEL": "WARNING"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}",
-         "hotline.wsgi:application"], env=env, cwd=root)
+    if kind == "gunicorn":
+        # One Redis database per server, emptied first: two histories served side by side must not read each
+        # other's cached hotspots or rate limits.
+        env.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{8 + port % 8}")
+        import redis
+
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+        env["HOTLINE_BIND"] = f"127.0.0.1:{port}"
+        command = [sys.executable, "-m", "gunicorn", "-c", "python:hotline.server", "hotline.wsgi:application"]
+    elif kind == "waitress":
+        command = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}",
+                   "hotline.wsgi:application"]
+    else:
+        raise SystemExit(f"unknown server {kind!r}: one of {', '.join(SERVERS)}")
+    process = subprocess.Popen(command, env=env, cwd=root)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
