@@ -24,11 +24,11 @@ def _count(name: str, default: int) -> int:
     if not raw:
         return default
     if not raw.isdigit() or not 1 <= int(raw) <= 64:
-        raise SystemExit(f"{name} must be a whole number from 1 to 64, not {raw!r}")
+        raise ValueError(f"{name} must be a whole number from 1 to 64, not {raw!r}")
     return int(raw)
 
 
-bind = os.environ.get("HOTLINE_BIND", "127.0.0.1:8000")
+bind = os.environ.get("HOTLINE_BIND", "").strip() or "127.0.0.1:8000"
 workers = _count("HOTLINE_WORKERS", (os.cpu_count() or 1) + 1)
 threads = _count("HOTLINE_THREADS", 4)
 worker_class = "gthread"
