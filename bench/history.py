@@ -275,6 +275,15 @@ class Generator:
                          created_by_id=w.dispatcher, created_at=t0, updated_at=life.last_at or t0,
                          platform_id=w.platform, received_by_id=w.platform, **life.cols)
 
+    def finish(self, tid: int, at: dt.datetime) -> None:
+        """The ticket is closed: its active assignments are finished at that moment, as the follow-up does."""
+        rows, index = self.assignments.rows, self.assignments.index
+        for row in reversed(rows):
+            if row[index["ticket_id"]] != tid:
+                break
+            if row[index["is_active"]]:
+                row[index["finished_at"]] = at
+
     def handled(self, life: Life, t0: dt.datetime, unit: int, *, again: int | None = None) -> None:
         w, rng, tid = self.world, self.rng, life.tid
         handler = w.handlers[unit]
@@ -364,6 +373,7 @@ class Generator:
                             unit_contacted=contacted if reached else None, unit_at_fault=at_fault)
         if not at_fault:
             life.cols["closed_at"] = at
+            self.finish(tid, at)
         elif life.ev("rework", "in_progress", at + H, w.followup, w.hotline):
             # Sent back once (Art. 17); the unit replies again and the second follow-up closes it.
             due = at + 5 * D

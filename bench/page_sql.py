@@ -46,8 +46,7 @@ class Timer:
 
     def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
         start = time.perf_counter()
-        if not many:
-            self.raw.append((sql, params))
+        self.raw.append((sql, None if many else params))
         try:
             return execute(sql, params, many, context)
         finally:
@@ -62,6 +61,8 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print each page's slowest statement in full")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="profile one more run of each page and print its N costliest functions (cumulative)")
+    parser.add_argument("--explain", type=int, default=0, metavar="N",
+                        help="print the EXPLAIN ANALYZE of each page's N slowest statements")
     parser.add_argument("--plan", action="store_true",
                         help="re-run each SELECT under EXPLAIN ANALYZE and split its time into planning and execution")
     args = parser.parse_args()
@@ -109,6 +110,15 @@ def main() -> None:
             profiler = cProfile.Profile()
             profiler.runcall(client.get, path)
             pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(args.profile)
+        if args.explain:
+            slowest = sorted(zip(timer.statements, timer.raw, strict=True), key=lambda pair: -pair[0][0])
+            with connection.cursor() as cursor:
+                for (seconds, _), (statement, params) in slowest[:args.explain]:
+                    if not statement.lstrip().upper().startswith("SELECT"):
+                        continue
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
+                    print(f"  -- {seconds * 1000:.0f} ms: {' '.join(statement.split())}")
+                    print("\n".join("    " + line for (line,) in cursor.fetchall()), flush=True)
         if args.plan:
             planning = execution = 0.0
             worst = (0.0, "")

@@ -225,6 +225,9 @@ class Assignment(models.Model):
     dispatched_by = models.ForeignKey(Staff, null=True, on_delete=models.PROTECT, related_name="+")
     is_active = models.BooleanField("有效", default=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # When the ticket was closed (归档) while this assignment was active: the unit's part is finished, and the
+    # ticket leaves the unit's open work (interpretation 88); the unit stays its handler (`ended_at` stays empty).
+    finished_at = models.DateTimeField("办结归档时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "承办分派"
@@ -232,8 +235,13 @@ class Assignment(models.Model):
             models.Index(fields=["unit", "is_active"]),
             # A unit's scope (EXISTS over its assignments) read from the index alone, without visiting the rows.
             models.Index(fields=["unit", "ticket"], name="assignment_unit_ticket"),
-            # A unit's current work (its inbox tabs) the same way, over the assignments not ended.
-            models.Index(fields=["unit", "ticket"], condition=Q(is_active=True), name="assignment_active_unit_ticket"),
+            # A unit's open work (its inbox tabs) the same way, over the assignments neither ended nor finished: a
+            # few thousand rows for the biggest unit however long its history (issue 15).
+            models.Index(fields=["unit", "ticket"], condition=Q(is_active=True, finished_at__isnull=True),
+                         name="assignment_open_unit_ticket"),
+            # Its recently finished work (the inbox's 近期办结 tab): a range of the finish moment.
+            models.Index(fields=["unit", "finished_at", "ticket"],
+                         condition=Q(is_active=True, finished_at__isnull=False), name="assignment_finished_unit"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["ticket", "unit"], condition=Q(is_active=True),

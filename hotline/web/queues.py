@@ -20,14 +20,16 @@ DEFAULT_TAB: dict[str, str] = {"reviewer": "review", "followup": "followup"}
 TAB_COUNT_CAP = 999  # a tab shows "999+" beyond this: counting a month of a city's resolutions on every load is waste
 
 
-def tabs(queues: tuple[Queue, ...], qs: QuerySet[Ticket], now: dt.datetime, *,
-         together: bool = False) -> list[tuple[Queue, int]]:
+def tabs(queues: tuple[Queue, ...], qs: QuerySet[Ticket], now: dt.datetime, *, together: bool = False,
+         history: QuerySet[Ticket] | None = None) -> list[tuple[Queue, int]]:
     """Every tab with the number of tickets in it. Each tab is counted by itself up to `TAB_COUNT_CAP` + 1
     (unordered, so the count stops at the first rows found), or, `together`, the tabs of open work in one query
     (`selectors.tab_counts`) and the history tab alone: a unit's tabs, where each count would otherwise hash the
-    unit's assignments again."""
+    unit's assignments again. The history tabs count `history` when it is given."""
     counts = tab_counts(queues, qs, now) if together else {}
-    return [(queue, counts[queue.key] if queue.key in counts else _count(queue, qs, now)) for queue in queues]
+    past = history if history is not None else qs
+    return [(queue, counts[queue.key] if queue.key in counts else _count(queue, past if queue.history else qs, now))
+            for queue in queues]
 
 
 def _count(queue: Queue, qs: QuerySet[Ticket], now: dt.datetime) -> int:

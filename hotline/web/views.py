@@ -6,6 +6,7 @@ A request with the `HX-Request` header gets the page's fragment (`_name.html`) i
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any, cast
 
@@ -90,13 +91,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _queue_context(request: HttpRequest, qs: QuerySet[Ticket], all_queues: tuple[queues.Queue, ...],
-                   url_name: str, *, counted_together: bool = False) -> dict[str, Any]:
-    now = timezone.now()
+                   url_name: str, *, counted_together: bool = False, now: dt.datetime | None = None,
+                   history: QuerySet[Ticket] | None = None) -> dict[str, Any]:
+    """The tabs and the current tab's rows. `history`, when given, is what the history tabs (recently finished)
+    read instead of `qs`."""
+    now = now or timezone.now()
     current = queues.find(all_queues, request.GET.get("queue"), staff(request).role)
+    source = history if history is not None and current.history else qs
     return {
-        "tabs": queues.tabs(all_queues, qs, now, together=counted_together), "current": current,
-        "queue_url": reverse(url_name),
-        "rows": list(current.select(qs, now).select_related("topic", "lead_unit")[:queues.QUEUE_ROWS]),
+        "tabs": queues.tabs(all_queues, qs, now, together=counted_together, history=history),
+        "current": current, "queue_url": reverse(url_name),
+        "rows": list(current.select(source, now).select_related("topic", "lead_unit")[:queues.QUEUE_ROWS]),
         "queue_limit": queues.QUEUE_ROWS, "now": now,
     }
 
@@ -157,9 +162,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = staff(request)
     if user.is_hotline:
         raise PermissionDenied
-    # One query counts every tab: each tab's own count hashed the unit's assignments again (issue 15).
-    context = _queue_context(request, selectors.Scope.of(user).current_work(), queues.INBOX_QUEUES, "web:inbox",
-                             counted_together=True)
+    # One query counts every tab: each tab's own count hashed the unit's assignments again (issue 15). The open
+    # tabs read the unit's open work; the recently finished tab adds what was closed within its days.
+    now, scope = timezone.now(), selectors.Scope.of(user)
+    context = _queue_context(request, scope.current_work(), queues.INBOX_QUEUES, "web:inbox",
+                             counted_together=True, now=now,
+                             history=scope.finished_since(selectors.recent_since(now)))
     return _page(request, "web/inbox.html", "web/_queue.html", context)
 
 

@@ -23,7 +23,7 @@ from hotline.tickets.choices import (
     Status,
     UnitContactMethod,
 )
-from hotline.tickets.models import FollowUp, Ticket
+from hotline.tickets.models import Assignment, FollowUp, Ticket
 
 if TYPE_CHECKING:
     from hotline.deadlines.calendar import Due
@@ -113,6 +113,9 @@ def follow_up(ticket: Ticket, *, by: Staff, reached: bool, satisfaction: str = "
                      note=note)
         _move(ticket, Action.FOLLOW_UP, by, to=to, now=now, reason=note, article="第十七条",
               closed_at=now if to == Status.CLOSED else None, data=follow_up_data(fu))
+        if to == Status.CLOSED:
+            # The units' part is finished: the ticket leaves their open work, they stay its handlers (interp. 88).
+            Assignment.objects.filter(ticket=ticket, is_active=True, finished_at__isnull=True).update(finished_at=now)
         if rework_due is not None:
             _rework(ticket, by=by, follow_up=fu, now=now, due=rework_due, note=note)
     return fu
