@@ -132,7 +132,11 @@ def main() -> None:
             for clients_count, total in ((1, args.requests), (8, args.requests * 4)):
                 for t, session in zip(targets, sessions, strict=True):
                     path = ([("", "", "/login/")] + pages(t))[index][2]
-                    stack.measure(session[who], t.base + path, requests_total=2, clients=1)  # warm-up
+                    # Warm-up, from as many clients as will be measured: each of gunicorn's workers has its
+                    # own in-process indexes (knowledge search, similar tickets) to load once, as a long-running
+                    # worker has.
+                    stack.measure(session[who], t.base + path, requests_total=2 * clients_count,
+                                  clients=clients_count)
                     latencies = stack.measure(session[who], t.base + path, requests_total=total,
                                               clients=clients_count)
                     cells.append((stack.percentile(latencies, 50), stack.percentile(latencies, 95)))
