@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, TextField
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models.functions import StrIndex
 
 from hotline.deadlines.calendar import LOCAL_TZ
 from hotline.deadlines.policy import Clock
@@ -201,6 +202,12 @@ def filtered(qs: QuerySet[Ticket], f: TicketFilter, now: dt.datetime) -> QuerySe
 PAIR = 2
 
 
+def joined_upper() -> Func:
+    """Number, title, content and place joined by U+001F, upper-cased: the text `bigrams` cuts into pairs."""
+    return Func(F("number"), F("title"), F("content"), F("address"), template="UPPER(%(expressions)s)",
+                arg_joiner=" || E'\\x1f' || ", output_field=TextField())
+
+
 def bigrams() -> Func:
     """The distinct character pairs of number, title, content and place, upper-cased like `icontains` (PostgreSQL);
     exactly the expression `ticket_bigrams_gin` indexes. Fields are joined by U+001F, which no query contains."""
@@ -211,7 +218,12 @@ def bigrams() -> Func:
 def _text_search(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     """`text` in the number, title, content or place, ignoring case (see above for two characters on PostgreSQL)."""
     if connections[qs.db].vendor == "postgresql" and len(text) == PAIR:
-        return qs.alias(bigrams=bigrams()).filter(bigrams__contains=[text.upper()])  # type: ignore[misc]  # an array
+        # The pair's index finds the rows; where PostgreSQL walks the newest tickets instead (a common pair, a page
+        # of 25), the plain position test rejects each non-match for a microsecond before the pairs function would
+        # spend some fifty cutting its text (84 ms for a page of "井盖" at a million tickets). Same rows either way.
+        position = StrIndex(joined_upper(), Value(text.upper()))
+        return qs.alias(bigrams=bigrams(), position=position).filter(  # type: ignore[misc]  # an array
+            position__gt=0, bigrams__contains=[text.upper()])
     return qs.filter(Q(number__icontains=text) | Q(title__icontains=text) | Q(content__icontains=text)
                      | Q(address__icontains=text))
 

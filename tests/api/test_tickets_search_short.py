@@ -51,3 +51,17 @@ class TestShortTextSearch(ApiTestCase):
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "ticket_bigrams_gin" in plan, plan
+
+    def test_a_walk_of_the_newest_tests_the_plain_position_before_cutting_pairs(self):
+        # Walking the newest tickets for a common pair, PostgreSQL tests each row: the cheap position test first, so
+        # the pairs function runs only on the rows that contain the text (84 ms a page at a million tickets before).
+        if connection.vendor != "postgresql":
+            pytest.skip("PostgreSQL's plan")
+        qs = selectors.filtered(Ticket.objects.all(), selectors.TicketFilter(text="井盖"), timezone.now())
+        sql, params = qs.order_by("-created_at")[:25].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        [condition] = [line for line in plan.splitlines() if "hotline_bigrams" in line]
+        assert condition.index("strpos") < condition.index("hotline_bigrams"), plan
