@@ -193,6 +193,13 @@ if env_bool("HOTLINE_HTTPS", False):
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# How many reverse proxies (nginx) stand in front of the WSGI server and append the client's address to
+# X-Forwarded-For: the login lockout and the rate limits read the client's address, not the proxy's (hotline.wsgi).
+# 0 when nothing in front sets the header, which could then be forged.
+HOTLINE_PROXIES = env_int("HOTLINE_PROXIES", 0)
+if not 0 <= HOTLINE_PROXIES <= 5:
+    raise ValueError(f"HOTLINE_PROXIES must be 0 to 5, got {HOTLINE_PROXIES}")
+
 # Attachments (photos for on-site returns, reply evidence).
 ATTACHMENT_MAX_BYTES = env_int("HOTLINE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ATTACHMENT_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp", "application/pdf"]
