@@ -137,9 +137,8 @@ def main() -> None:
                     # worker has.
                     stack.measure(session[who], t.base + path, requests_total=2 * clients_count,
                                   clients=clients_count)
-                    latencies = stack.measure(session[who], t.base + path, requests_total=total,
-                                              clients=clients_count)
-                    cells.append((stack.percentile(latencies, 50), stack.percentile(latencies, 95)))
+                    cells.append(stack.timings(session[who], t.base + path, requests_total=total,
+                                               clients=clients_count))
             goal = None if index == 0 else (300.0 if "text" in name else 150.0)
             print(row(name, cells, goal), flush=True)
     print(f"load average at end: {stack.load_average()}", flush=True)

@@ -1,17 +1,20 @@
 """The production stack for benchmarks: gunicorn (`hotline/server.py`) or the embedded waitress serving `hotline.wsgi`
 on a database, logged-in HTTP clients, and percentiles. Shared by `bench/bench_pages.py` and `bench/bench_intake.py`.
 
-The clients are `requests` sessions on threads: each measured request is one blocking call timed on the client, the
-way a browser or an integration waits for it, and the threads add no work of their own to the two cores.
+The page timings come from ApacheBench (`ab`), a load generator in C, when it is installed (`apt-get install
+apache2-utils`); logins, warm-ups and, without `ab`, the timings too are `requests` sessions on threads, each request
+one blocking call timed on the client, the way a browser or an integration waits for it.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -96,6 +99,34 @@ def clone(session: requests.Session) -> requests.Session:
     copy.cookies.update(session.cookies)
     copy.headers.update(session.headers)
     return copy
+
+
+def timings(session: requests.Session, url: str, *, requests_total: int, clients: int) -> tuple[float, float]:
+    """p50 and p95 in seconds of `requests_total` GETs of `url` from `clients` concurrent clients, with the
+    session's cookies and headers. The load comes from ApacheBench (`ab`, Debian's apache2-utils: C, one process,
+    keep-alive connections), so the clients spend next to nothing of the two cores the server shares; without it,
+    from `requests` sessions on threads (`measure`). Any answer but 2xx, or a connection error, stops the run."""
+    ab = shutil.which("ab")
+    if ab is None:
+        latencies = measure(session, url, requests_total=requests_total, clients=clients)
+        return percentile(latencies, 50), percentile(latencies, 95)
+    headers = [f"{name}: {value}" for name, value in session.headers.items()
+               if name.lower() in ("authorization", "accept-language")]
+    cookies = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    if cookies:
+        headers.append(f"Cookie: {cookies}")
+    with tempfile.NamedTemporaryFile("r", suffix=".csv") as table:
+        command = [ab, "-q", "-k", "-s", "300", "-n", str(requests_total), "-c", str(clients), "-e", table.name]
+        for header in headers:
+            command += ["-H", header]
+        run = subprocess.run([*command, url], capture_output=True, text=True, check=False)
+        report = run.stdout
+        non_2xx = re.search(r"Non-2xx responses:\s+(\d+)", report)
+        failed = re.search(r"\(Connect: (\d+), Receive: (\d+), Length: \d+, Exceptions: (\d+)\)", report)
+        if run.returncode != 0 or non_2xx or (failed and any(int(n) for n in failed.groups())):
+            raise SystemExit(f"{url}: ab reported failures\n{report}{run.stderr}")
+        rows = dict(line.split(",") for line in table.read().splitlines()[1:])
+    return float(rows["50"]) / 1000, float(rows["95"]) / 1000
 
 
 def measure(session: requests.Session, url: str, *, requests_total: int, clients: int) -> list[float]:
