@@ -119,7 +119,9 @@ def timings(session: requests.Session, url: str, *, requests_total: int, clients
         command = [ab, "-q", "-k", "-s", "300", "-n", str(requests_total), "-c", str(clients), "-e", table.name]
         for header in headers:
             command += ["-H", header]
-        run = subprocess.run([*command, url], capture_output=True, text=True, check=False)
+        # ab sends the path as given: percent-encode what requests would (the Chinese of a search).
+        run = subprocess.run([*command, requests.utils.requote_uri(url)], capture_output=True, text=True,
+                             check=False)
         report = run.stdout
         non_2xx = re.search(r"Non-2xx responses:\s+(\d+)", report)
         failed = re.search(r"\(Connect: (\d+), Receive: (\d+), Length: \d+, Exceptions: (\d+)\)", report)
