@@ -132,11 +132,10 @@ def main() -> None:
             for clients_count, total in ((1, args.requests), (8, args.requests * 4)):
                 for t, session in zip(targets, sessions, strict=True):
                     path = ([("", "", "/login/")] + pages(t))[index][2]
-                    # Warm-up, from as many clients as will be measured: each of gunicorn's workers has its
-                    # own in-process indexes (knowledge search, similar tickets) to load once, as a long-running
+                    # Warm-up from eight clients, so that it reaches every gunicorn worker: each has its own
+                    # in-process indexes (knowledge search, similar tickets) to load once, as a long-running
                     # worker has.
-                    stack.measure(session[who], t.base + path, requests_total=2 * clients_count,
-                                  clients=clients_count)
+                    stack.measure(session[who], t.base + path, requests_total=16, clients=8)
                     cells.append(stack.timings(session[who], t.base + path, requests_total=total,
                                                clients=clients_count))
             goal = None if index == 0 else (300.0 if "text" in name else 150.0)

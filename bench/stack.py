@@ -40,9 +40,10 @@ def server(database_url: str, port: int, *, kind: str = "gunicorn", threads: int
     env = {**os.environ, "DATABASE_URL": database_url, "HOTLINE_DEBUG": "false", "PYTHONPATH": str(root),
            "HOTLINE_ALLOWED_HOSTS": "127.0.0.1,localhost", "HOTLINE_LOG_LEVEL": "WARNING"}
     if kind == "gunicorn":
-        # One Redis database per server, emptied first: two histories served side by side must not read each
-        # other's cached hotspots or rate limits.
-        env.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{8 + port % 8}")
+        # One Redis database per server on the local Redis (8-14: the tests use 15), emptied first: two histories
+        # served side by side must not read each other's cached hotspots or rate limits. Never the REDIS_URL of the
+        # environment, which may be a real cache or broker.
+        env["REDIS_URL"] = f"redis://127.0.0.1:6379/{8 + port % 7}"
         import redis
 
         redis.Redis.from_url(env["REDIS_URL"]).flushdb()
@@ -115,8 +116,10 @@ def timings(session: requests.Session, url: str, *, requests_total: int, clients
     cookies = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
     if cookies:
         headers.append(f"Cookie: {cookies}")
-    with tempfile.NamedTemporaryFile("r", suffix=".csv") as table:
-        command = [ab, "-q", "-k", "-s", "300", "-n", str(requests_total), "-c", str(clients), "-e", table.name]
+    with tempfile.NamedTemporaryFile("r", suffix=".tsv") as table:
+        # -g: one line per request; its total time goes through `percentile` like the threads' latencies (ab's own
+        # percentile table takes one sample per step, so its p95 of 20 requests is the slowest of them).
+        command = [ab, "-q", "-k", "-s", "300", "-n", str(requests_total), "-c", str(clients), "-g", table.name]
         for header in headers:
             command += ["-H", header]
         # ab sends the path as given: percent-encode what requests would (the Chinese of a search).
@@ -127,8 +130,12 @@ def timings(session: requests.Session, url: str, *, requests_total: int, clients
         failed = re.search(r"\(Connect: (\d+), Receive: (\d+), Length: \d+, Exceptions: (\d+)\)", report)
         if run.returncode != 0 or non_2xx or (failed and any(int(n) for n in failed.groups())):
             raise SystemExit(f"{url}: ab reported failures\n{report}{run.stderr}")
-        rows = dict(line.split(",") for line in table.read().splitlines()[1:])
-    return float(rows["50"]) / 1000, float(rows["95"]) / 1000
+        lines = table.read().splitlines()
+    column = lines[0].split("\t").index("ttime")
+    latencies = [float(line.split("\t")[column]) / 1000 for line in lines[1:]]
+    if len(latencies) != requests_total:
+        raise SystemExit(f"{url}: ab timed {len(latencies)} of {requests_total} requests")
+    return percentile(latencies, 50), percentile(latencies, 95)
 
 
 def measure(session: requests.Session, url: str, *, requests_total: int, clients: int) -> list[float]:
