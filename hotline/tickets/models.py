@@ -196,10 +196,11 @@ class Ticket(models.Model):
             models.Index(fields=["created_at"], name="ticket_open_by_created",
                          condition=Q(status__in=sorted(OPEN_STATUSES))),
             # "Recently done" (the unit inbox) reads the last 30 days of resolutions, newest first, testing each
-            # against the unit's assignments: the ids and the consulted unit in the index, so that counting the tab
-            # reads the index alone (PostgreSQL's index-only scan), not a heap row per resolution.
+            # against the unit's scope: the columns that test reads (id, consulted unit, status) in the index, so
+            # that counting the tab reads the index alone (PostgreSQL's index-only scan), not a heap row each.
             models.Index(fields=["-resolved_at"], name="ticket_done_by_resolved",
-                         condition=Q(status__in=[Status.RESOLVED, Status.CLOSED]), include=["id", "consult_unit"]),
+                         condition=Q(status__in=[Status.RESOLVED, Status.CLOSED]),
+                         include=["id", "consult_unit", "status"]),
         ]
 
     def __str__(self) -> str:

@@ -74,7 +74,7 @@ class Scope:
 
     def current_work(self) -> QuerySet[Ticket]:
         """A unit's current work, what its inbox tabs of open work are drawn from (Art. 13-15): the tickets it holds
-        an assignment on that has neither ended nor finished, and those the hotline consulted it on. A return
+        an assignment on that has neither ended nor finished, and those the hotline is consulting it on. A return
         approved, or a re-dispatch, ends the assignment, so a ticket that went on to another unit leaves this unit's
         tabs (it stays in its list and history); the ticket closed finishes it (interpretation 88). The index of
         those assignments holds a few thousand rows for the biggest unit however long its history. For other
@@ -84,19 +84,25 @@ class Scope:
         held = Assignment.objects.filter(ticket=OuterRef("pk"), unit_id=self.unit_id, is_active=True,
                                          finished_at__isnull=True)
         return Ticket.objects.select_related("topic", "lead_unit", "region").filter(
-            Exists(held) | Q(consult_unit_id=self.unit_id))
+            Exists(held) | self._consulted_now())
+
+    def _consulted_now(self) -> Q:
+        """The tickets whose consultation with the unit is open (Art. 12(1)): once the operator answers or
+        dispatches, the unit has nothing left to do on it (interpretation 81), though it stays in its list."""
+        return Q(consult_unit_id=self.unit_id, status=Status.CONSULTING)
 
     def finished_since(self, since: dt.datetime) -> QuerySet[Ticket]:
         """What the unit's recently finished tab (近期办结) is drawn from: the tickets it held to the end, still open
-        or closed from `since` on (interpretation 88), and those it was consulted on. For other scopes, the tickets
-        in scope. (The consultations' OR also keeps PostgreSQL walking the tab's index, newest first, testing each
-        ticket against the hashed assignments: a join here misjudged how many rows match and sorted all of them.)"""
+        or closed from `since` on (interpretation 88), in the same scope as its open tabs. For other scopes, the
+        tickets in scope. (The consultations' OR also keeps PostgreSQL walking the tab's index, newest first,
+        testing each ticket against the hashed assignments: a join here misjudged how many rows match and sorted
+        all of them.)"""
         if self.unit_id is None:
             return self.tickets()
         held = Assignment.objects.filter(Q(finished_at__isnull=True) | Q(finished_at__gte=since),
                                          ticket=OuterRef("pk"), unit_id=self.unit_id, is_active=True)
         return Ticket.objects.select_related("topic", "lead_unit", "region").filter(
-            Exists(held) | Q(consult_unit_id=self.unit_id))
+            Exists(held) | self._consulted_now())
 
     def units(self) -> QuerySet[Unit]:
         """The units a reader may see and a desk may dispatch to: every unit for the city, a sub-centre's platforms'

@@ -46,3 +46,17 @@ class TestConsultedUnit(HotlineTestCase):
         ticket = self.consulting()
         self.client.force_login(self.unit_a_handler)
         assert self.client.get(f"/tickets/{ticket.number}/").status_code == 404
+
+    def test_once_dispatched_elsewhere_the_consultation_leaves_the_consulted_units_tabs_not_its_list(self):
+        # Consulted with unit B, then sent to unit A to handle: B has no work left on it (Art. 12(1)); it used to
+        # show in B's 待签收 and 办理中 as if B held it.
+        ticket = self.consulting()
+        workflow.answer_consultation(ticket, by=self.unit_b_handler, text="属于住建部门职责")
+        workflow.dispatch(ticket.__class__.objects.get(pk=ticket.pk), by=self.dispatcher, lead_unit=self.unit_a)
+        self.client.force_login(self.unit_b_handler)
+        inbox = self.client.get("/inbox/?queue=sign")
+        assert ticket not in inbox.context["rows"]
+        assert all(count == 0 for _, count in inbox.context["tabs"]), inbox.context["tabs"]
+        assert ticket.number in self.client.get("/tickets/").content.decode()  # its part stays in its history
+        self.client.force_login(self.unit_a_handler)
+        assert ticket in self.client.get("/inbox/?queue=sign").context["rows"]

@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='ticket',
-            index=models.Index(condition=models.Q(('status__in', ['resolved', 'closed'])), fields=['-resolved_at'], include=('id', 'consult_unit'), name='ticket_done_by_resolved'),
+            index=models.Index(condition=models.Q(('status__in', ['resolved', 'closed'])), fields=['-resolved_at'], include=('id', 'consult_unit', 'status'), name='ticket_done_by_resolved'),
         ),
     ]
