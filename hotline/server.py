@@ -2,7 +2,7 @@
 
     gunicorn -c python:hotline.server hotline.wsgi:application
 
-Why processes: a page costs 40-110 ms of Python, and the threads of one process take turns at one interpreter
+Why processes: a page costs 20-110 ms of Python, and the threads of one process take turns at one interpreter
 lock, so eight requests at once queue for one core while the others idle. Worker processes use every core; the
 threads in each overlap a request's waits on PostgreSQL with another's Python. Every worker is a separate
 process, so production shares its cache, rate limits and sessions through Redis (`REDIS_URL`), never memory.

@@ -5,8 +5,6 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
-
-
 application = get_wsgi_application()
 
 # Refuse to start on a key set that cannot read this database (a restore without its key file), with the reason.

@@ -186,12 +186,12 @@ class Ticket(models.Model):
             # The clocks without a (status, due) index above, each over the tickets it runs on, so that the overdue
             # queue and filter read only what is past due (`selectors.overdue_q`), not every ticket in progress.
             models.Index(fields=["rework_due"], name="ticket_rework_running",
-                         condition=Q(status="in_progress", rework_due__isnull=False)),
+                         condition=Q(status=Status.IN_PROGRESS, rework_due__isnull=False)),
             models.Index(fields=["arrival_due"], name="ticket_arrival_running",
-                         condition=Q(status__in=["dispatched", "in_progress"], arrival_due__isnull=False,
+                         condition=Q(status__in=[Status.DISPATCHED, Status.IN_PROGRESS], arrival_due__isnull=False,
                                      arrived_at__isnull=True)),
             models.Index(fields=["response_due"], name="ticket_response_running",
-                         condition=Q(status="dispatched", response_due__isnull=False)),
+                         condition=Q(status=Status.DISPATCHED, response_due__isnull=False)),
             # Open work is a few thousand rows of millions: the overdue queue and filter walk only these.
             models.Index(fields=["created_at"], name="ticket_open_by_created",
                          condition=Q(status__in=sorted(OPEN_STATUSES))),

@@ -79,17 +79,7 @@ class Scope:
         tabs (it stays in its list and history); the ticket closed finishes it (interpretation 88). The index of
         those assignments holds a few thousand rows for the biggest unit however long its history. For other
         scopes, the tickets in scope."""
-        if self.unit_id is None:
-            return self.tickets()
-        held = Assignment.objects.filter(ticket=OuterRef("pk"), unit_id=self.unit_id, is_active=True,
-                                         finished_at__isnull=True)
-        return Ticket.objects.select_related("topic", "lead_unit", "region").filter(
-            Exists(held) | self._consulted_now())
-
-    def _consulted_now(self) -> Q:
-        """The tickets whose consultation with the unit is open (Art. 12(1)): once the operator answers or
-        dispatches, the unit has nothing left to do on it (interpretation 81), though it stays in its list."""
-        return Q(consult_unit_id=self.unit_id, status=Status.CONSULTING)
+        return self._held(Q(finished_at__isnull=True))
 
     def finished_since(self, since: dt.datetime) -> QuerySet[Ticket]:
         """What the unit's recently finished tab (近期办结) is drawn from: the tickets it held to the end, still open
@@ -97,12 +87,18 @@ class Scope:
         tickets in scope. (The consultations' OR also keeps PostgreSQL walking the tab's index, newest first,
         testing each ticket against the hashed assignments: a join here misjudged how many rows match and sorted
         all of them.)"""
+        return self._held(Q(finished_at__isnull=True) | Q(finished_at__gte=since))
+
+    def _held(self, finish: Q) -> QuerySet[Ticket]:
+        """The tickets the unit holds an assignment on that has not ended, its finish as `finish` says, and those
+        whose consultation with it is open (Art. 12(1): once the operator answers or dispatches, the consulted
+        unit has nothing left to do on it, interpretation 81, though it stays in its list). For other scopes, the
+        tickets in scope."""
         if self.unit_id is None:
             return self.tickets()
-        held = Assignment.objects.filter(Q(finished_at__isnull=True) | Q(finished_at__gte=since),
-                                         ticket=OuterRef("pk"), unit_id=self.unit_id, is_active=True)
-        return Ticket.objects.select_related("topic", "lead_unit", "region").filter(
-            Exists(held) | self._consulted_now())
+        held = Assignment.objects.filter(finish, ticket=OuterRef("pk"), unit_id=self.unit_id, is_active=True)
+        consulted = Q(consult_unit_id=self.unit_id, status=Status.CONSULTING)
+        return Ticket.objects.select_related("topic", "lead_unit", "region").filter(Exists(held) | consulted)
 
     def units(self) -> QuerySet[Unit]:
         """The units a reader may see and a desk may dispatch to: every unit for the city, a sub-centre's platforms'
@@ -217,8 +213,7 @@ def joined_upper() -> Func:
 def bigrams() -> Func:
     """The distinct character pairs of number, title, content and place, upper-cased like `icontains` (PostgreSQL);
     exactly the expression `ticket_bigrams_gin` indexes. Fields are joined by U+001F, which no query contains."""
-    return Func(F("number"), F("title"), F("content"), F("address"), template="hotline_bigrams(UPPER(%(expressions)s))",
-                arg_joiner=" || E'\\x1f' || ", output_field=ArrayField(TextField()))
+    return Func(joined_upper(), function="hotline_bigrams", output_field=ArrayField(TextField()))
 
 
 def _text_search(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:

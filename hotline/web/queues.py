@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from hotline.tickets.models import Ticket
 from hotline.tickets.selectors import DESK_QUEUES, INBOX_QUEUES, Queue, tab_counts
 
-__all__ = ["DESK_QUEUES", "INBOX_QUEUES", "QUEUE_ROWS", "TAB_COUNT_CAP", "Queue", "find", "tabs"]
+__all__ = ["DESK_QUEUES", "INBOX_QUEUES", "QUEUE_ROWS", "TAB_COUNT_CAP", "Queue", "find", "source", "tabs"]
 
 QUEUE_ROWS = 50  # a tab shows the most urgent rows; the ticket list pages through the rest
 
@@ -27,9 +27,14 @@ def tabs(queues: tuple[Queue, ...], qs: QuerySet[Ticket], now: dt.datetime, *, t
     (`selectors.tab_counts`) and the history tab alone: a unit's tabs, where each count would otherwise hash the
     unit's assignments again. The history tabs count `history` when it is given."""
     counts = tab_counts(queues, qs, now) if together else {}
-    past = history if history is not None else qs
-    return [(queue, counts[queue.key] if queue.key in counts else _count(queue, past if queue.history else qs, now))
+    return [(queue, counts[queue.key] if queue.key in counts else _count(queue, source(queue, qs, history), now))
             for queue in queues]
+
+
+def source(queue: Queue, qs: QuerySet[Ticket], history: QuerySet[Ticket] | None) -> QuerySet[Ticket]:
+    """What `queue` reads: `history` for a history tab when it is given (a unit's recently finished work), else
+    `qs`."""
+    return history if history is not None and queue.history else qs
 
 
 def _count(queue: Queue, qs: QuerySet[Ticket], now: dt.datetime) -> int:

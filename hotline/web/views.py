@@ -97,11 +97,11 @@ def _queue_context(request: HttpRequest, qs: QuerySet[Ticket], all_queues: tuple
     read instead of `qs`."""
     now = now or timezone.now()
     current = queues.find(all_queues, request.GET.get("queue"), staff(request).role)
-    source = history if history is not None and current.history else qs
     return {
         "tabs": queues.tabs(all_queues, qs, now, together=counted_together, history=history),
         "current": current, "queue_url": reverse(url_name),
-        "rows": list(current.select(source, now).select_related("topic", "lead_unit")[:queues.QUEUE_ROWS]),
+        "rows": list(current.select(queues.source(current, qs, history), now)
+                     .select_related("topic", "lead_unit")[:queues.QUEUE_ROWS]),
         "queue_limit": queues.QUEUE_ROWS, "now": now,
     }
 
