@@ -88,6 +88,11 @@ class TestInboxIsCurrentWork(WorkflowTestCase):
         since = closed.resolved_at + dt.timedelta(days=1)
         assert not scope.finished_since(since).filter(pk=ticket.pk).exists()
         assert self.tab(self.unit_b_handler, "done") == []  # it left unit B's tabs with the return
+        # 近期办结 holds it to the minute 30 days after its resolution, and not a minute longer.
+        self.move_to(closed.resolved_at + dt.timedelta(days=30) - dt.timedelta(minutes=1))
+        assert self.tab(self.unit_a_handler, "done") == [ticket.number]
+        self.move_to(closed.resolved_at + dt.timedelta(days=30, minutes=1))
+        assert self.tab(self.unit_a_handler, "done") == []
         self.move_to(closed.resolved_at + dt.timedelta(days=31))
         assert self.tab(self.unit_a_handler, "done") == []
 
