@@ -17,6 +17,7 @@ and days, not the working-day calendar: the shapes of the queries matter here, n
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import random
 import time
@@ -59,7 +60,7 @@ PASSWORD = "bench-Pass-2026"  # every generated account; throw-away databases on
 REQUESTER_TABLE = Requester._meta.db_table
 DUMPS = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for millions of small dicts
 TABLES = ("tickets_ticket", "tickets_assignment", "tickets_event", "tickets_requester", "tickets_followup",
-          "tickets_reply", "tickets_returnrequest", "tickets_extensionrequest")
+          "tickets_reply", "tickets_returnrequest", "tickets_extensionrequest", "tickets_unitticket")
 
 
 class Copier:
@@ -432,6 +433,15 @@ def mark_owed_merged() -> None:
         cursor.execute(OWED_MERGED_SQL)
 
 
+def readable_by_units() -> None:
+    """Which units may read each ticket (`UnitTicket`), derived from the assignments and consultations written, by
+    the same statements as the migration that introduced it."""
+    migration = importlib.import_module("hotline.tickets.migrations.0028_unit_ticket")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.FROM_ASSIGNMENTS)
+        cursor.execute(migration.FROM_CONSULTATIONS)
+
+
 def load(n: int, first: dt.datetime, now: dt.datetime, world: World, *, seed: int = 12345) -> Generator:
     """Write n tickets over [first, now) with indexes dropped and rebuilt, sequences moved on, then VACUUM ANALYZE."""
     if Ticket.objects.exists():
@@ -446,6 +456,7 @@ def load(n: int, first: dt.datetime, now: dt.datetime, world: World, *, seed: in
             print(f"  {tid:,} tickets, {gen.events.total:,} events", flush=True)
 
     timed(f"generate {n:,} tickets by COPY", lambda: gen.run(n, first, progress))
+    timed("tickets each unit may read", readable_by_units)
     timed(f"rebuild {len(dropped)} indexes", lambda: rebuild(dropped))
     timed("merged requesters owed a call", mark_owed_merged)
     with connection.cursor() as cursor:

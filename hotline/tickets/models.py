@@ -273,6 +273,28 @@ class Assignment(models.Model):
         return rows.order_by("-dispatched_at", "-id").values_list("unit_id", flat=True).first()
 
 
+class UnitTicket(models.Model):
+    """A ticket a unit may read: it was dispatched to the unit (lead or assisting, Art. 13, 19) or the hotline
+    consulted the unit on it (Art. 12(1)). A unit's list, its API list and its access to a ticket page read this.
+
+    Written by the transition that assigns or consults (`workflow._core._assign`, `consult`) in its transaction,
+    never removed: a unit keeps seeing what it handled or answered. One row per unit and ticket however often the
+    ticket came back, so a unit's scope is a plain semi-join that PostgreSQL walks newest first and stops after a
+    page; an EXISTS over the assignments OR the consultation column could not be joined, and hashed the unit's whole
+    history (57,000 tickets for the biggest unit at a million) on every page (issue 15)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    since = models.DateTimeField("起始时间")  # the first dispatch or consultation that gave it to the unit
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位可见工单"
+        constraints = [models.UniqueConstraint(fields=["unit", "ticket"], name="unit_ticket_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.ticket_id}"
+
+
 class Event(models.Model):
     """One append-only line of a ticket's history: who did what, from which status to which, when and why."""
 

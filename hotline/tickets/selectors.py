@@ -22,7 +22,7 @@ from hotline.deadlines.calendar import LOCAL_TZ
 from hotline.deadlines.policy import Clock
 from hotline.directory.models import Platform, Unit
 from hotline.tickets.choices import OPEN_STATUSES, ReviewState, Status
-from hotline.tickets.models import Assignment, ConsultationAnswer, ExtensionRequest, Ticket
+from hotline.tickets.models import Assignment, ConsultationAnswer, ExtensionRequest, Ticket, UnitTicket
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff
@@ -59,8 +59,9 @@ class Scope:
         return bool(self.platforms)
 
     def tickets(self) -> QuerySet[Ticket]:
-        """The tickets in scope. A unit's are those it is or was assigned (an EXISTS over its assignments, so no
-        join multiplies the rows and no DISTINCT sorts them), and those the hotline consulted it on (Art. 12(1))."""
+        """The tickets in scope. A unit's are those it is or was assigned and those the hotline consulted it on
+        (Art. 12(1)), one `UnitTicket` row each: an EXISTS over them alone is a semi-join, so no join multiplies the
+        rows, and PostgreSQL reads the newest tickets and stops after a page or a capped count."""
         qs = Ticket.objects.select_related("topic", "lead_unit", "region")
         if self.city:
             return qs
@@ -68,8 +69,7 @@ class Scope:
             return qs.filter(platform_id__in=self.platforms)
         if self.unit_id is None:
             return qs.none()
-        return qs.filter(Exists(Assignment.objects.filter(ticket=OuterRef("pk"), unit_id=self.unit_id))
-                         | Q(consult_unit_id=self.unit_id))
+        return qs.filter(Exists(UnitTicket.objects.filter(ticket=OuterRef("pk"), unit_id=self.unit_id)))
 
 
     def current_work(self) -> QuerySet[Ticket]:

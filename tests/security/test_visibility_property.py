@@ -16,16 +16,18 @@ from hotline.lib.errors import NotFound
 from hotline.tickets import workflow
 from hotline.tickets.access import access_ticket, visible_tickets
 from hotline.tickets.models import Assignment, Ticket
+from hotline.tickets.workflow._core import _assign
 from tests.base import PersonaMixin
 
 
 @st.composite
-def worlds(draw: st.DrawFn) -> tuple[list[int | None], list[list[tuple[int, str, bool]]]]:
+def worlds(draw: st.DrawFn) -> tuple[list[int | None], list[list[tuple[int, set[int]]]]]:
     """A unit tree (each unit's parent is an earlier unit or none) and tickets with assignment histories."""
     size = draw(st.integers(2, 6))
     parents = [None] + [draw(st.none() | st.integers(0, i - 1)) for i in range(1, size)]
-    assignment = st.tuples(st.integers(0, size - 1), st.sampled_from(["lead", "assist"]), st.booleans())
-    tickets = draw(st.lists(st.lists(assignment, max_size=4), min_size=1, max_size=5))
+    # A ticket's dispatches, each a lead unit and assisting units; each one ends the assignments before it.
+    dispatch = st.tuples(st.integers(0, size - 1), st.sets(st.integers(0, size - 1), max_size=2))
+    tickets = draw(st.lists(st.lists(dispatch, max_size=3), min_size=1, max_size=5))
     return parents, tickets
 
 
@@ -34,7 +36,7 @@ class TestVisibilityOverUnitTrees(PersonaMixin, TestCase):
     def setUpTestData(cls) -> None:
         cls.make_personas()
 
-    def build(self, parents: list[int | None], plans: list[list[tuple[int, str, bool]]]
+    def build(self, parents: list[int | None], plans: list[list[tuple[int, set[int]]]]
               ) -> tuple[list[Unit], list[Staff], dict[int, set[int]]]:
         units: list[Unit] = []
         for i, parent in enumerate(parents):
@@ -47,23 +49,22 @@ class TestVisibilityOverUnitTrees(PersonaMixin, TestCase):
         for plan in plans:
             ticket = workflow.create_ticket(by=self.operator, channel="phone", request_type="complaint",
                                             content="生成的工单")
-            active: set[int] = set()
-            for index, role, is_active in plan:
-                unit = units[index]
-                if is_active and unit.pk in active:
-                    continue  # at most one active assignment per unit and ticket
-                active |= {unit.pk} if is_active else set()
-                Assignment.objects.create(ticket=ticket, unit=unit, role=role, dispatched_at=now,
-                                          dispatched_by=self.dispatcher, is_active=is_active,
-                                          ended_at=None if is_active else now)
-                seen[unit.pk].add(ticket.pk)
+            for lead, assisting in plan:
+                helpers = [units[index] for index in sorted(assisting - {lead})]
+                # The one writer of a dispatch's assignments (dispatch and re-dispatch both call it).
+                _assign(ticket, units[lead], helpers, by=self.dispatcher, now=now)
+                for unit in (units[lead], *helpers):
+                    seen[unit.pk].add(ticket.pk)
         return units, staff, seen
 
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(worlds())
     def test_it_shows_each_unit_exactly_its_own_assignments(
-            self, world: tuple[list[int | None], list[list[tuple[int, str, bool]]]]) -> None:
+            self, world: tuple[list[int | None], list[list[tuple[int, set[int]]]]]) -> None:
         units, staff, seen = self.build(*world)
+        # What the visibility rows say is what the assignments say: every unit ever assigned, active or ended.
+        assert {(a.unit_id, a.ticket_id) for a in Assignment.objects.all()} == {
+            (unit_id, ticket_id) for unit_id, tickets in seen.items() for ticket_id in tickets}
         everything = set(Ticket.objects.values_list("pk", flat=True))
         assert set(visible_tickets(self.supervisor).values_list("pk", flat=True)) == everything
         for member in staff:

@@ -12,8 +12,8 @@ from django.db.models import F
 from hotline.directory.choices import UNIT_ROLES, UnitKind
 from hotline.directory.models import Unit
 from hotline.lib.errors import ConcurrentChange, Forbidden, InvalidInput, TransitionNotAllowed
-from hotline.tickets.choices import TRANSITIONS, Action, ReviewState, Status
-from hotline.tickets.models import Event, ExtensionRequest, Outbox, Ticket
+from hotline.tickets.choices import TRANSITIONS, Action, AssignmentRole, ReviewState, Status
+from hotline.tickets.models import Assignment, Event, ExtensionRequest, Outbox, Ticket, UnitTicket
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff
@@ -97,6 +97,24 @@ def _against(due: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
     missed, so statistics read lateness from the event itself (Art. 26, 27), not from columns that move later."""
     return {"due": due.astimezone(dt.UTC).isoformat() if due is not None else None,
             "late": bool(due is not None and now >= due)}
+
+
+def _assign(ticket: Ticket, lead_unit: Unit, assisting: list[Unit], *, by: Staff, now: dt.datetime) -> None:
+    """The ticket's units from `now` (Art. 13, 19): the active assignments end, the lead and assisting units get
+    theirs, and each unit may read the ticket from then on (`UnitTicket`). Inside the transition's transaction."""
+    Assignment.objects.filter(ticket=ticket, is_active=True).update(is_active=False, ended_at=now)
+    Assignment.objects.create(ticket=ticket, unit=lead_unit, role=AssignmentRole.LEAD, dispatched_at=now,
+                              dispatched_by=by)
+    for unit in assisting:
+        Assignment.objects.create(ticket=ticket, unit=unit, role=AssignmentRole.ASSIST, dispatched_at=now,
+                                  dispatched_by=by)
+    _readable_by(ticket, [lead_unit, *assisting], now)
+
+
+def _readable_by(ticket: Ticket, units: list[Unit], now: dt.datetime) -> None:
+    """`units` may read the ticket from `now` on; a unit that already could keeps its first moment."""
+    UnitTicket.objects.bulk_create([UnitTicket(ticket=ticket, unit=unit, since=now) for unit in units],
+                                   ignore_conflicts=True)
 
 
 def _outbox(kind: str, **payload: Any) -> None:

@@ -13,13 +13,14 @@ from hotline.deadlines.store import load_calendar
 from hotline.directory.choices import SUPERVISION_ROLES
 from hotline.directory.models import Unit
 from hotline.lib.errors import InvalidInput
-from hotline.tickets.choices import Action, AssignmentRole, ReviewState, Status
-from hotline.tickets.models import Assignment, ReturnRequest, Ticket
+from hotline.tickets.choices import Action, ReviewState, Status
+from hotline.tickets.models import ReturnRequest, Ticket
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff
 
 from hotline.tickets.workflow._core import (
+    _assign,
     _estimated,
     _expire_pending_extensions,
     _move,
@@ -52,10 +53,5 @@ def redispatch(ticket: Ticket, *, by: Staff, lead_unit: Unit, assisting_units: S
         ReturnRequest.objects.filter(ticket=ticket, state=ReviewState.PENDING).update(
             state=ReviewState.APPROVED, reviewed_by=by, reviewed_at=now, review_note="协调确定承办单位")
         _expire_pending_extensions(ticket, now, "协调改派，延期申请失效")
-        Assignment.objects.filter(ticket=ticket, is_active=True).update(is_active=False, ended_at=now)
-        Assignment.objects.create(ticket=ticket, unit=lead_unit, role=AssignmentRole.LEAD, dispatched_at=now,
-                                  dispatched_by=by)
-        for unit in assisting:
-            Assignment.objects.create(ticket=ticket, unit=unit, role=AssignmentRole.ASSIST, dispatched_at=now,
-                                      dispatched_by=by)
+        _assign(ticket, lead_unit, assisting, by=by, now=now)
     return ticket

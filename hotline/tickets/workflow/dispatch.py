@@ -17,14 +17,15 @@ from hotline.directory.choices import DISPATCH_ROLES
 from hotline.directory.models import Unit
 from hotline.lib.errors import InvalidInput, TransitionNotAllowed
 from hotline.tickets import attachments
-from hotline.tickets.choices import Action, AssignmentRole, AttachmentPurpose, ReturnKind, ReviewState, Status
-from hotline.tickets.models import Assignment, ReturnRequest, Ticket
+from hotline.tickets.choices import Action, AttachmentPurpose, ReturnKind, ReviewState, Status
+from hotline.tickets.models import ReturnRequest, Ticket
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff
 
 from hotline.tickets.workflow._core import (
     _against,
+    _assign,
     _estimated,
     _move,
     _require_active_unit,
@@ -58,12 +59,7 @@ def dispatch(ticket: Ticket, *, by: Staff, lead_unit: Unit, assisting_units: Seq
               arrived_at=None, response_due=response_due, due_estimated=_estimated(sign_due),
               data={"lead_unit": lead_unit.code, "assisting_units": [u.code for u in assisting],
                     **_against(ticket.dispatch_due, now)})
-        Assignment.objects.filter(ticket=ticket, is_active=True).update(is_active=False, ended_at=now)
-        Assignment.objects.create(ticket=ticket, unit=lead_unit, role=AssignmentRole.LEAD, dispatched_at=now,
-                                  dispatched_by=by)
-        for unit in assisting:
-            Assignment.objects.create(ticket=ticket, unit=unit, role=AssignmentRole.ASSIST, dispatched_at=now,
-                                      dispatched_by=by)
+        _assign(ticket, lead_unit, assisting, by=by, now=now)
     return ticket
 
 
