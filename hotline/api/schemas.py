@@ -237,7 +237,7 @@ class TicketFilters(Schema):
     created_from: Day | None = Field(None, description="受理日期起（含），北京时间")
     created_to: Day | None = Field(None, description="受理日期止（含），北京时间")
     q: Annotated[str, Field(max_length=100), AfterValidator(_no_nul)] | None = Field(
-        None, description="在编号、标题、诉求内容中查找")
+        None, description="在编号、标题、诉求内容、地点中查找；8 位以上数字按编号开头查找")
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=1_000_000)
     after: Code | None = Field(None, description="按键续页：上一页最后一张工单的编号（长列表用它代替 offset）")

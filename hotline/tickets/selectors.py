@@ -217,7 +217,8 @@ def bigrams() -> Func:
 
 
 def _text_search(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
-    """`text` in the number, title, content or place, ignoring case (see above for two characters on PostgreSQL)."""
+    """`text` in the number, title, content or place, ignoring case (see above for two characters on PostgreSQL);
+    eight digits or more begin the number (`NUMBER_START_DIGITS`)."""
     if connections[qs.db].vendor == "postgresql" and len(text) == PAIR:
         # The pair's index finds the rows; where PostgreSQL walks the newest tickets instead (a common pair, a page
         # of 25), the plain position test rejects each non-match for a microsecond before the pairs function would
@@ -225,8 +226,19 @@ def _text_search(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
         position = StrIndex(joined_upper(), Value(text.upper()))
         return qs.alias(bigrams=bigrams(), position=position).filter(  # type: ignore[misc]  # an array
             position__gt=0, bigrams__contains=[text.upper()])
-    return qs.filter(Q(number__icontains=text) | Q(title__icontains=text) | Q(content__icontains=text)
-                     | Q(address__icontains=text))
+    number = Q(number__startswith=text) if _number_start(text) else Q(number__icontains=text)
+    return qs.filter(number | Q(title__icontains=text) | Q(content__icontains=text) | Q(address__icontains=text))
+
+
+# A query of this many digits or more is the start of a ticket number (its date, then the day's sequence), as read
+# from an SMS or a receipt: the number is matched from its start, on the number's own index. Containment over
+# numbers read the trigram index, where every number shares the year's trigrams ("202", "026"): 5 ms a query at a
+# million tickets, and growing with them. Title, content and place are still searched for the digits anywhere.
+NUMBER_START_DIGITS = 8
+
+
+def _number_start(text: str) -> bool:
+    return len(text) >= NUMBER_START_DIGITS and text.isascii() and text.isdigit()
 
 
 # Lists count at most this many rows: counting a unit's whole history (57,000 rows at a million tickets) on every
