@@ -1,6 +1,6 @@
-"""After a drill: every ticket's status equals its last event's to-status, no dispatch without its assignment, the
-audit chain verifies, numbers are unique, and no drill ticket was created twice. Prints one JSON line; exit 1 if any
-check fails. Runs on the database of DATABASE_URL.
+"""After a drill: every ticket's status equals its last event's to-status, no dispatch without its assignment, every
+assigned or consulted unit may read its ticket, the audit chain verifies, numbers are unique, and no drill ticket
+was created twice. Prints one JSON line; exit 1 if any check fails. Runs on the database of DATABASE_URL.
 
     python bench/drills/consistency.py [--created N1,N2,…] [--mark TEXT]
 """
@@ -20,9 +20,9 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db.models import Count, OuterRef, Subquery  # noqa: E402
+from django.db.models import Count, Exists, OuterRef, Subquery  # noqa: E402
 
-from hotline.tickets.models import Assignment, Event, Ticket  # noqa: E402
+from hotline.tickets.models import Assignment, Event, Ticket, UnitTicket  # noqa: E402
 from hotline.vault.startup import verify as verify_keys  # noqa: E402
 
 ASSIGNED = ("dispatched", "return_requested", "in_progress", "replied", "resolved", "closed")
@@ -36,6 +36,11 @@ def figures(created: list[str], mark: str) -> dict[str, int]:
     with_lead = Assignment.objects.values_list("ticket_id", flat=True).distinct()
     dispatch_without_assignment = Ticket.objects.filter(pk__in=dispatched).exclude(pk__in=with_lead).count() \
         + Ticket.objects.filter(status__in=ASSIGNED).exclude(pk__in=with_lead).count()
+    # The right to read (interpretation 89) is written in the transaction of the dispatch or consultation.
+    readable = UnitTicket.objects.filter(ticket=OuterRef("ticket"), unit=OuterRef("unit"))
+    unreadable = Assignment.objects.exclude(Exists(readable)).count() + Ticket.objects.filter(
+        consult_unit__isnull=False).exclude(Exists(UnitTicket.objects.filter(
+            ticket=OuterRef("pk"), unit=OuterRef("consult_unit")))).count()
     duplicate_numbers = Ticket.objects.values("number").annotate(n=Count("id")).filter(n__gt=1).count()
     drill = Ticket.objects.filter(content__startswith=mark)
     duplicate_creates = drill.values("content").annotate(n=Count("id")).filter(n__gt=1).count()
@@ -52,6 +57,7 @@ def figures(created: list[str], mark: str) -> dict[str, int]:
     return {
         "tickets": Ticket.objects.count(), "events": Event.objects.count(), "drill_tickets": drill.count(),
         "status_mismatch": status_mismatch, "dispatch_without_assignment": dispatch_without_assignment,
+        "unit_cannot_read": unreadable,
         "duplicate_numbers": duplicate_numbers, "duplicate_creates": duplicate_creates,
         "created_answers_missing": sum(1 for number in created if number not in known),
         "audit_verify_failures": audit_failures,
@@ -65,8 +71,8 @@ def main() -> int:
     args = parser.parse_args()
     result = figures([n for n in args.created.split(",") if n], args.mark)
     print(json.dumps({"check": "consistency", **result}, ensure_ascii=False))
-    bad = ("status_mismatch", "dispatch_without_assignment", "duplicate_numbers", "duplicate_creates",
-           "created_answers_missing", "audit_verify_failures")
+    bad = ("status_mismatch", "dispatch_without_assignment", "unit_cannot_read", "duplicate_numbers",
+           "duplicate_creates", "created_answers_missing", "audit_verify_failures")
     return 1 if any(result[name] for name in bad) else 0
 
 
