@@ -33,7 +33,8 @@ def test_postgres_connections_carry_the_planner_settings(monkeypatch):
     monkeypatch.delenv("HOTLINE_PG_SETTINGS", raising=False)
     try:
         module = importlib.reload(hotline.settings)
-        assert module.DATABASES["default"]["OPTIONS"]["options"] == "-c random_page_cost=1.1 -c jit=off"
+        assert module.DATABASES["default"]["OPTIONS"]["options"] == \
+            "-c random_page_cost=1.1 -c jit=off -c parallel_setup_cost=10000"
         monkeypatch.setenv("HOTLINE_PG_SETTINGS", "none")
         assert "options" not in importlib.reload(hotline.settings).DATABASES["default"].get("OPTIONS", {})
     finally:
