@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models
 
@@ -435,11 +436,8 @@ def mark_owed_merged() -> None:
 
 def readable_by_units() -> None:
     """Which units may read each ticket (`UnitTicket`), derived from the assignments and consultations written, by
-    the same statements as the migration that introduced it."""
-    migration = importlib.import_module("hotline.tickets.migrations.0028_unit_ticket")
-    with connection.cursor() as cursor:
-        cursor.execute(migration.FROM_ASSIGNMENTS)
-        cursor.execute(migration.FROM_CONSULTATIONS)
+    the migration that introduced it."""
+    importlib.import_module("hotline.tickets.migrations.0028_unit_ticket").record(django_apps, connection)
 
 
 def load(n: int, first: dt.datetime, now: dt.datetime, world: World, *, seed: int = 12345) -> Generator:

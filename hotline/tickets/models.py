@@ -248,10 +248,8 @@ class Assignment(models.Model):
         verbose_name = verbose_name_plural = "承办分派"
         indexes = [
             models.Index(fields=["unit", "is_active"]),
-            # A unit's scope (EXISTS over its assignments) read from the index alone, without visiting the rows.
-            models.Index(fields=["unit", "ticket"], name="assignment_unit_ticket"),
-            # A unit's open work (its inbox tabs) the same way, over the assignments neither ended nor finished: a
-            # few thousand rows for the biggest unit however long its history (issue 15).
+            # A unit's open work (its inbox tabs) read from the index alone, over the assignments neither ended nor
+            # finished: a few thousand rows for the biggest unit however long its history (issue 15).
             models.Index(fields=["unit", "ticket"], condition=Q(is_active=True, finished_at__isnull=True),
                          name="assignment_open_unit_ticket"),
             # Its recently finished work (the inbox's 近期办结 tab): a range of the finish moment.
@@ -287,7 +285,8 @@ class UnitTicket(models.Model):
     history (57,000 tickets for the biggest unit at a million) on every page (issue 15)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: `unit_ticket_once` begins with the unit.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
     since = models.DateTimeField("起始时间")  # the first dispatch or consultation that gave it to the unit
 
     class Meta:

@@ -1,6 +1,7 @@
-"""Migration 0028 gives each unit the tickets it could read before: every ticket it was ever assigned (lead or
-assisting, active or ended, from its first dispatch there) and every ticket it was consulted on (from the
-consultation), once each; a unit neither assigned nor consulted reads nothing."""
+"""Migration 0028 gives each unit the tickets it may read (interpretation 89): every ticket it was ever assigned (lead
+or assisting, active or ended, from its first dispatch there) and every ticket it was ever consulted on (from that
+consultation, as its event names the unit), once each and from the earlier moment; a unit neither assigned nor
+consulted reads nothing."""
 
 from __future__ import annotations
 
@@ -52,19 +53,27 @@ class TestUnitTicketMigration(TransactionTestCase):
                                   dispatched_at=self.t + 5 * hour)
         Assignment.objects.create(ticket_id=handled, unit_id=self.water.pk, role="assist",
                                   dispatched_at=self.t + 5 * hour)
-        # Power was consulted (the event says when); the hotline answered. Road was consulted and then assigned.
+        consult = dict(action="consult", from_status="pending_dispatch", to_status="consulting")
+        # Water was consulted first, then (after a dispatch returned) power, the ticket's consulted unit now.
         consulted = self.ticket(old, "20260301000002", status="answered", consult_unit_id=self.power.pk)
-        Event.objects.create(ticket_id=consulted, action="consult", from_status="pending_dispatch",
-                             to_status="consulting", at=self.t + 3 * hour, seq=1)
+        Event.objects.create(ticket_id=consulted, at=self.t + hour, seq=1, data={"unit": "water"}, **consult)
+        Event.objects.create(ticket_id=consulted, at=self.t + 3 * hour, seq=2, data={"unit": "power"}, **consult)
+        # Road was consulted, then dispatched the ticket: it reads it from the consultation.
         both = self.ticket(old, "20260301000003", status="dispatched", consult_unit_id=self.road.pk,
                            lead_unit_id=self.road.pk)
+        Event.objects.create(ticket_id=both, at=self.t + 2 * hour, seq=1, data={"unit": "road"}, **consult)
         Assignment.objects.create(ticket_id=both, unit_id=self.road.pk, role="lead", dispatched_at=self.t + 4 * hour)
+        # A consultation whose event names no unit counts from the ticket's latest consultation.
+        unnamed = self.ticket(old, "20260301000004", status="answered", consult_unit_id=self.power.pk)
+        Event.objects.create(ticket_id=unnamed, at=self.t + 6 * hour, seq=1, **consult)
 
         migrate()
 
         rows = {(r.unit_id, r.ticket_id): r.since for r in UnitTicket.objects.all()}
         assert rows == {(self.road.pk, handled): self.t + hour, (self.water.pk, handled): self.t + 5 * hour,
-                        (self.power.pk, consulted): self.t + 3 * hour, (self.road.pk, both): self.t + 4 * hour}
+                        (self.water.pk, consulted): self.t + hour, (self.power.pk, consulted): self.t + 3 * hour,
+                        (self.road.pk, both): self.t + 2 * hour, (self.power.pk, unnamed): self.t + 6 * hour}
         assert set(Scope(unit_id=self.road.pk).tickets().values_list("pk", flat=True)) == {handled, both}
-        assert list(Scope(unit_id=self.power.pk).tickets().values_list("pk", flat=True)) == [consulted]
+        assert set(Scope(unit_id=self.power.pk).tickets().values_list("pk", flat=True)) == {consulted, unnamed}
+        assert set(Scope(unit_id=self.water.pk).tickets().values_list("pk", flat=True)) == {handled, consulted}
         assert not Scope(unit_id=self.idle.pk).tickets().exists()
