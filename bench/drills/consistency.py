@@ -32,10 +32,11 @@ def figures(created: list[str], mark: str) -> dict[str, int]:
     last = Event.objects.filter(ticket=OuterRef("pk")).exclude(to_status="").order_by("-seq", "-id")
     tickets = Ticket.objects.annotate(last_to=Subquery(last.values("to_status")[:1]))
     status_mismatch = sum(1 for status, last_to in tickets.values_list("status", "last_to") if status != last_to)
-    dispatched = Event.objects.filter(action="dispatch").values_list("ticket_id", flat=True).distinct()
-    with_lead = Assignment.objects.values_list("ticket_id", flat=True).distinct()
-    dispatch_without_assignment = Ticket.objects.filter(pk__in=dispatched).exclude(pk__in=with_lead).count() \
-        + Ticket.objects.filter(status__in=ASSIGNED).exclude(pk__in=with_lead).count()
+    # EXISTS, not NOT IN over a list of ids: the latter took over twenty minutes on a million tickets.
+    dispatched = Exists(Event.objects.filter(ticket=OuterRef("pk"), action="dispatch"))
+    assigned = Exists(Assignment.objects.filter(ticket=OuterRef("pk")))
+    dispatch_without_assignment = Ticket.objects.filter(dispatched).exclude(assigned).count() \
+        + Ticket.objects.filter(status__in=ASSIGNED).exclude(assigned).count()
     # The right to read (interpretation 89) is written in the transaction of the dispatch or consultation.
     readable = UnitTicket.objects.filter(ticket=OuterRef("ticket"), unit=OuterRef("unit"))
     unreadable = Assignment.objects.exclude(Exists(readable)).count() + Ticket.objects.filter(

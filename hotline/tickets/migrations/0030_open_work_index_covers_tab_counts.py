@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='ticket',
-            index=models.Index(condition=models.Q(('status__in', ['consulting', 'dispatched', 'in_progress', 'pending_dispatch', 'replied', 'return_requested', 'transferring'])), fields=['created_at'], include=('id', 'status', 'consult_unit'), name='ticket_open_by_created'),
+            index=models.Index(condition=models.Q(('status__in', ['consulting', 'dispatched', 'in_progress', 'pending_dispatch', 'replied', 'return_requested', 'transferring'])), fields=['created_at'], include=('id', 'status', 'consult_unit', 'dispatch_due', 'consult_due', 'sign_due', 'handling_due', 'rework_due', 'arrival_due', 'arrived_at', 'response_due'), name='ticket_open_by_created'),
         ),
     ]
