@@ -10,6 +10,7 @@ and its own waitress server; never the shared database. Prints the figures and e
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import random
@@ -66,8 +67,12 @@ class Client(threading.Thread):
         self.created: list[str] = []
 
     def call(self, who: str, path: str, body: dict[str, object]) -> dict[str, object]:
-        key, claimed_unsaved = str(uuid.uuid4()), False
+        # Each attempt answered "not saved", as (sent, answered) wall times: a replay names when the first request
+        # was saved, and only an attempt whose window holds that moment said so wrongly. (An attempt whose answer
+        # was lost may have saved it, and a later attempt then truly saved nothing.)
+        key, unsaved_windows = str(uuid.uuid4()), []
         for _ in range(600):
+            sent = time.time()
             request = urllib.request.Request(self.base + path, data=json.dumps(body).encode(), method="POST", headers={
                 "Content-Type": "application/json", "Authorization": f"Bearer {self.tokens[who]}",
                 "Idempotency-Key": key})
@@ -77,8 +82,11 @@ class Client(threading.Thread):
                     self.stats["answered_ok"] += 1
                     if replayed:
                         self.stats["replayed"] += 1
-                        if claimed_unsaved:  # the earlier answer said "not saved", yet it was
-                            self.stats["answered_failed_but_saved"] += 1
+                        saved_at = dt.datetime.fromisoformat(response.headers["Idempotent-Saved-At"]).timestamp()
+                        if any(start <= saved_at <= end for start, end in unsaved_windows):
+                            self.stats["answered_failed_but_saved"] += 1  # that attempt said "not saved", yet it was
+                        elif unsaved_windows:
+                            self.stats["replayed_after_a_true_not_saved"] += 1
                     return json.loads(response.read())  # type: ignore[no-any-return]
             except urllib.error.HTTPError as error:
                 answer = json.loads(error.read() or b"{}") if error.headers.get_content_type() == "application/json" \
@@ -88,7 +96,7 @@ class Client(threading.Thread):
                     self.stats[f"refused_{answer.get('code')}"] += 1
                     raise
                 if error.code == 500 or answer.get("details", {}).get("saved") is False:
-                    claimed_unsaved = True
+                    unsaved_windows.append((sent, time.time()))
                 if "Traceback" in json.dumps(answer):
                     self.stats["stack_traces"] += 1
             except OSError:
@@ -107,7 +115,9 @@ class Client(threading.Thread):
                 self.created.append(number)
                 self.call("dispatcher", f"/tickets/{number}/dispatch", {"lead_unit": UNIT})
                 self.call("handler", f"/tickets/{number}/sign", {})
-                now = time.strftime("%Y-%m-%dT%H:%M:%S+08:00", time.gmtime(time.time() + 8 * 3600 - 5))
+                # Now, to the second: not after the server's now, and not before the minute of the dispatch (five
+                # seconds back fell before it when the dispatch came in a minute's first five seconds).
+                now = time.strftime("%Y-%m-%dT%H:%M:%S+08:00", time.gmtime(time.time() + 8 * 3600))
                 self.call("handler", f"/tickets/{number}/reply", {
                     "handler_name": "演练", "handled_at": now, "process": "现场处理", "result": "已修复",
                     "contact_note": "电话告知", "contacted": True})

@@ -56,6 +56,8 @@ def fingerprint(request: HttpRequest) -> str:
 def _replay(row: IdempotentRequest) -> HttpResponse:
     response = HttpResponse(row.response, status=row.status, content_type="application/json; charset=utf-8")
     response["Idempotent-Replayed"] = "true"
+    # When the first request was saved: a client that had several answers for one key can tell which attempt it was.
+    response["Idempotent-Saved-At"] = row.created.isoformat()
     return response
 
 

@@ -3,6 +3,7 @@ same key with another body is refused; a write answered as failed saved nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 from unittest import mock
@@ -27,6 +28,8 @@ class TestIdempotencyKey(ApiTestCase):
         assert (first.status_code, again.status_code) == (201, 201)
         assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
         assert Ticket.objects.count() == 1
+        saved = Ticket.objects.get().created_at
+        assert abs(dt.datetime.fromisoformat(again["Idempotent-Saved-At"]) - saved) < dt.timedelta(seconds=1)
 
     def test_it_answers_a_retried_transition_with_its_first_result_not_a_conflict(self):
         number = self.new_ticket().number
