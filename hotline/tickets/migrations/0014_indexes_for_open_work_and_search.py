@@ -10,19 +10,9 @@ the embedded deployment's tables are small enough to scan.
 from django.conf import settings
 from django.db import migrations, models
 
+from hotline.lib.migrations import PostgresRunSQL
+
 SEARCHED = ("number", "title", "content", "address")
-
-
-class PostgresRunSQL(migrations.RunSQL):
-    """RunSQL that applies only on PostgreSQL."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 TRIGRAM_FORWARD = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"] + [

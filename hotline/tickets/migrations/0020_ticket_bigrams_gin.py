@@ -5,6 +5,8 @@ for the four searched columns, exactly the expression `hotline.tickets.selectors
 
 from django.db import migrations
 
+from hotline.lib.migrations import PostgresRunSQL
+
 FORWARD = [
     """CREATE OR REPLACE FUNCTION hotline_bigrams(value text) RETURNS text[]
        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
@@ -14,18 +16,6 @@ FORWARD = [
        (hotline_bigrams(UPPER("number" || E'\\x1f' || "title" || E'\\x1f' || "content" || E'\\x1f' || "address")))""",
 ]
 REVERSE = ['DROP INDEX IF EXISTS "ticket_bigrams_gin"', "DROP FUNCTION IF EXISTS hotline_bigrams(text)"]
-
-
-class PostgresRunSQL(migrations.RunSQL):
-    """RunSQL that applies only on PostgreSQL."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

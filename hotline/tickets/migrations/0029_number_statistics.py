@@ -8,17 +8,7 @@ samples 300,000 rows instead of 30,000 (3 s at a million, in autovacuum's backgr
 
 from django.db import migrations
 
-
-class PostgresRunSQL(migrations.RunSQL):
-    """RunSQL that applies only on PostgreSQL."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+from hotline.lib.migrations import PostgresRunSQL
 
 
 class Migration(migrations.Migration):
