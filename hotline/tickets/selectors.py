@@ -71,7 +71,6 @@ class Scope:
             return qs.none()
         return qs.filter(Exists(UnitTicket.objects.filter(ticket=OuterRef("pk"), unit_id=self.unit_id)))
 
-
     def current_work(self) -> QuerySet[Ticket]:
         """A unit's current work, what its inbox tabs of open work are drawn from (Art. 13-15): the tickets it holds
         an assignment on that has neither ended nor finished, and those the hotline is consulting it on. A return

@@ -37,27 +37,23 @@ from hotline.web.forms import NewTicketForm, TicketFilterForm
 from hotline.web.ticket_page import ticket_context
 
 PAGE_SIZE = 25
-LIST_COUNT_CAP = 1000  # beyond this the list says "1000 件以上" and asks for a narrower filter
-
-
 class CappedPaginator(Paginator):
-    """A paginator that counts at most `LIST_COUNT_CAP` rows: counting a million matching tickets on every list
-    load scans them all, and nobody pages past the fortieth page; offsets stay under the cap, so they stay cheap."""
+    """A paginator that counts at most `selectors.LIST_COUNT_CAP` rows (`count_up_to`): counting a million matching
+    tickets on every list load scans them all, and nobody pages past the fortieth page; offsets stay under the cap,
+    so they stay cheap. Beyond it the list says "1000 件以上" and asks for a narrower filter."""
 
     @cached_property
-    def _bounded(self) -> int:
-        rows = cast(QuerySet[Ticket], self.object_list)
-        # Unordered, so the count stops at the first rows found whichever index finds them.
-        return rows.order_by()[:LIST_COUNT_CAP + 1].count()
+    def _counted(self) -> tuple[int, bool]:
+        return selectors.count_up_to(cast(QuerySet[Ticket], self.object_list))
 
     @cached_property
     def capped(self) -> bool:
         """Whether more rows match than are counted."""
-        return self._bounded > LIST_COUNT_CAP
+        return self._counted[1]
 
     @cached_property
     def count(self) -> int:
-        return min(self._bounded, LIST_COUNT_CAP)
+        return self._counted[0]
 
     def page(self, number: int | str) -> Page:
         """Django's page, its rows read ids first (`selectors.rows_by_id`)."""

@@ -3,7 +3,8 @@ from django.db import migrations, models
 
 # Who may read each ticket so far (issue 15, interpretation 89): every unit ever assigned it, from its first dispatch,
 # and every unit it was consulted on, from that consultation; the earlier moment where both. About 6 s at a million
-# tickets; run it with the application stopped, or a dispatch made meanwhile by the old code gives no right. The generator (`bench/history.py`) runs `record` on the rows it wrote.
+# tickets; run it with the application stopped, or a dispatch made meanwhile by the old code gives no right. The
+# generator (`bench/history.py`) runs `record` on the rows it wrote.
 FROM_ASSIGNMENTS = """
 INSERT INTO tickets_unitticket (unit_id, ticket_id, since)
 SELECT unit_id, ticket_id, MIN(dispatched_at) FROM tickets_assignment GROUP BY unit_id, ticket_id
@@ -34,15 +35,13 @@ def record(apps, connection):
     UnitTicket = apps.get_model("tickets", "UnitTicket")
     with connection.cursor() as cursor:
         cursor.execute(FROM_ASSIGNMENTS)
-    consulted = consultations(apps)
-    tickets = sorted({ticket_id for _, ticket_id in consulted})
-    for start in range(0, len(tickets), CHUNK):
-        chunk = tickets[start:start + CHUNK]
-        held = {(row.unit_id, row.ticket_id): row for row in UnitTicket.objects.filter(ticket_id__in=chunk)}
+    consulted = sorted(consultations(apps).items(), key=lambda item: item[0][1])  # by ticket
+    for start in range(0, len(consulted), CHUNK):
+        chunk = consulted[start:start + CHUNK]
+        tickets = {ticket_id for (_, ticket_id), _ in chunk}
+        held = {(row.unit_id, row.ticket_id): row for row in UnitTicket.objects.filter(ticket_id__in=tickets)}
         new, earlier = [], []
-        for (unit_id, ticket_id), at in consulted.items():
-            if ticket_id not in chunk:
-                continue
+        for (unit_id, ticket_id), at in chunk:
             if (row := held.get((unit_id, ticket_id))) is None:
                 new.append(UnitTicket(unit_id=unit_id, ticket_id=ticket_id, since=at))
             elif at < row.since:

@@ -213,7 +213,7 @@ def consult(ticket: Ticket, *, by: Staff, unit: Unit, note: str = "") -> Ticket:
     with transaction.atomic():
         _move(ticket, Action.CONSULT, by, to=Status.CONSULTING, now=now, reason=note, article="第十二条第一项",
               consult_unit=unit, consult_due=due.at, data={"unit": unit.code})
-        _readable_by(ticket, [unit], now)  # it keeps the question and its answer in its list (interpretation 81)
+        _readable_by(ticket, [unit], now)  # it may read the ticket from now on, for good (interpretation 89)
     return ticket
 
 
