@@ -42,9 +42,13 @@ class CappedPaginator(Paginator):
     tickets on every list load scans them all, and nobody pages past the fortieth page; offsets stay under the cap,
     so they stay cheap. Beyond it the list says "1000 件以上" and asks for a narrower filter."""
 
+    def __init__(self, object_list: QuerySet[Ticket], per_page: int, *, estimate: bool = False) -> None:
+        super().__init__(object_list, per_page)
+        self.estimate = estimate  # a large estimate stands for the count (`selectors.count_up_to`)
+
     @cached_property
     def _counted(self) -> tuple[int, bool]:
-        return selectors.count_up_to(cast(QuerySet[Ticket], self.object_list))
+        return selectors.count_up_to(cast(QuerySet[Ticket], self.object_list), estimate=self.estimate)
 
     @cached_property
     def capped(self) -> bool:
@@ -186,11 +190,15 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     """Search every ticket the user may see, with filters and pages."""
     form = for_desk(TicketFilterForm(request.GET or None), staff(request))
     qs = visible_tickets(staff(request))
+    searched = False
     if form.is_bound and form.is_valid():
-        qs = selectors.filtered(qs, form.ticket_filter(), timezone.now())
+        ticket_filter = form.ticket_filter()
+        qs = selectors.filtered(qs, ticket_filter, timezone.now())
+        searched = selectors.estimate_stands(ticket_filter.text)
     elif form.is_bound:
         qs = qs.none()
-    page = CappedPaginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs.order_by("-created_at", "-id"), PAGE_SIZE, estimate=searched).get_page(
+        request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "now": timezone.now()}

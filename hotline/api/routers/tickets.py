@@ -70,7 +70,7 @@ def filtered(qs: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Ticket]:
 def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[str, Any]:
     """Tickets the caller may see, newest first; unit staff see only their unit's (DESIGN §5)."""
     qs = filtered(visible_tickets(staff(request)), filters).order_by("-created_at", "-id")
-    total, capped = selectors.count_up_to(qs)
+    total, capped = selectors.count_up_to(qs, estimate=selectors.estimate_stands(filters.q or ""))
     if filters.after:
         # Keyset paging: rows older than the given ticket, read from the index, however deep the page.
         qs = selectors.newest_after(qs, access_ticket(staff(request), filters.after))
