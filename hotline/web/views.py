@@ -190,14 +190,14 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     """Search every ticket the user may see, with filters and pages."""
     form = for_desk(TicketFilterForm(request.GET or None), staff(request))
     qs = visible_tickets(staff(request))
-    searched = False
+    estimate = False
     if form.is_bound and form.is_valid():
         ticket_filter = form.ticket_filter()
         qs = selectors.filtered(qs, ticket_filter, timezone.now())
-        searched = selectors.estimate_stands(ticket_filter.text)
+        estimate = selectors.estimate_stands(ticket_filter.text)
     elif form.is_bound:
         qs = qs.none()
-    page = CappedPaginator(qs.order_by("-created_at", "-id"), PAGE_SIZE, estimate=searched).get_page(
+    page = CappedPaginator(qs.order_by("-created_at", "-id"), PAGE_SIZE, estimate=estimate).get_page(
         request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
