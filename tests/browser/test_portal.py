@@ -28,7 +28,9 @@ def test_a_citizen_submits_and_tracks_a_request(browser, live_server, artifacts)
     # The picture shows an arithmetic sum; the person reads it (here: the answer stored for that picture).
     expect(page.locator("img.captcha")).to_be_visible()
     key = page.locator("input[name=captcha_0]").input_value()
-    page.fill("#id_captcha_1", "0")  # a wrong answer first: the typed text must survive
+    # A wrong answer first: the typed text must survive. "0" alone would be right for a sum such as 7-7.
+    wrong = int(CaptchaStore.objects.get(hashkey=key).response) + 1
+    page.fill("#id_captcha_1", str(wrong))
     page.click("button[type=submit]")
     expect(page.locator("text=验证码不正确")).to_be_visible()
     expect(page.locator("#id_content")).to_have_value("北塔区状元洲街道某小区门口夜市油烟很大")
