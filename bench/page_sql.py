@@ -60,7 +60,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--show", action="store_true", help="print each page's slowest statement in full")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
-                        help="profile one more run of each page and print its N costliest functions (cumulative)")
+                        help="profile one more run of each page and print its N costliest functions")
+    parser.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"),
+                        help="order the profile by time including callees (cumulative) or by own time (tottime)")
     parser.add_argument("--explain", type=int, default=0, metavar="N",
                         help="print the EXPLAIN ANALYZE of each page's N slowest statements")
     parser.add_argument("--plan", action="store_true",
@@ -109,7 +111,7 @@ def main() -> None:
         if args.profile:
             profiler = cProfile.Profile()
             profiler.runcall(client.get, path)
-            pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(args.profile)
+            pstats.Stats(profiler, stream=sys.stdout).sort_stats(args.sort).print_stats(args.profile)
         if args.explain:
             slowest = sorted(zip(timer.statements, timer.raw, strict=True), key=lambda pair: -pair[0][0])
             with connection.cursor() as cursor:

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import QuerySet
 
 from hotline.tickets.models import Ticket
-from hotline.tickets.selectors import DESK_QUEUES, INBOX_QUEUES, Queue, tab_counts
+from hotline.tickets.selectors import DESK_QUEUES, INBOX_QUEUES, Queue, counts_up_to, tab_counts
 
 __all__ = ["DESK_QUEUES", "INBOX_QUEUES", "QUEUE_ROWS", "TAB_COUNT_CAP", "Queue", "find", "source", "tabs"]
 
@@ -22,23 +22,21 @@ TAB_COUNT_CAP = 999  # a tab shows "999+" beyond this: counting a month of a cit
 
 def tabs(queues: tuple[Queue, ...], qs: QuerySet[Ticket], now: dt.datetime, *, together: bool = False,
          history: QuerySet[Ticket] | None = None) -> list[tuple[Queue, int]]:
-    """Every tab with the number of tickets in it. Each tab is counted by itself up to `TAB_COUNT_CAP` + 1
-    (unordered, so the count stops at the first rows found), or, `together`, the tabs of open work in one query
-    (`selectors.tab_counts`) and the history tab alone: a unit's tabs, where each count would otherwise hash the
-    unit's assignments again. The history tabs count `history` when it is given."""
+    """Every tab with the number of tickets in it. Each tab is counted on its own plan up to `TAB_COUNT_CAP` + 1
+    (unordered, so the count stops at the first rows found), all in one statement (`selectors.counts_up_to`), or,
+    `together`, the tabs of open work in one aggregate (`selectors.tab_counts`) and the history tab alone: a unit's
+    tabs, where each count would otherwise hash the unit's assignments again. The history tabs count `history` when
+    it is given."""
     counts = tab_counts(queues, qs, now) if together else {}
-    return [(queue, counts[queue.key] if queue.key in counts else _count(queue, source(queue, qs, history), now))
-            for queue in queues]
+    counts |= counts_up_to({queue.key: queue.select(source(queue, qs, history), now)
+                            for queue in queues if queue.key not in counts}, TAB_COUNT_CAP)
+    return [(queue, counts[queue.key]) for queue in queues]
 
 
 def source(queue: Queue, qs: QuerySet[Ticket], history: QuerySet[Ticket] | None) -> QuerySet[Ticket]:
     """What `queue` reads: `history` for a history tab when it is given (a unit's recently finished work), else
     `qs`."""
     return history if history is not None and queue.history else qs
-
-
-def _count(queue: Queue, qs: QuerySet[Ticket], now: dt.datetime) -> int:
-    return queue.select(qs, now).order_by()[:TAB_COUNT_CAP + 1].count()
 
 
 def find(queues: tuple[Queue, ...], key: str | None, role: str) -> Queue:

@@ -60,13 +60,14 @@ class CappedPaginator(Paginator):
         return self._counted[0]
 
     def page(self, number: int | str) -> Page:
-        """Django's page, its rows read ids first (`selectors.rows_by_id`)."""
+        """Django's page, its rows read ids first (`selectors.rows_by_id`), then the columns a row shows."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = selectors.rows_by_id(cast(QuerySet[Ticket], self.object_list), bottom, top)
+        listed = cast(QuerySet[Ticket], self.object_list)
+        rows = selectors.rows_by_id(listed, bottom, top, rows=selectors.list_rows(listed))
         return Page(rows, number, self)
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ def _queue_context(request: HttpRequest, qs: QuerySet[Ticket], all_queues: tuple
         "tabs": queues.tabs(all_queues, qs, now, together=counted_together, history=history),
         "current": current, "queue_url": reverse(url_name),
         "rows": selectors.rows_by_id(selected, 0, queues.QUEUE_ROWS,
-                                     rows=selected.select_related("topic", "lead_unit")),
+                                     rows=selectors.list_rows(selected)),
         "queue_limit": queues.QUEUE_ROWS, "now": now,
     }
 

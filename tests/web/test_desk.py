@@ -1,6 +1,8 @@
 """The hotline desk: new-ticket form (Art. 11) and the work queues with counts."""
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hotline.tickets import workflow
 from hotline.tickets.choices import Status
@@ -65,6 +67,21 @@ class TestQueues(HotlineTestCase):
         review = self.client.get("/desk/?queue=review")
         self.assertContains(review, replied.number)
         self.assertNotContains(review, resolved.number)
+
+    def test_it_counts_every_tab_in_one_statement_and_reads_no_row_twice(self):
+        # Eight count statements cost eight round trips and aggregates built around them (issue 15).
+        self.new_ticket()
+        self.replied_ticket()
+        self.resolved_ticket()
+        self.client.force_login(self.dispatcher)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/desk/")
+        counting = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+        assert len(counting) == 1 and counting[0].upper().count("COUNT(") == len(response.context["tabs"])
+        # The rows were read once, with their topic and lead unit, and showing them read nothing more.
+        reads = [q["sql"] for q in queries.captured_queries if 'FROM "tickets_ticket"' in q["sql"]]
+        assert len(reads) == 3, reads  # the counts, the page's ids, its rows
+        assert '"tickets_ticket"."content"' not in reads[2] and '"tickets_ticket"."tokens"' not in reads[2]
 
     def test_it_opens_the_reviewers_and_follow_up_agents_on_their_own_queue(self):
         replied = self.replied_ticket()
