@@ -62,6 +62,21 @@ class TestKeyRecords(HotlineTestCase):
         startup.verify()
         assert list(KeyRecord.objects.values_list("key_id", flat=True)) == [self.old_id]
 
+    def test_workers_starting_together_all_adopt_the_same_values(self):
+        # A server's workers start at once on a database written before records were kept: another worker records
+        # the id between this one's look and its write. That write failed on the unique id and the worker, and the
+        # server with it, did not start.
+        KeyRecord.objects.all().delete()
+        real = registry.fingerprint
+
+        def another_worker_records_it_first(key: bytes) -> str:
+            KeyRecord.objects.get_or_create(key_id=self.old_id, defaults={"fingerprint": real(key)})
+            return real(key)
+
+        with mock.patch.object(registry, "fingerprint", side_effect=another_worker_records_it_first):
+            startup.verify()
+        assert list(KeyRecord.objects.values_list("key_id", flat=True)) == [self.old_id]
+
     def test_check_with_the_database_reports_it(self):
         with key_set("k2", keep_old=False):
             out = io.StringIO()
