@@ -283,7 +283,7 @@ def count_up_to(qs: QuerySet[Ticket], cap: int | None = None, *, estimate: bool 
         rows = estimated_rows(qs)
         if rows is not None and rows > ESTIMATE_TRUSTED_FACTOR * limit:
             return limit, True
-    bounded = qs.order_by()[:limit + 1].count()
+    bounded = counts_up_to({"rows": qs}, limit)["rows"]
     return min(bounded, limit), bounded > limit
 
 

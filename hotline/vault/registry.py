@@ -44,11 +44,18 @@ def record_current(ring: KeyRing | None = None) -> None:
     pair = (key_id, fingerprint(ring.key(key_id)))
     if pair in _recorded:
         return
-    row, _ = KeyRecord.objects.get_or_create(key_id=key_id, defaults={"fingerprint": pair[1]})
-    if row.fingerprint != pair[1]:
-        raise reused(key_id)
+    record(key_id, pair[1])
     # Remembered once committed (at once outside a transaction): a record rolled back is made again next time.
     transaction.on_commit(lambda: _recorded.add(pair))
+
+
+def record(key_id: str, key_fingerprint: str) -> None:
+    """Record `key_id` as the key of `key_fingerprint`, or find it already recorded so; a record of another key under
+    that id is refused. Every worker of a server does this at start at once: the first write wins and the others
+    read it (a plain create failed their start on the unique id, and the server with them)."""
+    row, _ = KeyRecord.objects.get_or_create(key_id=key_id, defaults={"fingerprint": key_fingerprint})
+    if row.fingerprint != key_fingerprint:
+        raise reused(key_id)
 
 
 def forget() -> None:

@@ -49,10 +49,4 @@ def _adopt_existing(ring: KeyRing) -> None:
                     f.plaintext(sample, f.raw(sample))
                 except DecryptionError:
                     raise registry.reused(key_id) from None
-                # Every worker of a server starts at once and adopts the same ids: the first to write the record
-                # wins and the others read it (a plain create failed their start on the unique key id, and the
-                # server with them); a record of another key under this id is refused as above.
-                recorded, _ = KeyRecord.objects.get_or_create(
-                    key_id=key_id, defaults={"fingerprint": registry.fingerprint(ring.keys[key_id])})
-                if recorded.fingerprint != registry.fingerprint(ring.keys[key_id]):
-                    raise registry.reused(key_id)
+                registry.record(key_id, registry.fingerprint(ring.keys[key_id]))  # every worker adopts at once
