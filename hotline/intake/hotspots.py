@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 import numpy as np
 from django.core.cache import cache
@@ -120,6 +121,12 @@ def find_hotspots(now: dt.datetime | None = None, *, days: int = WINDOW_DAYS, mi
 
 
 CACHE_SECONDS = 300  # like the desk's alert: a week's clusters change slowly, and computing them costs seconds
+# The default page (the city's week, which the desk's alert reads) is computed by the `hotspots` job of
+# `hotline.ops.schedule` every CACHE_SECONDS, never by a page view while the job runs; a page view computes it only
+# when it is missing or this old (no job running: the embedded loop and Celery beat both run it).
+KEEP_SECONDS = 1800
+CLOCK_SKEW = dt.timedelta(minutes=1)
+REFRESH_EARLY_SECONDS = 30  # the job's rounds (every 60 s embedded, every CACHE_SECONDS under beat) do not wait a round
 SHOWN = 50  # the screen lists the largest; a thousand clusters with every ticket helps nobody
 LINES_SHOWN = 10  # tickets listed under one hotspot; the rest are counted
 
@@ -153,6 +160,7 @@ class HotspotView:
 class HotspotPage:
     total: int
     shown: list[HotspotView]
+    computed_at: dt.datetime | None = None  # when the clusters were computed: the page says how old they are
 
 
 def _view(spot: Hotspot) -> HotspotView:
@@ -162,32 +170,64 @@ def _view(spot: Hotspot) -> HotspotView:
 
 
 def _largest(page: HotspotPage) -> HotspotPage:
-    return HotspotPage(total=page.total, shown=page.shown[:SHOWN])
+    return replace(page, shown=page.shown[:SHOWN])
+
+
+def _key(days: int, region_id: int | None) -> str:
+    return f"intake:hotspots:v4:{days}:{region_id or 'city'}"
+
+
+def _max_age(days: int, region_id: int | None) -> dt.timedelta:
+    """How old a cached page may be served: the default page is kept fresh by the job, any other is computed by the
+    view that asks for it."""
+    default = days == WINDOW_DAYS and region_id is None
+    return dt.timedelta(seconds=KEEP_SECONDS if default else CACHE_SECONDS)
+
+
+def _fresh(page: object, now: dt.datetime, max_age: dt.timedelta) -> bool:
+    """Whether `page` was computed within `max_age` before `now` (a minute after it is allowed: workers on other
+    hosts keep slightly different clocks)."""
+    return (isinstance(page, HotspotPage) and page.computed_at is not None
+            and -CLOCK_SKEW <= now - page.computed_at < max_age)
+
+
+def _compute(now: dt.datetime, days: int, region_id: int | None) -> HotspotPage:
+    """Compute the page and cache it with its largest hotspots beside it, both kept as long as they may be read."""
+    found = find_hotspots(now, days=days, region_id=region_id)
+    page = HotspotPage(total=len(found), shown=[_view(h) for h in found], computed_at=now)
+    key, timeout = _key(days, region_id), int(_max_age(days, region_id).total_seconds())
+    cache.set_many({key: page, f"{key}:largest": _largest(page)}, timeout)
+    return page
 
 
 def cached_hotspots(now: dt.datetime, *, days: int = WINDOW_DAYS, region_id: int | None = None,
                     largest: bool = False) -> HotspotPage:
-    """Every hotspot of the window and county for the screens, as plain values, computed at most once per five
-    minutes: clustering a week's texts at a city's volume (about 10,000 tickets) takes seconds, far more than a page
-    may. Unpickling the ticket rows behind a week's clusters took longer than the clustering itself; the views keep
-    ten tickets each. The screen shows the largest `SHOWN`: with `largest`, only those are read, from an entry of
-    their own written beside the whole page (unpickling a week's thousand clusters took 40 ms of every desk load)."""
-    key = f"intake:hotspots:v3:{days}:{region_id or 'city'}"
-    if largest and isinstance(head := cache.get(f"{key}:largest"), HotspotPage):
-        return head
+    """Every hotspot of the window and county for the screens, as plain values: clustering a week's texts at a
+    city's volume (about 10,000 tickets) takes seconds of CPU, far more than a page may. The city's week is computed
+    by the `hotspots` job (`refresh`) and served until it is `KEEP_SECONDS` old; any other window or county is
+    computed by the view that asks and served for `CACHE_SECONDS`. Unpickling the ticket rows behind a week's clusters
+    took longer than the clustering itself; the views keep ten tickets each. The screen shows the largest `SHOWN`:
+    with `largest`, only those are read, from an entry of their own written beside the whole page (unpickling a
+    week's thousand clusters took 40 ms of every desk load)."""
+    key, max_age = _key(days, region_id), _max_age(days, region_id)
+    if largest and _fresh(head := cache.get(f"{key}:largest"), now, max_age):
+        return cast(HotspotPage, head)
+    page = cache.get(key)
+    if not _fresh(page, now, max_age):
+        page = _compute(now, days, region_id)
+    return _largest(page) if largest else cast(HotspotPage, page)
 
-    def compute() -> HotspotPage:
-        found = find_hotspots(now, days=days, region_id=region_id)
-        page = HotspotPage(total=len(found), shown=[_view(h) for h in found])
-        cache.set(f"{key}:largest", _largest(page), CACHE_SECONDS)  # expires with the whole page
-        return page
 
-    page = cache.get_or_set(key, compute, CACHE_SECONDS)
-    if not isinstance(page, HotspotPage):
-        page = compute()
-    elif largest:  # the small entry alone was evicted
-        cache.set(f"{key}:largest", _largest(page), CACHE_SECONDS)
-    return _largest(page) if largest else page
+def refresh(now: dt.datetime | None = None) -> bool:
+    """The `hotspots` job (hotline.ops.schedule): compute the city's week when its cached page is `CACHE_SECONDS`
+    old, a little before, or missing, so that the desk's alert and the hotspot page read it and never compute it
+    during a request (at a million tickets a computation took 1.6 s of CPU, every five minutes, in whichever
+    desk load came first, and in every worker that missed it at once). Returns False: once a round is enough."""
+    now = now or timezone.now()
+    page = cache.get(_key(WINDOW_DAYS, None))
+    if not _fresh(page, now, dt.timedelta(seconds=CACHE_SECONDS - REFRESH_EARLY_SECONDS)):
+        _compute(now, WINDOW_DAYS, None)
+    return False
 
 
 def for_scope(scope: Scope, now: dt.datetime, *, days: int = WINDOW_DAYS, region_id: int | None = None
@@ -203,11 +243,12 @@ def for_scope(scope: Scope, now: dt.datetime, *, days: int = WINDOW_DAYS, region
         region_id = None
     names = tuple(c.name for c in counties if region_id in (None, c.pk))
     # The place is read from the address (county and town), so the county's name begins it.
-    mine = [spot for spot in cached_hotspots(now, days=days).shown if names and spot.place.startswith(names)]
+    whole = cached_hotspots(now, days=days)
+    mine = [spot for spot in whole.shown if names and spot.place.startswith(names)]
     numbers = [line.number for spot in mine[:SHOWN] for line in spot.lines]
     visible = set(scope.tickets().filter(number__in=numbers).values_list("number", flat=True))
     shown = [replace(spot, lines=[line for line in spot.lines if line.number in visible]) for spot in mine[:SHOWN]]
-    return HotspotPage(total=len(mine), shown=shown), counties, region_id
+    return HotspotPage(total=len(mine), shown=shown, computed_at=whole.computed_at), counties, region_id
 
 
 def active_hotspots(now: dt.datetime | None = None) -> list[Hotspot]:

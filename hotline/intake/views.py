@@ -111,7 +111,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
         "labels": [d.strftime("%m-%d") for d, _ in top[0].days] if top else [],
         "datasets": [{"label": f"{h.place} · {h.matter}", "data": [n for _, n in h.days]} for h in top],
     }
-    context = {"hotspots": page.shown, "hotspot_total": page.total, "days": days,
+    context = {"hotspots": page.shown, "hotspot_total": page.total, "days": days, "computed_at": page.computed_at,
                "chart_json": json.dumps(chart, ensure_ascii=False),
                "counties": counties,
                "region_id": str(shown_region or ""), "whole_city": not scope.sub_centre}

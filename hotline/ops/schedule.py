@@ -12,6 +12,7 @@ from django.db import close_old_connections
 
 from hotline.api.idempotency import forget_one as forget_idempotency_keys
 from hotline.channels.services import purge_one_nonce
+from hotline.intake import hotspots
 from hotline.knowledge.sweeps import expire_one as expire_one_article
 from hotline.supervision import sweeps as supervision
 from hotline.supervision.coordination import flag_one_difficult
@@ -31,6 +32,8 @@ SCHEDULE: dict[str, tuple[Callable[[dt.datetime | None], bool], int]] = {
     "purge_nonces": (purge_one_nonce, 600),  # 110 transfers' nonces, once past the replay window (Art. 7)
     "supervise_overdue": (supervision.supervise_one_overdue, 300),  # Art. 24(1)
     "supervise_dissatisfied": (supervision.supervise_one_dissatisfied, 300),  # Art. 24(3)
+    # Art. 24(2): the week's hotspots for the desk's alert and the hotspot page, computed here, not in a page view.
+    "hotspots": (hotspots.refresh, hotspots.CACHE_SECONDS),
     "supervise_hotspots": (supervision.supervise_one_hotspot, 1800),  # Art. 24(2): clusters a week, so seldom
     "flag_difficult": (flag_one_difficult, 600),  # Art. 19: tickets that keep bouncing join the pool
     "forget_idempotency_keys": (forget_idempotency_keys, 3600),  # API retries are answered for 24 hours
