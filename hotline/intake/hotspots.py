@@ -129,6 +129,7 @@ CLOCK_SKEW = dt.timedelta(minutes=1)
 REFRESH_EARLY_SECONDS = 30  # the job's rounds (every 60 s embedded, every CACHE_SECONDS under beat) do not wait a round
 SHOWN = 50  # the screen lists the largest; a thousand clusters with every ticket helps nobody
 LINES_SHOWN = 10  # tickets listed under one hotspot; the rest are counted
+SUMMARY_CHARS = 30  # a listed ticket's title, cut with an ellipsis
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class TicketLine:
     """One ticket as the hotspot screen lists it: plain values, cheap to cache (a model instance is not)."""
 
     number: str
-    summary: str
+    summary: str  # at most SUMMARY_CHARS, ellipsis included
     status: str
 
 
@@ -163,9 +164,15 @@ class HotspotPage:
     computed_at: dt.datetime | None = None  # when the clusters were computed: the page says how old they are
 
 
+def _summary(ticket: Ticket) -> str:
+    """The title (or the content) as a hotspot's line shows it, cut once here: 500 lines a page cut by the
+    template's `truncatechars` took a quarter of the page's CPU."""
+    text = ticket.title or ticket.content
+    return text if len(text) <= SUMMARY_CHARS else f"{text[:SUMMARY_CHARS - 1]}…"
+
+
 def _view(spot: Hotspot) -> HotspotView:
-    lines = [TicketLine(t.number, (t.title or t.content)[:40], t.get_status_display())
-             for t in spot.tickets[:LINES_SHOWN]]
+    lines = [TicketLine(t.number, _summary(t), t.get_status_display()) for t in spot.tickets[:LINES_SHOWN]]
     return HotspotView(spot.place, spot.matter, spot.size, spot.growth, spot.days, lines)
 
 
@@ -174,7 +181,7 @@ def _largest(page: HotspotPage) -> HotspotPage:
 
 
 def _key(days: int, region_id: int | None) -> str:
-    return f"intake:hotspots:v4:{days}:{region_id or 'city'}"
+    return f"intake:hotspots:v5:{days}:{region_id or 'city'}"
 
 
 def _max_age(days: int, region_id: int | None) -> dt.timedelta:
