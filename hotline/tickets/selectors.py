@@ -23,7 +23,7 @@ from django.db.models.functions import StrIndex
 from hotline.deadlines.calendar import LOCAL_TZ
 from hotline.deadlines.policy import Clock
 from hotline.directory.models import Platform, Unit
-from hotline.tickets.choices import OPEN_STATUSES, ReviewState, Status
+from hotline.tickets.choices import ReviewState, Status
 from hotline.tickets.models import Assignment, ConsultationAnswer, ExtensionRequest, Ticket, UnitTicket
 
 if TYPE_CHECKING:
@@ -151,12 +151,17 @@ def running(clock: Clock) -> Q:
 def overdue_q(now: dt.datetime) -> Q:
     """Tickets with any running clock past its due time: the overdue queue, list filter, API filter and sweeps.
 
-    Every clock runs only in an open status; saying so lets the planner read the partial index of open tickets
-    (`ticket_open_by_created`, a few thousand rows) instead of walking millions of closed ones."""
+    One arm per clock and status, each naming its one status (`status = %s`, never `IN`): every clock runs only
+    in an open status, and PostgreSQL proves from arms of that shape, not from IN lists, that the rows lie in the
+    partial index of open tickets (`ticket_open_by_created`, a few thousand rows, its clocks included), so it reads
+    that index alone in `created_at` order. The earlier shape, IN lists under a `status IN (open)` of their own,
+    counted the status twice: the planner expected 57 overdue tickets of a million where there were 2,439, and read
+    them all from the table and sorted them for a page of 50 (7 ms against 0.1)."""
     q = Q(pk__in=[])
-    for clock, (column, _statuses, _extra) in CLOCK_COLUMNS.items():
-        q |= running(clock) & Q(**{f"{column}__lte": now})
-    return Q(status__in=sorted(OPEN_STATUSES)) & q
+    for column, statuses, extra in CLOCK_COLUMNS.values():
+        for status in statuses:
+            q |= Q(status=status, **{f"{column}__isnull": False, f"{column}__lte": now}) & extra
+    return q
 
 
 # ---------------------------------------------------------------- the list filter
