@@ -222,6 +222,8 @@ def cached_hotspots(now: dt.datetime, *, days: int = WINDOW_DAYS, region_id: int
     page = cache.get(key)
     if not _fresh(page, now, max_age):
         page = _compute(now, days, region_id)
+    elif largest:  # the small entry alone was evicted: write it again, or every view unpickles the whole page
+        cache.set(f"{key}:largest", _largest(cast(HotspotPage, page)), int(max_age.total_seconds()))
     return _largest(page) if largest else cast(HotspotPage, page)
 
 

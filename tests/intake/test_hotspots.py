@@ -96,6 +96,10 @@ class TestHotspots(HotlineTestCase):
                 head = cached_hotspots(NOW, largest=True)
         assert len(whole.shown) == 2 and head.total == 2 and head.shown == whole.shown[:1]
         assert cache.get("intake:hotspots:v5:7:city:largest") == head
+        cache.delete("intake:hotspots:v5:7:city:largest")  # evicted alone: the next view writes it again
+        with mock.patch.object(hotspots, "SHOWN", 1):
+            assert cached_hotspots(NOW, largest=True) == head
+        assert cache.get("intake:hotspots:v5:7:city:largest") == head
 
     def test_the_job_computes_the_citys_week_and_page_views_read_it_until_it_is_kept_no_longer(self):
         # At a million tickets one computation took 1.6 s of CPU, paid every five minutes by whichever desk load
