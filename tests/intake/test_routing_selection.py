@@ -52,6 +52,14 @@ class TestSelection(SimpleTestCase):
             choice = selection.choose(texts, labels)
         assert choice.label == "baseline" and choice.spec == selection.BASELINE and not choice.balanced
 
+    def test_a_tie_as_reported_keeps_the_earlier_model(self):
+        # 0.97693 and 0.97691 both read 0.9769: the report cannot show the later candidate as better, so it is not.
+        texts, labels = [e.text for e in history()], [e.topic for e in history()]
+        with mock.patch.object(selection, "_cv_f1", side_effect=lambda spec, *a, **k: {
+                c: (0.97691 if spec == selection.BASELINE else 0.97693) for c in a[-2]}):
+            choice = selection.choose(texts, labels)
+        assert choice.label == "baseline", choice.report()
+
     def test_the_bundle_records_the_choice_and_suggests_the_outage_for_an_outage_question(self):
         bundle = RoutingBundle().fit(history())
         assert set(bundle.selection) == {"topic", "unit"}
@@ -63,12 +71,44 @@ class TestSelection(SimpleTestCase):
 
 class TestOneRowTransform(SimpleTestCase):
     def test_it_gives_the_same_row_as_scikit_learns_transform(self):
-        from hotline.intake.routing.features import BASELINE, FeatureSpec, Featurizer
+        from hotline.intake.routing.features import BASELINE, HEAD, FeatureSpec, Featurizer
 
         texts = [e.text for e in history()]
-        for spec in (BASELINE, FeatureSpec(), FeatureSpec(chars=None)):
+        for spec in (BASELINE, FeatureSpec(), FeatureSpec(chars=None), FeatureSpec(words=False, head=HEAD),
+                     FeatureSpec(chars=(1, 3), head=HEAD)):
             featurizer = Featurizer(spec)
             featurizer.fit_transform(texts)
             for text in ("停电了 报修电话是多少", "路灯 Abc 12号楼不亮", "完全无关的句子"):
                 fast, slow = featurizer.transform_one(text), featurizer.transform([text])
                 assert abs(fast - slow).max() < 1e-6, (spec, text)
+
+
+class TestHeadBlock(SimpleTestCase):
+    """The text's first HEAD characters (a ticket's title) read again as a block of their own."""
+
+    def test_the_head_block_is_the_character_grams_of_the_first_characters_at_half_weight(self):
+        from hotline.intake.routing.features import HEAD, HEAD_WEIGHT, FeatureSpec, Featurizer
+
+        texts = [e.text for e in history()]
+        featurizer = Featurizer(FeatureSpec(chars=(1, 3), head=HEAD))
+        featurizer.fit_transform(texts)
+        text = "路灯不亮好几天了晚上很黑请尽快维修，小区门口停电也频繁发生影响生活"
+        row = featurizer.transform_one(text)
+        head = featurizer.head
+        width = len(featurizer.names) - len(head.vocabulary_)
+        expected = head.transform([text[:HEAD]]) * HEAD_WEIGHT
+        assert abs(row[:, width:] - expected).max() < 1e-6
+        # "停电" lies beyond the head: only the full-text blocks carry it, not the head block.
+        assert "停电" not in head.vocabulary_ or expected[0, head.vocabulary_["停电"]] == 0
+        assert expected[0, head.vocabulary_["路灯"]] > 0
+        assert FeatureSpec(chars=(1, 3), head=HEAD).name == f"char1-3+word1-2+head{HEAD}"
+
+    def test_a_featurizer_pickled_before_the_head_block_still_transforms(self):
+        from hotline.intake.routing.features import FeatureSpec, Featurizer
+
+        texts = [e.text for e in history()]
+        featurizer = Featurizer(FeatureSpec())
+        before = featurizer.fit_transform(texts)
+        del featurizer.head  # what an older pickle holds
+        assert abs(featurizer.transform(texts) - before).max() < 1e-6
+        assert featurizer.transform_one(texts[0]).shape == (1, before.shape[1]) == (1, len(featurizer.names))
