@@ -147,7 +147,8 @@ def recall(data: Path) -> dict[str, dict[str, object]]:
     questions = [(row["question"], i) for i, rows in enumerate(groups.values()) for row in rows[1:]]
     out: dict[str, dict[str, object]] = {}
     for task, docs, asked in (("message_to_reply", replies, messages), ("question_to_article", articles, questions)):
-        engines = {"ours": SearchIndex.build(docs), "previous": SearchIndex.build(docs, weights=PREVIOUS_WEIGHTS),
+        engines = {"ours": SearchIndex.build(docs),
+                   "previous": SearchIndex.build(docs, weights=PREVIOUS_WEIGHTS, long_weights=None),
                    "baseline_bm25": BaselineIndex(docs)}
         out[task] = {"articles": len(docs), "queries": len(asked)}
         for name, engine in engines.items():
@@ -199,7 +200,7 @@ def main() -> None:
               f"p95 {percentile(prod, 95):.1f} ms, max {max(prod):.1f} ms")
         docs = [Doc(id=i, title=a["title"], answer=a["answer"], questions=tuple(a["questions"].splitlines()))
                 for i, a in enumerate(articles)]
-        previous = SearchIndex.build(docs, live.index.analysed, weights=PREVIOUS_WEIGHTS)
+        previous = SearchIndex.build(docs, live.index.analysed, weights=PREVIOUS_WEIGHTS, long_weights=None)
         prev = timed(lambda q: previous.search(q, k=10), asked)
         print(f"previous ranking (no word cosine, no filters): p50 {percentile(prev, 50):.1f} ms, "
               f"p95 {percentile(prev, 95):.1f} ms, max {max(prev):.1f} ms")

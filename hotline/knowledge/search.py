@@ -16,7 +16,8 @@ figures are in docs/knowledge.md, measured by `hotline evaluate search`):
   words as a whole are the query's, which is what a long message has with the reply written for it (issue 16).
 
 The word BM25 scores are scaled by the best score for the query, then the parts are summed with fixed weights
-(`Weights`); filters are a boolean mask applied before taking the top k.
+(`Weights`; a long query, such as a ticket's content, leaves the BM25 out: `LONG_WEIGHTS`); filters are a boolean
+mask applied before taking the top k.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ class Weights:
 # Chosen on one half of the development queries (split by document) over both tasks, message → reply and question →
 # article, and reported on the other half (docs/routing.md, issue 16).
 WEIGHTS = Weights(word_bm25=0.5, head_grams=1.5, word_cosine=1.0)
+# A query of LONG_QUERY characters or more (a ticket's content, a message; a question is rarely over 40) is ranked
+# without the word BM25: BM25 adds up each of a long text's many words wherever it occurs, so it favours an article
+# that repeats a few of them; the cosines weigh the words as a whole. Chosen on the same half (docs/routing.md).
+LONG_QUERY = 60
+LONG_WEIGHTS = Weights(word_bm25=0.0, head_grams=1.5, word_cosine=1.0)
 # The ranking before the word cosine (issue 5); the benchmarks print it beside the current one.
 PREVIOUS_WEIGHTS = Weights(word_bm25=0.7, head_grams=1.0, word_cosine=0.0)
 
@@ -253,18 +259,26 @@ class SearchIndex:
     word_space: WordSpace = field(repr=False)
     ids: np.ndarray = field(repr=False)
     weights: Weights = WEIGHTS
+    long_weights: Weights | None = LONG_WEIGHTS  # for queries of LONG_QUERY characters or more; None: `weights`
 
     @classmethod
     def build(cls, docs: Sequence[Doc], analysed: Sequence[Analysed] | None = None, *,
-              weights: Weights = WEIGHTS) -> SearchIndex:
+              weights: Weights = WEIGHTS, long_weights: Weights | None = LONG_WEIGHTS) -> SearchIndex:
         """Index `docs`; pass their `analyse()` results when already known to skip tokenising."""
         docs = list(docs)
         done = list(analysed) if analysed is not None else [analyse(d) for d in docs]
         word_model = _bm25([a.weighted() for a in done])
         grams = GramSpace([head_text(d) for d in docs])
-        word_space = WordSpace([f"{a.head} {a.answer}" for a in done] if weights.word_cosine else [])
+        cosine = weights.word_cosine or (long_weights is not None and long_weights.word_cosine)
+        word_space = WordSpace([f"{a.head} {a.answer}" for a in done] if cosine else [])
         return cls(docs=docs, analysed=done, word_model=word_model, word_postings=_postings(word_model), grams=grams,
-                   word_space=word_space, ids=np.array([d.id for d in docs], dtype=np.int64), weights=weights)
+                   word_space=word_space, ids=np.array([d.id for d in docs], dtype=np.int64), weights=weights,
+                   long_weights=long_weights)
+
+    def weights_for(self, query: str) -> Weights:
+        """The fusion weights for this query: `long_weights` for a long one."""
+        long = self.long_weights is not None and len(query.strip()) >= LONG_QUERY
+        return self.long_weights if long and self.long_weights is not None else self.weights
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -275,9 +289,10 @@ class SearchIndex:
         if n == 0:
             return np.zeros(0, dtype=np.float32)
         tokens = words(query)
-        w = self.weights
-        fused = w.word_bm25 * _normalised(_bm25_scores(self.word_model, self.word_postings, tokens))
-        fused += w.head_grams * self.grams.scores(query, n)
+        w = self.weights_for(query)
+        fused = self.grams.scores(query, n) * np.float32(w.head_grams)
+        if w.word_bm25:
+            fused += w.word_bm25 * _normalised(_bm25_scores(self.word_model, self.word_postings, tokens))
         if w.word_cosine:
             fused += w.word_cosine * self.word_space.scores(tokens, n)
         return fused

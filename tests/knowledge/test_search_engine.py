@@ -120,3 +120,21 @@ def test_each_part_of_the_fused_score_is_what_the_comment_says():
     assert bm25[:2].tolist() == pytest.approx([0.92, 1.0], abs=0.01)
     assert cosine[:2].tolist() == pytest.approx([0.58, 0.41], abs=0.01)
     assert index.scores(MESSAGE).tolist() == pytest.approx((0.5 * bm25 + cosine).tolist(), abs=1e-5)
+
+
+def test_a_long_query_is_ranked_without_the_word_bm25_and_a_short_one_with_it():
+    import numpy as np
+
+    index = SearchIndex.build(DOCS)
+    short = "路灯不亮找哪个部门"
+    long = "我家楼下的路灯已经坏了很久，晚上出门非常不方便，老人孩子经常摔跤，" * 2
+    assert len(short) < search.LONG_QUERY <= len(long)
+    assert index.weights_for(short) == search.WEIGHTS and index.weights_for(long) == search.LONG_WEIGHTS
+    assert search.LONG_WEIGHTS.word_bm25 == 0
+    tokens, n = search.words(long), len(DOCS)
+    expected = (search.LONG_WEIGHTS.head_grams * index.grams.scores(long, n)
+                + search.LONG_WEIGHTS.word_cosine * index.word_space.scores(tokens, n))
+    assert np.allclose(index.scores(long), expected)
+    single = SearchIndex.build(DOCS, long_weights=None)
+    assert single.weights_for(long) == search.WEIGHTS
+    assert not np.allclose(single.scores(long), index.scores(long))

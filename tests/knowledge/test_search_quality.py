@@ -42,3 +42,28 @@ def test_it_beats_plain_bm25_on_the_development_set_and_on_both_halves(tmp_path)
     for half in (0, 1):
         part = evaluate_search(*_split(articles, queries, tmp_path, half))
         assert part["recall_at_1"] > part["baseline"]["recall_at_1"]
+
+
+MESSAGES = DEV.parents[1] / "knowledge" / "messages-replies-dev.csv"
+
+
+@pytest.mark.skipif(not MESSAGES.exists(), reason="development data ../shared/data is not present")
+def test_a_citizens_long_message_finds_its_reply_better_without_the_word_bm25_on_both_halves():
+    """Message → the reply that answered it (issue 16): long queries ranked by the cosines alone (LONG_WEIGHTS)
+    against one weight set for every query, recall@5 on each half of the messages split by reply (md5 of its
+    number, as bench/bench_search.py): weights chosen on half 0 must hold on half 1."""
+    import hashlib
+
+    from hotline.knowledge.evaluation import measure
+    from hotline.knowledge.search import Doc, SearchIndex
+
+    with open(MESSAGES, encoding="utf-8") as fh:
+        pairs = list(csv.DictReader(fh))
+    replies = [Doc(id=i, title="", answer=r["reply"]) for i, r in enumerate(pairs)]
+    ours, single = SearchIndex.build(replies), SearchIndex.build(replies, long_weights=None)
+    for half in (0, 1):
+        asked = [(f"{r['title']} {r['detail']}", i) for i, r in enumerate(pairs)
+                 if int(hashlib.md5(str(i).encode(), usedforsecurity=False).hexdigest(), 16) % 2 == half]
+        with_long = measure(lambda q: ours.search(q, k=10), asked)["recall_at_5"]  # noqa: B023
+        without = measure(lambda q: single.search(q, k=10), asked)["recall_at_5"]  # noqa: B023
+        assert with_long > without + 0.005, (half, with_long, without)
