@@ -50,14 +50,18 @@ class RepeatCandidate:
 
 
 def find_repeats(*, content: str, phone: str = "", address: str = "", region: Unit | None = None,
-                 now: dt.datetime | None = None, exclude: Ticket | None = None) -> list[RepeatCandidate]:
-    """Earlier tickets that may be the same matter, best first (at most five)."""
+                 now: dt.datetime | None = None, exclude: Ticket | None = None, phone_digest: str = "",
+                 before: dt.datetime | None = None) -> list[RepeatCandidate]:
+    """Earlier tickets that may be the same matter, best first (at most five). `phone_digest` stands for `phone` when
+    only the stored hash is known; `before` leaves out tickets taken at or after it (measuring on past merges)."""
     content = (content or "").strip()
     if len(content) < 4:
         return []
     since = (now or timezone.now()) - REPEAT_WINDOW
-    digest = phone_hash(phone) if phone else ""
+    digest = phone_hash(phone) if phone else phone_digest
     pool = _pool(content, digest=digest, since=since, exclude=exclude)
+    if before is not None:
+        pool = [ticket for ticket in pool if ticket.created_at < before]
     # Content against content: the place has its own weight, and an address in the text would count it twice.
     sims = text_similarity(content, [t.content for t in pool])
     region_id = region.pk if region else None

@@ -1,4 +1,5 @@
-"""`hotline evaluate search|routing|similar|replies`: measure the production text engines against a baseline in one run.
+"""`hotline evaluate search|routing|similar|replies|merged`: measure the production text engines against a
+baseline in one run.
 
 Each sub-command prints its figures and, as its last line, one JSON object (for scripts and CI).
 """
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         similar.add_argument("--text-column", default="question")
         replies = sub.add_parser("replies", help="答复文不对题检查：AUC、每对毫秒")
         replies.add_argument("--csv", required=True, help="CSV with columns message,reply,label")
+        merged = sub.add_parser("merged", help="并单：本市历史中被并入的工单，其主工单是否在重复来电候选中")
+        merged.add_argument("--limit", type=int, default=1000, help="最近多少件并单（默认 1000）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         what = options["what"]
@@ -45,6 +48,10 @@ class Command(BaseCommand):
 
                 result = evaluate_routing(options["train"], options["test"], text_column=options["text_column"],
                                           label_column=options["label_column"], out=out)
+            elif what == "merged":
+                from hotline.intake.evaluation import evaluate_merged_repeats
+
+                result = evaluate_merged_repeats(limit=options["limit"], out=out)
             elif what == "replies":
                 from hotline.tickets.replycheck_eval import evaluate_replies
 
