@@ -158,7 +158,9 @@ def evaluate_merged_repeats(*, limit: int = MERGED_SAMPLE, out: IO[str] | None =
     taken before the merged one; recall@1 and recall@5 of the ticket it was merged into, and how often the desk would
     have proposed it (first, at or above REPEAT_THRESHOLD). The baseline, in the same run, ranks the same window's
     tickets by character 1-3-gram TF-IDF cosine of the content alone. Statuses are today's: a ticket declined or
-    merged since is not a candidate for either."""
+    merged since is not a candidate for either. The index holds today's tickets: later ones like it can take places
+    among the text matches `find_repeats` asks for before those are dropped, so for merges long past ours is a lower
+    bound (the latest merges, the default, have few later tickets)."""
     if limit < 1:
         raise ValueError("--limit 至少为 1")
     merged = list(Ticket.objects.filter(status=Status.MERGED, merged_into__isnull=False)
