@@ -59,9 +59,7 @@ def find_repeats(*, content: str, phone: str = "", address: str = "", region: Un
         return []
     since = (now or timezone.now()) - REPEAT_WINDOW
     digest = phone_hash(phone) if phone else phone_digest
-    pool = _pool(content, digest=digest, since=since, exclude=exclude)
-    if before is not None:
-        pool = [ticket for ticket in pool if ticket.created_at < before]
+    pool = _pool(content, digest=digest, since=since, exclude=exclude, before=before)
     # Content against content: the place has its own weight, and an address in the text would count it twice.
     sims = text_similarity(content, [t.content for t in pool])
     region_id = region.pk if region else None
@@ -71,15 +69,17 @@ def find_repeats(*, content: str, phone: str = "", address: str = "", region: Un
     return best[:SHOWN]
 
 
-def _pool(content: str, *, digest: str, since: dt.datetime, exclude: Ticket | None) -> list[Ticket]:
+def _pool(content: str, *, digest: str, since: dt.datetime, exclude: Ticket | None,
+          before: dt.datetime | None = None) -> list[Ticket]:
     """Tickets of the window worth scoring: the engine's text matches and unread tickets, and the caller's own."""
     excluded = [exclude.pk] if exclude is not None else []
-    wanted = Q(pk__in=similar_ids(content, since=since, limit=TEXT_MATCHES, exclude=excluded))
+    window = Q(created_at__gte=since) & (Q(created_at__lt=before) if before is not None else Q())
+    wanted = Q(pk__in=similar_ids(content, since=since, limit=TEXT_MATCHES, exclude=excluded, until=before))
     if digest:
-        own = (Ticket.objects.filter(requester__phone_hash=digest, created_at__gte=since)
+        own = (Ticket.objects.filter(window, requester__phone_hash=digest)
                .order_by("-created_at").values_list("pk", flat=True)[:CALLER_TICKETS])
         wanted |= Q(pk__in=list(own))
-    return list(Ticket.objects.filter(wanted, created_at__gte=since).exclude(status__in=NOT_MERGEABLE)
+    return list(Ticket.objects.filter(wanted, window).exclude(status__in=NOT_MERGEABLE)
                 .exclude(pk__in=excluded).select_related("lead_unit", "requester").order_by("-created_at"))
 
 

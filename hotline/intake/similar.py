@@ -183,18 +183,20 @@ class SimilarIndex:
         return terms, weights, self_score
 
     def _mask(self, docs: np.ndarray, region: int | None, since: dt.datetime | None,
-              exclude: set[int] | None) -> np.ndarray:
+              exclude: set[int] | None, until: dt.datetime | None = None) -> np.ndarray:
         keep = np.ones(len(docs), dtype=bool)
         if region is not None:
             keep &= self.regions[docs] == region
         if since is not None:
             keep &= self.times[docs] >= _epoch(since)
+        if until is not None:
+            keep &= self.times[docs] < _epoch(until)
         if exclude:
             keep &= ~np.isin(self.ids[docs], np.fromiter(exclude, dtype=np.int64))
         return keep
 
     def _candidates(self, terms: np.ndarray, weights: np.ndarray, region: int | None, since: dt.datetime | None,
-                    exclude: set[int] | None) -> tuple[np.ndarray, np.ndarray]:
+                    exclude: set[int] | None, until: dt.datetime | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Documents in the county and window sharing one of the query's rarest terms, with their partial scores."""
         n = self.rows.shape[0]
         if n == 0 or not len(terms):
@@ -215,7 +217,7 @@ class SimilarIndex:
         chosen = by_rarity[within]
         docs = np.concatenate([indices[starts[i]:ends[i]] for i in chosen])
         vals = np.concatenate([data[starts[i]:ends[i]] * weights[i] for i in chosen])
-        keep = self._mask(docs, region, since, exclude)
+        keep = self._mask(docs, region, since, exclude, until)
         docs, vals = docs[keep], vals[keep]
         if not len(docs):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
@@ -228,15 +230,16 @@ class SimilarIndex:
         return unique, acc[unique].astype(np.float32)
 
     def search(self, text: str, *, region: int | None = None, since: dt.datetime | None = None, limit: int = 5,
-               exclude: set[int] | None = None, min_similarity: float = 0.0) -> list[Hit]:
-        """The `limit` best documents for `text` within the county and since the given time."""
+               exclude: set[int] | None = None, min_similarity: float = 0.0,
+               until: dt.datetime | None = None) -> list[Hit]:
+        """The `limit` best documents for `text` within the county and since the given time (and before `until`)."""
         terms, weights, self_score = self._query(text)
-        docs, partial = self._candidates(terms, weights, region, since, exclude)
+        docs, partial = self._candidates(terms, weights, region, since, exclude, until)
         if len(docs) > CANDIDATES:
             best = np.argpartition(-partial, CANDIDATES)[:CANDIDATES]
             docs = docs[best]
         scores = _dot(self.rows[docs], terms, weights) if len(docs) else np.zeros(0, dtype=np.float32)
-        docs, scores = self._with_delta(terms, weights, docs, scores, region, since, exclude)
+        docs, scores = self._with_delta(terms, weights, docs, scores, region, since, exclude, until)
         order = np.argsort(-scores)[:limit]
         return [Hit(int(self.ids[d]), float(scores[i]), float(scores[i] / self_score) if self_score else 0.0)
                 for i, d in zip(order, docs[order], strict=True)
@@ -253,14 +256,14 @@ class SimilarIndex:
 
     def _with_delta(self, terms: np.ndarray, weights: np.ndarray, docs: np.ndarray, scores: np.ndarray,
                     region: int | None, since: dt.datetime | None,
-                    exclude: set[int] | None) -> tuple[np.ndarray, np.ndarray]:
+                    exclude: set[int] | None, until: dt.datetime | None = None) -> tuple[np.ndarray, np.ndarray]:
         if not self.delta:
             return docs, scores
         added = self.delta[0]
         offset = self.rows.shape[0]
         delta_docs = np.arange(offset, offset + added.shape[0])
         delta_scores = _dot(added, terms, weights)
-        keep = self._mask(delta_docs, region, since, exclude) & (delta_scores > 0)
+        keep = self._mask(delta_docs, region, since, exclude, until) & (delta_scores > 0)
         return np.concatenate([docs, delta_docs[keep]]), np.concatenate([scores, delta_scores[keep]])
 
 
@@ -365,17 +368,22 @@ def similar_tickets(text: str, *, region: Unit | int | None = None, since: dt.da
     return [SimilarTicket(tickets[h.id], round(h.similarity, 3)) for h in hits if h.id in tickets]
 
 
-def similar_ids(text: str, *, since: dt.datetime, limit: int, exclude: Sequence[int] = ()) -> list[int]:
-    """Ids of the tickets most like `text` since a time, best first, then of every ticket since then the index
-    may not hold yet: a ticket taken moments ago is never missed (score those with `text_similarity`)."""
+def similar_ids(text: str, *, since: dt.datetime, limit: int, exclude: Sequence[int] = (),
+                until: dt.datetime | None = None) -> list[int]:
+    """Ids of the tickets most like `text` since a time (and before `until`), best first, then of every ticket since
+    then the index may not hold yet: a ticket taken moments ago is never missed (score those with
+    `text_similarity`)."""
     index, read_through = _current_index()
-    hits = index.search(text, since=since, limit=limit, exclude=set(exclude), min_similarity=MIN_SIMILARITY)
+    hits = index.search(text, since=since, limit=limit, exclude=set(exclude), min_similarity=MIN_SIMILARITY,
+                        until=until)
     # Above the id the index has read: taken since its last catch-up. Recent: committed after a higher id was read
     # (ids are handed out before commit, so on PostgreSQL a slow transaction can land behind the catch-up).
     unread = (Ticket.objects.filter(Q(id__gt=read_through) | Q(created_at__gte=timezone.now() - LATE_COMMIT),
                                     created_at__gte=since)
-              .exclude(id__in=[*exclude, *(h.id for h in hits)]).order_by("id").values_list("id", flat=True))
-    return [h.id for h in hits] + list(unread)
+              .exclude(id__in=[*exclude, *(h.id for h in hits)]))
+    if until is not None:
+        unread = unread.filter(created_at__lt=until)
+    return [h.id for h in hits] + list(unread.order_by("id").values_list("id", flat=True))
 
 
 def text_similarity(text: str, others: Sequence[str]) -> list[float]:

@@ -46,6 +46,27 @@ class TestMergedRepeats(RepeatsTestCase):
         assert result["baseline"] == {"recall_at_1": 0.5, "recall_at_5": 0.5}
         assert "并单评测：最近 2 件" in out.getvalue()
 
+    def test_a_ticket_taken_after_the_merged_one_is_no_candidate_for_ours_or_the_baseline(self):
+        self.build_month()
+        with time_machine.travel(local(2026, 3, 6, 9), tick=False):
+            # Word for word the first repeat: it would come first for it if later tickets counted.
+            self.new_ticket(content="建设路的路灯还是不亮，已经一个多星期")
+        result = evaluate_merged_repeats()
+        assert (result["recall_at_1"], result["baseline"]["recall_at_1"]) == (0.5, 0.5)
+
+    def test_a_merge_into_a_later_ticket_is_left_out_and_a_repointed_one_keeps_the_ticket_staff_chose(self):
+        self.build_month()
+        with time_machine.travel(local(2026, 3, 7, 9), tick=False):
+            # Staff merge the first lamp ticket into a later one: its repeat is repointed there, but the desk had
+            # shown the first one, which is what the evaluation still asks for.
+            newer = self.new_ticket(content="建设路路灯不亮已经一周了，晚上出行很不方便")
+            workflow.merge(self.lamp, by=self.operator, into=newer)
+        out = io.StringIO()
+        result = evaluate_merged_repeats(out=out)
+        assert result["skipped"] == 1 and result["n_merged"] == 2
+        assert result["recall_at_1"] == 0.0  # the first lamp ticket is merged now: no candidate today
+        assert "另有 1 件并入较晚工单" in out.getvalue()
+
     def test_it_measures_only_the_latest_merges_and_never_a_ticket_taken_after_the_merged_one(self):
         self.build_month()
         with time_machine.travel(local(2026, 3, 9, 9), tick=False):

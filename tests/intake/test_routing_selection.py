@@ -87,21 +87,39 @@ class TestHeadBlock(SimpleTestCase):
     """The text's first HEAD characters (a ticket's title) read again as a block of their own."""
 
     def test_the_head_block_is_the_character_grams_of_the_first_characters_at_half_weight(self):
-        from hotline.intake.routing.features import HEAD, HEAD_WEIGHT, FeatureSpec, Featurizer
+        from hotline.intake.routing.features import HEAD, HEAD_WEIGHT, FeatureSpec, Featurizer, normalise
 
         texts = [e.text for e in history()]
         featurizer = Featurizer(FeatureSpec(chars=(1, 3), head=HEAD))
         featurizer.fit_transform(texts)
-        text = "路灯不亮好几天了晚上很黑请尽快维修，小区门口停电也频繁发生影响生活"
+        # Digits are folded first, then the first HEAD characters taken: "12号楼" is "0号楼", three characters.
+        text = "12号楼路灯不亮好几天了晚上很黑请尽快维修，小区门口停电也频繁发生影响生活"
         row = featurizer.transform_one(text)
         head = featurizer.head
         width = len(featurizer.names) - len(head.vocabulary_)
-        expected = head.transform([text[:HEAD]]) * HEAD_WEIGHT
+        expected = head.transform([normalise(text)[:HEAD]]) * HEAD_WEIGHT
         assert abs(row[:, width:] - expected).max() < 1e-6
-        # "停电" lies beyond the head: only the full-text blocks carry it, not the head block.
-        assert "停电" not in head.vocabulary_ or expected[0, head.vocabulary_["停电"]] == 0
-        assert expected[0, head.vocabulary_["路灯"]] > 0
+        assert abs(row[:, width:] - head.transform([text[:HEAD]]) * HEAD_WEIGHT).max() > 0.01
+        # "停电" lies beyond the head: the head block does not carry it, though the full-text block does.
+        assert row[0, width + head.vocabulary_["停电"]] == 0 and row[0, featurizer.chars.vocabulary_["停电"]] > 0
+        assert row[0, width + head.vocabulary_["路灯"]] > 0
         assert FeatureSpec(chars=(1, 3), head=HEAD).name == f"char1-3+word1-2+head{HEAD}"
+
+    def test_the_head_columns_are_named_and_shown_as_words_only_without_word_features(self):
+        from hotline.intake.routing.features import HEAD, FeatureSpec, Featurizer
+
+        texts = [e.text for e in history()]
+        for spec, shown in ((FeatureSpec(chars=(1, 3), head=HEAD), False),
+                            (FeatureSpec(chars=(1, 3), words=False, head=HEAD), True)):
+            featurizer = Featurizer(spec)
+            featurizer.fit_transform(texts)
+            head = featurizer.head
+            width = len(featurizer.names) - len(head.vocabulary_)
+            column = width + head.vocabulary_["路灯"]
+            assert featurizer.names[column] == "路灯" and len(featurizer.evidence) == len(featurizer.names)
+            # With word features the words are shown from them; characters-only shows dictionary words, the head's too.
+            assert bool(featurizer.evidence[column]) is shown, spec
+            assert bool(featurizer.evidence[width:].any()) is shown
 
     def test_a_featurizer_pickled_before_the_head_block_still_transforms(self):
         from hotline.intake.routing.features import FeatureSpec, Featurizer

@@ -37,6 +37,10 @@ def test_it_keeps_to_the_county_and_the_time_window():
     assert [h.id for h in index.search("建设路路灯不亮", region=1, limit=5)][:2] == [10, 11]
     assert 14 not in {h.id for h in index.search("建设路路灯不亮", region=1)}
     assert {h.id for h in index.search("路灯不亮", since=T0 + dt.timedelta(days=2))} == {14}
+    # Before a time too (measuring past merges): 14, taken on day 4, is left out, and with it everything after.
+    assert {h.id for h in index.search("路灯不亮", until=T0 + dt.timedelta(days=4))} == {10, 11}
+    index.add([16], ["建设路路灯不亮"], [1], [T0 + dt.timedelta(days=1)])  # searched by brute force, same rule
+    assert {h.id for h in index.search("建设路路灯不亮", until=T0 + dt.timedelta(days=4))} == {10, 11, 16}
 
 
 def test_it_leaves_out_excluded_ids_and_unrelated_texts():
