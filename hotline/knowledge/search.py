@@ -264,7 +264,8 @@ class SearchIndex:
     @classmethod
     def build(cls, docs: Sequence[Doc], analysed: Sequence[Analysed] | None = None, *,
               weights: Weights = WEIGHTS, long_weights: Weights | None = LONG_WEIGHTS) -> SearchIndex:
-        """Index `docs`; pass their `analyse()` results when already known to skip tokenising."""
+        """Index `docs`; pass their `analyse()` results when already known to skip tokenising. `long_weights` rank
+        queries of LONG_QUERY characters or more, whatever `weights` are; None ranks every query with `weights`."""
         docs = list(docs)
         done = list(analysed) if analysed is not None else [analyse(d) for d in docs]
         word_model = _bm25([a.weighted() for a in done])
