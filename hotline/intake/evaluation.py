@@ -231,9 +231,6 @@ def evaluate_merged_repeats(*, limit: int = MERGED_SAMPLE, out: IO[str] | None =
     return result
 
 
-BASELINE_CHUNK = 256  # merged tickets scored per sparse product by the baseline
-
-
 def _tfidf_ranks(merges: Sequence[Merge], k: int) -> list[int | None]:
     """Rank (0-based, None beyond k) of each merge's target by character 1-3-gram TF-IDF cosine of the content among
     the tickets of its 90-day window taken before it. Rows are read in time order, so each window is a slice."""
@@ -248,16 +245,13 @@ def _tfidf_ranks(merges: Sequence[Merge], k: int) -> list[int | None]:
     times = np.array([r[2].timestamp() for r in rows])
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, dtype=np.float32)
     matrix = normalize(vectorizer.fit_transform([r[1] for r in rows])).tocsr()
+    queries = normalize(vectorizer.transform([m.ticket.content for m in merges])).tocsr()
     ranks: list[int | None] = []
-    for first in range(0, len(merges), BASELINE_CHUNK):
-        chunk = merges[first:first + BASELINE_CHUNK]
-        queries = normalize(vectorizer.transform([m.ticket.content for m in chunk])).tocsr()
-        for j, merge in enumerate(chunk):
-            moment = merge.ticket.created_at.timestamp()
-            lo, hi = np.searchsorted(times, moment - window.total_seconds()), np.searchsorted(times, moment)
-            scores = np.asarray((matrix[lo:hi] @ queries[j].T).todense()).ravel()
-            scores[ids[lo:hi] == merge.ticket.pk] = 0.0
-            top = np.argpartition(-scores, k - 1)[:k] if len(scores) > k else np.arange(len(scores))
-            best = [int(ids[lo + i]) for i in top[np.argsort(-scores[top], kind="stable")] if scores[i] > 0]
-            ranks.append(best.index(merge.target_id) if merge.target_id in best else None)
+    for j, merge in enumerate(merges):  # the merged ticket itself is never a row: it is merged, and not before itself
+        moment = merge.ticket.created_at.timestamp()
+        lo, hi = np.searchsorted(times, moment - window.total_seconds()), np.searchsorted(times, moment)
+        scores = np.asarray((matrix[lo:hi] @ queries[j].T).todense()).ravel()
+        top = np.argpartition(-scores, k - 1)[:k] if len(scores) > k else np.arange(len(scores))
+        best = [int(ids[lo + i]) for i in top[np.argsort(-scores[top], kind="stable")] if scores[i] > 0]
+        ranks.append(best.index(merge.target_id) if merge.target_id in best else None)
     return ranks

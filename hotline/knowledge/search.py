@@ -278,8 +278,9 @@ class SearchIndex:
 
     def weights_for(self, query: str) -> Weights:
         """The fusion weights for this query: `long_weights` for a long one."""
-        long = self.long_weights is not None and len(query.strip()) >= LONG_QUERY
-        return self.long_weights if long and self.long_weights is not None else self.weights
+        if self.long_weights is not None and len(query.strip()) >= LONG_QUERY:
+            return self.long_weights
+        return self.weights
 
     def __len__(self) -> int:
         return len(self.docs)
