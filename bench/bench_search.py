@@ -10,6 +10,7 @@ of a ticket's content.
 
     .venv/bin/python bench/bench_search.py            # 100,000 articles, 1,000 queries
     .venv/bin/python bench/bench_search.py --articles 20000 --queries 300
+    .venv/bin/python bench/bench_search.py --reply-answers   # each answer a development reply (real length)
     .venv/bin/python bench/bench_search.py --recall-only [--data ../shared/data]
 
 First, on the development data as it is, recall@5 of the engine, of its previous ranking and of plain BM25 on two
@@ -53,14 +54,25 @@ def load_dev(data: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def synthetic(rows: list[dict[str, str]], n: int, rng: random.Random) -> list[dict[str, str]]:
-    """`n` articles recombined from the development rows."""
+def load_replies(data: Path) -> list[str]:
+    """The development replies (knowledge/messages-replies-dev.csv): answers of a real reply's length."""
+    with open(data / "knowledge" / "messages-replies-dev.csv", encoding="utf-8") as fh:
+        return [r["reply"] for r in csv.DictReader(fh)]
+
+
+def synthetic(rows: list[dict[str, str]], n: int, rng: random.Random,
+              replies: list[str] | None = None) -> list[dict[str, str]]:
+    """`n` articles recombined from the development rows; with `replies`, each answer is a development reply with
+    its places swapped (a real reply's length, median 214 characters, where the policy answers are short)."""
     out = []
     for i in range(n):
         base = rng.choice(rows)
         title = _PLACE.sub(rng.choice(PLACES), base["question"]) if rng.random() < 0.7 else base["question"]
         forms = [_PLACE.sub(rng.choice(PLACES), r["question"]) for r in rng.sample(rows, rng.randint(0, 2))]
-        answer = "".join(r["answer"] for r in [base, *rng.sample(rows, rng.randint(1, 2))])
+        if replies:
+            answer = re.sub(r"[A-Z]\d{1,2}[市县区]", lambda _: rng.choice(PLACES), rng.choice(replies))
+        else:
+            answer = "".join(r["answer"] for r in [base, *rng.sample(rows, rng.randint(1, 2))])
         out.append({"title": f"{title}（{i}）" if rng.random() < 0.1 else title, "questions": "\n".join(forms),
                     "answer": f"{answer}（依据邵政办发〔2026〕{rng.randint(1, 99)}号）"})
     return out
@@ -170,6 +182,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=12345)
     parser.add_argument("--data", default=str(DATA), help="the development data directory")
     parser.add_argument("--recall-only", action="store_true", help="only the recall figures, not the 100,000 run")
+    parser.add_argument("--reply-answers", action="store_true",
+                        help="answers of a real reply's length (the development replies) instead of policy answers")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     rows = load_dev(Path(args.data))
@@ -181,7 +195,7 @@ def main() -> None:
         from hotline.knowledge import index
         from hotline.knowledge.search import PREVIOUS_WEIGHTS, BaselineIndex, Doc, SearchIndex
 
-        articles = synthetic(rows, args.articles, rng)
+        articles = synthetic(rows, args.articles, rng, load_replies(Path(args.data)) if args.reply_answers else None)
         started = time.perf_counter()
         segmenting = store(articles)
         print(f"articles stored: {args.articles} in {time.perf_counter() - started:.1f} s "

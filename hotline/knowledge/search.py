@@ -14,6 +14,10 @@ figures are in docs/knowledge.md, measured by `hotline evaluate search`):
 * word cosine: TF-IDF cosine over the same jieba words of the whole article (head and answer, unweighted). BM25
   favours an article that repeats a few of the query's words; the cosine's length normalisation favours one whose
   words as a whole are the query's, which is what a long message has with the reply written for it (issue 16).
+* article characters, for long queries only: the character 2- and 3-grams of the whole article, each article
+  keeping only its `ARTICLE_GRAMS` heaviest (TF-IDF) grams. A reply shares a message's places and names however
+  jieba cuts them; the pruning keeps what names the article (and a tenth of the memory of every gram of every
+  answer, which was why the view had been left out).
 
 The word BM25 scores are scaled by the best score for the query, then the parts are summed with fixed weights
 (`Weights`; a long query, such as a ticket's content, leaves the BM25 out: `LONG_WEIGHTS`); filters are a boolean
@@ -38,6 +42,9 @@ from sklearn.utils import murmurhash3_32
 # The head's field weight in the word BM25, chosen on the development set (docs/knowledge.md).
 HEAD_WEIGHT = 3
 GRAM_COLUMNS = 2**21
+# How many character grams of each whole article the long-query view keeps (its heaviest by TF-IDF); chosen on the
+# tuning half of the development messages, where keeping 100 to 300 ranks as well as keeping all (docs/routing.md).
+ARTICLE_GRAMS = 200
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class Weights:
     word_bm25: float
     head_grams: float
     word_cosine: float
+    article_grams: float = 0.0
 
 
 # Chosen on one half of the development queries (split by document) over both tasks, message → reply and question →
@@ -54,9 +62,10 @@ class Weights:
 WEIGHTS = Weights(word_bm25=0.5, head_grams=1.5, word_cosine=1.0)
 # A query of LONG_QUERY characters or more (a ticket's content, a message; a question is rarely over 40) is ranked
 # without the word BM25: BM25 adds up each of a long text's many words wherever it occurs, so it favours an article
-# that repeats a few of them; the cosines weigh the words as a whole. Chosen on the same half (docs/routing.md).
+# that repeats a few of them; the cosines weigh the words as a whole, and the whole article's characters count too.
+# Chosen on the same half (docs/routing.md).
 LONG_QUERY = 60
-LONG_WEIGHTS = Weights(word_bm25=0.0, head_grams=1.5, word_cosine=1.0)
+LONG_WEIGHTS = Weights(word_bm25=0.0, head_grams=1.5, word_cosine=1.0, article_grams=2.0)
 # The ranking before the word cosine (issue 5); the benchmarks print it beside the current one.
 PREVIOUS_WEIGHTS = Weights(word_bm25=0.7, head_grams=1.0, word_cosine=0.0)
 
@@ -187,6 +196,30 @@ class GramSpace:
         self.idf = TfidfTransformer(sublinear_tf=True)
         counts = self.hasher.transform(heads) if heads else None
         self.head = normalize(self.idf.fit_transform(counts)).T.tocsr() if counts is not None else None
+        self.idf_ = self.idf.idf_ if counts is not None else np.zeros(0, dtype=np.float32)
+        # Which columns some document has; when set, a query's other grams are left out of its vector.
+        self.seen: np.ndarray | None = None
+
+    @classmethod
+    def pruned(cls, texts: Sequence[str], keep: int, chunk: int = 5000) -> GramSpace:
+        """The same over whole texts, each row cut to its `keep` heaviest grams after normalising (not normalised
+        again). Built a chunk of texts at a time, so every gram of every text is never in memory at once."""
+        space = cls([])
+        if not texts:
+            return space
+        df = np.zeros(GRAM_COLUMNS, dtype=np.int64)
+        for start in range(0, len(texts), chunk):
+            df += np.bincount(space.hasher.transform(texts[start:start + chunk]).indices, minlength=GRAM_COLUMNS)
+        # TfidfTransformer's smooth idf and sublinear tf, computed here so that the counts are read a chunk at a time.
+        space.idf_ = (np.log((1 + len(texts)) / (1 + df)) + 1).astype(np.float32)
+        space.seen = df > 0
+        parts = []
+        for start in range(0, len(texts), chunk):
+            counts = space.hasher.transform(texts[start:start + chunk])
+            counts.data = (1 + np.log(counts.data)) * space.idf_[counts.indices]
+            parts.append(_keep_heaviest(normalize(counts), keep))
+        space.head = sparse.vstack(parts, format="csr").T.tocsr()
+        return space
 
     def vector(self, query: str) -> tuple[np.ndarray, np.ndarray]:
         """The query's unit TF-IDF vector as (columns, weights), hashed exactly as `HashingVectorizer` does but
@@ -199,7 +232,12 @@ class GramSpace:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
         tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-        weights = ((1 + np.log(tf)) * self.idf.idf_[columns]).astype(np.float32)
+        if self.seen is not None:
+            keep = self.seen[columns]
+            columns, tf = columns[keep], tf[keep]
+            if not columns.size:
+                return columns, tf
+        weights = ((1 + np.log(tf)) * self.idf_[columns]).astype(np.float32)
         return columns, weights / np.float32(np.linalg.norm(weights))
 
     def scores(self, query: str, n: int) -> np.ndarray:
@@ -207,6 +245,20 @@ class GramSpace:
         if self.head is None:
             return np.zeros(n, dtype=np.float32)
         return _row_sum(self.head, *self.vector(query))
+
+
+def _keep_heaviest(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
+    """Each row's `keep` largest entries (all of a row with fewer)."""
+    lengths = np.diff(matrix.indptr)
+    if not (lengths > keep).any():
+        return matrix
+    kept = np.ones(matrix.nnz, dtype=bool)
+    for row in np.flatnonzero(lengths > keep):
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        kept[start:end] = False
+        kept[start + np.argpartition(-matrix.data[start:end], keep - 1)[:keep]] = True
+    rows = np.repeat(np.arange(matrix.shape[0]), lengths)[kept]
+    return sparse.csr_matrix((matrix.data[kept], (rows, matrix.indices[kept])), shape=matrix.shape)
 
 
 class WordSpace:
@@ -258,6 +310,7 @@ class SearchIndex:
     grams: GramSpace = field(repr=False)
     word_space: WordSpace = field(repr=False)
     ids: np.ndarray = field(repr=False)
+    article_grams: GramSpace = field(repr=False, default_factory=lambda: GramSpace([]))
     weights: Weights = WEIGHTS
     long_weights: Weights | None = LONG_WEIGHTS  # for queries of LONG_QUERY characters or more; None: `weights`
 
@@ -272,9 +325,11 @@ class SearchIndex:
         grams = GramSpace([head_text(d) for d in docs])
         cosine = weights.word_cosine or (long_weights is not None and long_weights.word_cosine)
         word_space = WordSpace([f"{a.head} {a.answer}" for a in done] if cosine else [])
+        whole = weights.article_grams or (long_weights is not None and long_weights.article_grams)
+        article_grams = GramSpace.pruned([f"{head_text(d)} {d.answer}" for d in docs] if whole else [], ARTICLE_GRAMS)
         return cls(docs=docs, analysed=done, word_model=word_model, word_postings=_postings(word_model), grams=grams,
                    word_space=word_space, ids=np.array([d.id for d in docs], dtype=np.int64), weights=weights,
-                   long_weights=long_weights)
+                   long_weights=long_weights, article_grams=article_grams)
 
     def weights_for(self, query: str) -> Weights:
         """The fusion weights for this query: `long_weights` for a long one."""
@@ -297,6 +352,8 @@ class SearchIndex:
             fused += w.word_bm25 * _normalised(_bm25_scores(self.word_model, self.word_postings, tokens))
         if w.word_cosine:
             fused += w.word_cosine * self.word_space.scores(tokens, n)
+        if w.article_grams:
+            fused += w.article_grams * self.article_grams.scores(query, n)
         return fused
 
     def search(self, query: str, *, k: int = 10, mask: np.ndarray | None = None) -> list[Hit]:

@@ -133,8 +133,54 @@ def test_a_long_query_is_ranked_without_the_word_bm25_and_a_short_one_with_it():
     assert search.LONG_WEIGHTS.word_bm25 == 0
     tokens, n = search.words(long), len(DOCS)
     expected = (search.LONG_WEIGHTS.head_grams * index.grams.scores(long, n)
-                + search.LONG_WEIGHTS.word_cosine * index.word_space.scores(tokens, n))
+                + search.LONG_WEIGHTS.word_cosine * index.word_space.scores(tokens, n)
+                + search.LONG_WEIGHTS.article_grams * index.article_grams.scores(long, n))
+    assert search.LONG_WEIGHTS.article_grams > 0 and search.WEIGHTS.article_grams == 0
+    assert index.article_grams.scores(long, n).any()
     assert np.allclose(index.scores(long), expected)
     single = SearchIndex.build(DOCS, long_weights=None)
     assert single.weights_for(long) == search.WEIGHTS
     assert not np.allclose(single.scores(long), index.scores(long))
+
+
+def test_keeping_the_heaviest_grams_keeps_each_rows_largest_entries():
+    import numpy as np
+    from scipy import sparse
+
+    rows = [[0.1, 0.5, 0.0, 0.3, 0.2], [0.0, 0.0, 0.4, 0.0, 0.0], [0.6, 0.1, 0.2, 0.0, 0.0]]
+    matrix = sparse.csr_matrix(np.array(rows, dtype=np.float32))
+    kept = search._keep_heaviest(matrix, 2).toarray()
+    assert np.allclose(kept, [[0, 0.5, 0, 0.3, 0], [0, 0, 0.4, 0, 0], [0.6, 0, 0.2, 0, 0]])
+    assert search._keep_heaviest(matrix, 4) is matrix  # no row has more: nothing to cut
+
+
+ARTICLES = ["住房公积金提取需要身份证和购房合同，到公积金中心窗口办理",
+            "路灯损坏请拨打城管热线，维修一般在三个工作日内完成",
+            "社保卡丢失后到银行网点挂失补办，需带身份证",
+            "公积金贷款额度按缴存余额计算，最高不超过六十万元"]
+
+
+def test_the_whole_article_grams_are_tf_idf_cosine_when_nothing_is_cut_and_chunks_change_nothing():
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    vectorizer = TfidfVectorizer(analyzer=search.char_grams, sublinear_tf=True)
+    matrix = normalize(vectorizer.fit_transform(ARTICLES))
+    query = "公积金提取要带什么材料"
+    expected = (matrix @ normalize(vectorizer.transform([query])).T).toarray().ravel()
+    whole = search.GramSpace.pruned(ARTICLES, keep=10_000)
+    assert np.allclose(whole.scores(query, len(ARTICLES)), expected, atol=1e-5)
+    one_by_one = search.GramSpace.pruned(ARTICLES, keep=10_000, chunk=1)
+    assert np.allclose(one_by_one.scores(query, len(ARTICLES)), expected, atol=1e-5)
+    assert search.GramSpace.pruned([], keep=10).scores(query, 0).size == 0
+
+
+def test_the_whole_article_view_keeps_each_articles_heaviest_grams_and_ignores_grams_no_article_has():
+    import numpy as np
+
+    cut = search.GramSpace.pruned(ARTICLES, keep=5)
+    assert (np.bincount(cut.head.indices, minlength=len(ARTICLES)) == 5).all()  # term-major: columns are articles
+    query = "公积金提取"
+    with_unknown = query + "，鳄鱼"  # grams no article has change neither the ranking nor the scale
+    assert np.allclose(cut.scores(query, len(ARTICLES)), cut.scores(with_unknown, len(ARTICLES)))

@@ -5,6 +5,9 @@ the other questions as queries. Also checks the gain holds on both halves of the
 """
 
 import csv
+import dataclasses
+import functools
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -47,23 +50,48 @@ def test_it_beats_plain_bm25_on_the_development_set_and_on_both_halves(tmp_path)
 MESSAGES = DEV.parents[1] / "knowledge" / "messages-replies-dev.csv"
 
 
-@pytest.mark.skipif(not MESSAGES.exists(), reason="development data ../shared/data is not present")
-def test_a_citizens_long_message_finds_its_reply_better_without_the_word_bm25_on_both_halves():
-    """Message → the reply that answered it (issue 16): long queries ranked by the cosines alone (LONG_WEIGHTS)
-    against one weight set for every query, recall@5 on each half of the messages split by reply (md5 of its
-    number, as bench/bench_search.py): weights chosen on half 0 must hold on half 1."""
-    import hashlib
-
-    from hotline.knowledge.evaluation import measure
-    from hotline.knowledge.search import Doc, SearchIndex
+@functools.cache
+def _messages():
+    """The development replies as title-less articles (with their words) and each half's messages, split by reply
+    (md5 of its number, as bench/bench_search.py)."""
+    from hotline.knowledge.search import Doc, analyse
 
     with open(MESSAGES, encoding="utf-8") as fh:
         pairs = list(csv.DictReader(fh))
     replies = [Doc(id=i, title="", answer=r["reply"]) for i, r in enumerate(pairs)]
-    ours, single = SearchIndex.build(replies), SearchIndex.build(replies, long_weights=None)
+    halves = {half: [(f"{r['title']} {r['detail']}", i) for i, r in enumerate(pairs)
+                     if int(hashlib.md5(str(i).encode(), usedforsecurity=False).hexdigest(), 16) % 2 == half]
+              for half in (0, 1)}
+    return replies, [analyse(d) for d in replies], halves
+
+
+def _message_recall(**build) -> dict[int, float]:
+    """recall@5 from a message to its reply on each half, the index built with `build` (SearchIndex.build's
+    keywords)."""
+    from hotline.knowledge.evaluation import measure
+    from hotline.knowledge.search import SearchIndex
+
+    replies, analysed, halves = _messages()
+    index = SearchIndex.build(replies, analysed, **build)
+    return {half: measure(lambda q: index.search(q, k=10), asked)["recall_at_5"] for half, asked in halves.items()}
+
+
+@pytest.mark.skipif(not MESSAGES.exists(), reason="development data ../shared/data is not present")
+def test_a_citizens_long_message_finds_its_reply_better_without_the_word_bm25_on_both_halves():
+    """Message → the reply that answered it (issue 16): long queries ranked by the cosines alone (LONG_WEIGHTS)
+    against one weight set for every query: weights chosen on half 0 must hold on half 1."""
+    ours, single = _message_recall(), _message_recall(long_weights=None)
     for half in (0, 1):
-        asked = [(f"{r['title']} {r['detail']}", i) for i, r in enumerate(pairs)
-                 if int(hashlib.md5(str(i).encode(), usedforsecurity=False).hexdigest(), 16) % 2 == half]
-        with_long = measure(lambda q: ours.search(q, k=10), asked)["recall_at_5"]  # noqa: B023
-        without = measure(lambda q: single.search(q, k=10), asked)["recall_at_5"]  # noqa: B023
-        assert with_long > without + 0.005, (half, with_long, without)
+        assert ours[half] > single[half] + 0.005, (half, ours, single)
+
+
+@pytest.mark.skipif(not MESSAGES.exists(), reason="development data ../shared/data is not present")
+def test_the_whole_articles_characters_lift_a_long_message_to_its_reply_on_both_halves():
+    """The long-query view of each article's heaviest character grams (issue 16): chosen on half 0, it must hold on
+    half 1, against the same long-query ranking without it."""
+    from hotline.knowledge.search import LONG_WEIGHTS
+
+    ours = _message_recall()
+    without = _message_recall(long_weights=dataclasses.replace(LONG_WEIGHTS, article_grams=0.0))
+    for half in (0, 1):
+        assert ours[half] > without[half] + 0.005, (half, ours, without)
