@@ -201,21 +201,24 @@ class GramSpace:
         self.seen: np.ndarray | None = None
 
     @classmethod
-    def pruned(cls, texts: Sequence[str], keep: int, chunk: int = 5000) -> GramSpace:
+    def pruned(cls, texts: Sequence[str], keep: int, chunk: int = 20_000) -> GramSpace:
         """The same over whole texts, each row cut to its `keep` heaviest grams after normalising (not normalised
-        again). Built a chunk of texts at a time, so every gram of every text is never in memory at once."""
+        again). Over `chunk` texts it is built a chunk at a time, hashing each text twice (once for the document
+        frequencies, once for the weights), so every gram of every text is never in memory at once."""
         space = cls([])
         if not texts:
             return space
-        df = np.zeros(GRAM_COLUMNS, dtype=np.int64)
-        for start in range(0, len(texts), chunk):
+        starts = range(0, len(texts), chunk)
+        first = space.hasher.transform(texts[:chunk])
+        df = np.bincount(first.indices, minlength=GRAM_COLUMNS)
+        for start in starts[1:]:
             df += np.bincount(space.hasher.transform(texts[start:start + chunk]).indices, minlength=GRAM_COLUMNS)
         # TfidfTransformer's smooth idf and sublinear tf, computed here so that the counts are read a chunk at a time.
         space.idf_ = (np.log((1 + len(texts)) / (1 + df)) + 1).astype(np.float32)
         space.seen = df > 0
         parts = []
-        for start in range(0, len(texts), chunk):
-            counts = space.hasher.transform(texts[start:start + chunk])
+        for start in starts:
+            counts = first if start == 0 else space.hasher.transform(texts[start:start + chunk])
             counts.data = (1 + np.log(counts.data)) * space.idf_[counts.indices]
             parts.append(_keep_heaviest(normalize(counts), keep))
         space.head = sparse.vstack(parts, format="csr").T.tocsr()
