@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
+from django.db.models import Q, QuerySet
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.preprocessing import normalize
@@ -190,8 +191,9 @@ def evaluate_merged_repeats(*, limit: int = MERGED_SAMPLE, out: IO[str] | None =
     Ours is `find_repeats` as the desk calls it (text, the caller's stored phone hash, the place), over the tickets
     taken before the merged one; recall@1 and recall@5 of the ticket named in the merge event, and how often the desk
     would have proposed it (first, at or above REPEAT_THRESHOLD). The baseline, in the same run, ranks the same
-    window's tickets by character 1-3-gram TF-IDF cosine of the content alone. Statuses are today's: a ticket
-    declined or merged since is not a candidate for either. A merge into a ticket taken later is left out."""
+    window's tickets by character 1-3-gram TF-IDF cosine of the content alone. Statuses are replayed from the event
+    log: a ticket declined or merged only later was a candidate then, for both. A merge into a ticket taken later is
+    left out."""
     if limit < 1:
         raise ValueError("--limit 至少为 1")
     merges, skipped = past_merges(limit)
@@ -233,25 +235,59 @@ def evaluate_merged_repeats(*, limit: int = MERGED_SAMPLE, out: IO[str] | None =
 
 def _tfidf_ranks(merges: Sequence[Merge], k: int) -> list[int | None]:
     """Rank (0-based, None beyond k) of each merge's target by character 1-3-gram TF-IDF cosine of the content among
-    the tickets of its 90-day window taken before it. Rows are read in time order, so each window is a slice."""
+    the tickets of its 90-day window taken before it and mergeable then. Rows are read in time order, so each window
+    is a slice."""
     window = REPEAT_WINDOW
-    rows = list(Ticket.objects.filter(created_at__gte=merges[0].ticket.created_at - window,
-                                      created_at__lt=merges[-1].ticket.created_at)
-                .exclude(status__in=NOT_MERGEABLE).exclude(content="")
-                .order_by("created_at", "id").values_list("id", "content", "created_at"))
+    taken = Q(created_at__gte=merges[0].ticket.created_at - window, created_at__lt=merges[-1].ticket.created_at)
+    rows = list(Ticket.objects.filter(taken).exclude(content="").order_by("created_at", "id")
+                .values_list("id", "content", "created_at", "status"))
     if not rows:
         return [None] * len(merges)
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     times = np.array([r[2].timestamp() for r in rows])
+    span_rows, span_start, span_end = _unmergeable_spans(rows, Ticket.objects.filter(taken).values("pk"))
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, dtype=np.float32)
     matrix = normalize(vectorizer.fit_transform([r[1] for r in rows])).tocsr()
     queries = normalize(vectorizer.transform([m.ticket.content for m in merges])).tocsr()
     ranks: list[int | None] = []
-    for j, merge in enumerate(merges):  # the merged ticket itself is never a row: it is merged, and not before itself
+    for j, merge in enumerate(merges):  # the merged ticket itself is never a row: it is not before itself
         moment = merge.ticket.created_at.timestamp()
         lo, hi = np.searchsorted(times, moment - window.total_seconds()), np.searchsorted(times, moment)
         scores = np.asarray((matrix[lo:hi] @ queries[j].T).todense()).ravel()
+        closed = span_rows[(span_start < moment) & (span_end >= moment) & (span_rows >= lo) & (span_rows < hi)]
+        scores[closed - lo] = 0.0
         top = np.argpartition(-scores, k - 1)[:k] if len(scores) > k else np.arange(len(scores))
         best = [int(ids[lo + i]) for i in top[np.argsort(-scores[top], kind="stable")] if scores[i] > 0]
         ranks.append(best.index(merge.target_id) if merge.target_id in best else None)
     return ranks
+
+
+def _unmergeable_spans(rows: Sequence[tuple[Any, ...]], tickets: QuerySet[Any]) -> tuple[np.ndarray, np.ndarray,
+                                                                                      np.ndarray]:
+    """When each row's ticket could not be merged into (declined, merged, handed off), replayed from the event log:
+    (row, from, until) as timestamps, a span still open ending at infinity. Only the events that enter or leave
+    such a status are read, of `tickets` (the rows' range, as a subquery). A ticket in such a status today with no
+    event saying when is closed throughout."""
+    position = {r[0]: i for i, r in enumerate(rows)}
+    unmergeable = {str(s) for s in NOT_MERGEABLE}
+    spans: list[tuple[int, float, float]] = []
+    opened: dict[int, float] = {}
+    seen: set[int] = set()
+    events = (Event.objects.filter(ticket_id__in=tickets)
+              .filter(Q(to_status__in=NOT_MERGEABLE) | Q(from_status__in=NOT_MERGEABLE)).exclude(to_status="")
+              .order_by("at", "id").values_list("ticket_id", "to_status", "at"))
+    for ticket_id, status, at in events.iterator(chunk_size=10_000):
+        row = position.get(ticket_id)
+        if row is None:  # a ticket without content is no row
+            continue
+        seen.add(row)
+        if status in unmergeable:
+            opened.setdefault(row, at.timestamp())
+        elif row in opened:
+            spans.append((row, opened.pop(row), at.timestamp()))
+    spans.extend((row, start, np.inf) for row, start in opened.items())
+    spans.extend((i, -np.inf, np.inf) for i, r in enumerate(rows) if r[3] in unmergeable and i not in seen)
+    if not spans:
+        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
+    span_rows, starts, ends = zip(*spans, strict=True)
+    return np.array(span_rows, dtype=np.int64), np.array(starts), np.array(ends)

@@ -19,6 +19,7 @@ from hotline.directory.models import Unit
 from hotline.intake.similar import similar_ids, text_similarity
 from hotline.tickets.choices import Status
 from hotline.tickets.models import Ticket
+from hotline.tickets.selectors import statuses_at
 from hotline.vault.keys import phone_lookup_hash as phone_hash
 
 REPEAT_WINDOW = dt.timedelta(days=90)
@@ -53,7 +54,8 @@ def find_repeats(*, content: str, phone: str = "", address: str = "", region: Un
                  now: dt.datetime | None = None, exclude: Ticket | None = None, phone_digest: str = "",
                  before: dt.datetime | None = None) -> list[RepeatCandidate]:
     """Earlier tickets that may be the same matter, best first (at most five). `phone_digest` stands for `phone` when
-    only the stored hash is known; `before` leaves out tickets taken at or after it (measuring on past merges)."""
+    only the stored hash is known; `before` leaves out tickets taken at or after it and reads each candidate's status
+    as it was then (measuring on past merges)."""
     content = (content or "").strip()
     if len(content) < 4:
         return []
@@ -79,8 +81,15 @@ def _pool(content: str, *, digest: str, since: dt.datetime, exclude: Ticket | No
         own = (Ticket.objects.filter(window, requester__phone_hash=digest)
                .order_by("-created_at").values_list("pk", flat=True)[:CALLER_TICKETS])
         wanted |= Q(pk__in=list(own))
-    return list(Ticket.objects.filter(wanted, window).exclude(status__in=NOT_MERGEABLE)
-                .exclude(pk__in=excluded).select_related("lead_unit", "requester").order_by("-created_at"))
+    tickets = (Ticket.objects.filter(wanted, window).exclude(pk__in=excluded)
+               .select_related("lead_unit", "requester").order_by("-created_at"))
+    if before is None:
+        return list(tickets.exclude(status__in=NOT_MERGEABLE))
+    # Measuring a past merge: what could be merged into then, replayed from the event log (a ticket declined or
+    # merged since was a candidate at the time; one without events keeps its status of today).
+    pool = list(tickets)
+    then = statuses_at([t.pk for t in pool], before)
+    return [t for t in pool if then.get(t.pk, t.status) not in NOT_MERGEABLE]
 
 
 def _score(ticket: Ticket, sim: float, *, digest: str, address: str, region_id: int | None) -> RepeatCandidate:

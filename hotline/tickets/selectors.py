@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,7 @@ from hotline.deadlines.calendar import LOCAL_TZ
 from hotline.deadlines.policy import Clock
 from hotline.directory.models import Platform, Unit
 from hotline.tickets.choices import ReviewState, Status
-from hotline.tickets.models import Assignment, ConsultationAnswer, ExtensionRequest, Ticket, UnitTicket
+from hotline.tickets.models import Assignment, ConsultationAnswer, Event, ExtensionRequest, Ticket, UnitTicket
 
 if TYPE_CHECKING:
     from hotline.directory.models import Staff
@@ -468,7 +468,6 @@ def dissatisfied_after_rework_q() -> Q:
     a follow-up event marked `unit_at_fault` that comes after a rework event of the same ticket. Read from the
     event log, so the supervision sweep and the follow-up desk agree on it."""
     from hotline.tickets.choices import Action
-    from hotline.tickets.models import Event
 
     earlier_rework = Event.objects.filter(ticket=OuterRef("ticket"), action=Action.REWORK, id__lt=OuterRef("id"))
     at_fault = Event.objects.filter(ticket=OuterRef("pk"), action=Action.FOLLOW_UP, data__unit_at_fault=True)
@@ -478,3 +477,14 @@ def dissatisfied_after_rework_q() -> Q:
 def dissatisfied_after_rework(ticket: Ticket) -> bool:
     """Whether `ticket` is one of `dissatisfied_after_rework_q` (第二十四条第三项)."""
     return Ticket.objects.filter(pk=ticket.pk).filter(dissatisfied_after_rework_q()).exists()
+
+
+def statuses_at(ids: Iterable[int], moment: dt.datetime) -> dict[int, str]:
+    """Each ticket's status just before `moment`, replayed from the event log (the status its last event before
+    `moment` left it in). A ticket with no event before then is left out: the caller decides (its status today, for
+    a ticket whose history was imported without events)."""
+    then: dict[int, str] = {}
+    for ticket_id, status in (Event.objects.filter(ticket_id__in=list(ids), at__lt=moment).exclude(to_status="")
+                              .order_by("at", "id").values_list("ticket_id", "to_status")):
+        then[ticket_id] = status
+    return then
