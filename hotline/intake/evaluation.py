@@ -266,8 +266,9 @@ def _unmergeable_spans(rows: Sequence[tuple[Any, ...]], tickets: QuerySet[Any]) 
                                                                                       np.ndarray]:
     """When each row's ticket could not be merged into (declined, merged, handed off), replayed from the event log:
     (row, from, until) as timestamps, a span still open ending at infinity. Only the events that enter or leave
-    such a status are read, of `tickets` (the rows' range, as a subquery). A ticket in such a status today with no
-    event saying when is closed throughout."""
+    such a status are read, of `tickets` (the rows' range, as a subquery); a ticket whose first such event leaves one
+    was closed from the start, and one in such a status today with no event saying when is closed throughout (as
+    `statuses_at` reads them for the desk's pool)."""
     position = {r[0]: i for i, r in enumerate(rows)}
     unmergeable = {str(s) for s in NOT_MERGEABLE}
     spans: list[tuple[int, float, float]] = []
@@ -275,11 +276,13 @@ def _unmergeable_spans(rows: Sequence[tuple[Any, ...]], tickets: QuerySet[Any]) 
     seen: set[int] = set()
     events = (Event.objects.filter(ticket_id__in=tickets)
               .filter(Q(to_status__in=NOT_MERGEABLE) | Q(from_status__in=NOT_MERGEABLE)).exclude(to_status="")
-              .order_by("at", "id").values_list("ticket_id", "to_status", "at"))
-    for ticket_id, status, at in events.iterator(chunk_size=10_000):
+              .order_by("at", "id").values_list("ticket_id", "from_status", "to_status", "at"))
+    for ticket_id, was, status, at in events.iterator(chunk_size=10_000):
         row = position.get(ticket_id)
         if row is None:  # a ticket without content is no row
             continue
+        if row not in seen and was in unmergeable:  # history imported without the event that closed it
+            opened[row] = -np.inf
         seen.add(row)
         if status in unmergeable:
             opened.setdefault(row, at.timestamp())

@@ -16,8 +16,8 @@ figures are in docs/knowledge.md, measured by `hotline evaluate search`):
   words as a whole are the query's, which is what a long message has with the reply written for it (issue 16).
 * article characters, for long queries only: the character 2- and 3-grams of the whole article, each article
   keeping only its `ARTICLE_GRAMS` heaviest (TF-IDF) grams. A reply shares a message's places and names however
-  jieba cuts them; the pruning keeps what names the article (and a tenth of the memory of every gram of every
-  answer, which was why the view had been left out).
+  jieba cuts them; the cut keeps what names the article, in less than half the memory of every gram of every
+  answer (which was why the view had been left out: +150 MB at 100,000 real-length answers, docs/routing.md).
 
 The word BM25 scores are scaled by the best score for the query, then the parts are summed with fixed weights
 (`Weights`; a long query, such as a ticket's content, leaves the BM25 out: `LONG_WEIGHTS`); filters are a boolean
@@ -204,7 +204,9 @@ class GramSpace:
     def pruned(cls, texts: Sequence[str], keep: int, chunk: int = 20_000) -> GramSpace:
         """The same over whole texts, each row cut to its `keep` heaviest grams after normalising (not normalised
         again). Over `chunk` texts it is built a chunk at a time, hashing each text twice (once for the document
-        frequencies, once for the weights), so every gram of every text is never in memory at once."""
+        frequencies, once for the weights), so at most two chunks' grams are in memory at once, never all."""
+        if keep < 1:
+            raise ValueError("keep must be at least 1")
         space = cls([])
         if not texts:
             return space

@@ -480,11 +480,17 @@ def dissatisfied_after_rework(ticket: Ticket) -> bool:
 
 
 def statuses_at(ids: Iterable[int], moment: dt.datetime) -> dict[int, str]:
-    """Each ticket's status just before `moment`, replayed from the event log (the status its last event before
-    `moment` left it in). A ticket with no event before then is left out: the caller decides (its status today, for
-    a ticket whose history was imported without events)."""
+    """Each ticket's status just before `moment`, replayed from the event log: the status its last event before
+    `moment` left it in, or, for a ticket with none before then (history imported without its first events), the
+    status its first event after found it in (or created it in). A ticket with no events at all is left out: the
+    caller decides (its status of today)."""
     then: dict[int, str] = {}
-    for ticket_id, status in (Event.objects.filter(ticket_id__in=list(ids), at__lt=moment).exclude(to_status="")
-                              .order_by("at", "id").values_list("ticket_id", "to_status")):
-        then[ticket_id] = status
-    return then
+    later: dict[int, str] = {}
+    for ticket_id, before, after, at in (Event.objects.filter(ticket_id__in=list(ids)).exclude(to_status="")
+                                         .order_by("at", "id").values_list("ticket_id", "from_status", "to_status",
+                                                                           "at")):
+        if at < moment:
+            then[ticket_id] = after
+        elif ticket_id not in then and ticket_id not in later:
+            later[ticket_id] = before or after  # a first event that created it: the status it created it in
+    return {**later, **then}

@@ -86,6 +86,27 @@ class TestMergedRepeats(RepeatsTestCase):
         assert result["n_merged"] == 2
         assert (result["recall_at_1"], result["baseline"]["recall_at_1"]) == (1.0, 1.0)
 
+    def test_a_main_ticket_whose_history_starts_after_the_repeat_is_read_alike_by_ours_and_the_baseline(self):
+        from hotline.tickets.models import Ticket
+
+        with time_machine.travel(local(2026, 3, 2, 9), tick=False):
+            for text in NOISE:
+                self.new_ticket(content=text)
+        with time_machine.travel(local(2026, 3, 4, 9), tick=False):
+            # Imported history: taken on 2 March, its first event written on 4 March.
+            lamp = self.new_ticket(content="建设路路灯不亮已经一周了，晚上出行很不方便")
+            Ticket.objects.filter(pk=lamp.pk).update(created_at=local(2026, 3, 2, 10))
+        with time_machine.travel(local(2026, 3, 3, 9), tick=False):
+            again = self.new_ticket(content="建设路的路灯还是不亮，已经一个多星期")
+            workflow.merge(again, by=self.operator, into=lamp)
+        with time_machine.travel(local(2026, 3, 7, 9), tick=False):
+            newer = self.new_ticket(content="建设路路灯不亮")
+            workflow.merge(Ticket.objects.get(pk=lamp.pk), by=self.operator, into=newer)
+        result = evaluate_merged_repeats()
+        # Merged today, open as its first event found it: a candidate for both (today's status would drop it).
+        assert result["n_merged"] == 1
+        assert (result["recall_at_1"], result["baseline"]["recall_at_1"]) == (1.0, 1.0)
+
     def test_the_status_at_a_moment_is_the_one_the_last_event_before_it_left(self):
         from hotline.tickets.selectors import statuses_at
 
@@ -97,7 +118,7 @@ class TestMergedRepeats(RepeatsTestCase):
             workflow.merge(lamp, by=self.operator, into=newer)
         assert statuses_at([lamp.pk], local(2026, 3, 2, 10)) == {lamp.pk: first}
         assert statuses_at([lamp.pk], local(2026, 3, 3, 10)) == {lamp.pk: "merged"}
-        assert statuses_at([lamp.pk], local(2026, 3, 1, 10)) == {}  # not taken yet
+        assert statuses_at([lamp.pk], local(2026, 3, 1, 10)) == {lamp.pk: first}  # as its first event created it
 
     def test_it_measures_only_the_latest_merges_and_never_a_ticket_taken_after_the_merged_one(self):
         self.build_month()
