@@ -266,9 +266,9 @@ def _unmergeable_spans(rows: Sequence[tuple[Any, ...]], tickets: QuerySet[Any]) 
                                                                                       np.ndarray]:
     """When each row's ticket could not be merged into (declined, merged, handed off), replayed from the event log:
     (row, from, until) as timestamps, a span still open ending at infinity. Only the events that enter or leave
-    such a status are read, of `tickets` (the rows' range, as a subquery); a ticket whose first such event leaves one
-    was closed from the start, and one in such a status today with no event saying when is closed throughout (as
-    `statuses_at` reads them for the desk's pool)."""
+    such a status are read, of `tickets` (the rows' range, as a subquery). A ticket whose first such event finds it
+    in one, or creates it in one, was closed from the start; one in such a status today with no event saying when
+    is closed throughout (as `statuses_at` reads them for the desk's pool)."""
     position = {r[0]: i for i, r in enumerate(rows)}
     unmergeable = {str(s) for s in NOT_MERGEABLE}
     spans: list[tuple[int, float, float]] = []
@@ -281,7 +281,7 @@ def _unmergeable_spans(rows: Sequence[tuple[Any, ...]], tickets: QuerySet[Any]) 
         row = position.get(ticket_id)
         if row is None:  # a ticket without content is no row
             continue
-        if row not in seen and was in unmergeable:  # history imported without the event that closed it
+        if row not in seen and (was or status) in unmergeable:  # found, or created, closed: from the start
             opened[row] = -np.inf
         seen.add(row)
         if status in unmergeable:

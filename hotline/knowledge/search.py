@@ -328,10 +328,12 @@ class SearchIndex:
         done = list(analysed) if analysed is not None else [analyse(d) for d in docs]
         word_model = _bm25([a.weighted() for a in done])
         grams = GramSpace([head_text(d) for d in docs])
-        cosine = weights.word_cosine or (long_weights is not None and long_weights.word_cosine)
-        word_space = WordSpace([f"{a.head} {a.answer}" for a in done] if cosine else [])
-        whole = weights.article_grams or (long_weights is not None and long_weights.article_grams)
-        article_grams = GramSpace.pruned([f"{head_text(d)} {d.answer}" for d in docs] if whole else [], ARTICLE_GRAMS)
+        def used(part: str) -> bool:  # whether either weight set reads this view: build it only then
+            return any(getattr(w, part) for w in (weights, long_weights) if w is not None)
+
+        word_space = WordSpace([f"{a.head} {a.answer}" for a in done] if used("word_cosine") else [])
+        article_grams = GramSpace.pruned([f"{head_text(d)} {d.answer}" for d in docs] if used("article_grams") else [],
+                                         ARTICLE_GRAMS)
         return cls(docs=docs, analysed=done, word_model=word_model, word_postings=_postings(word_model), grams=grams,
                    word_space=word_space, ids=np.array([d.id for d in docs], dtype=np.int64), weights=weights,
                    long_weights=long_weights, article_grams=article_grams)
